@@ -1,0 +1,76 @@
+/** The site-wide feed metadata, read from site.json. */
+export interface SiteConfig {
+  readonly title: string;
+  readonly description: string;
+  /** The human-facing website the feeds belong to. */
+  readonly siteUrl: string;
+  /** Where the published files are served from; ends with a slash. */
+  readonly feedBaseUrl: string;
+  /** BCP 47 language tag of the feeds, e.g. `en`. */
+  readonly language: string;
+  readonly author?: Person;
+  readonly copyright?: string;
+  /** IANA time zone used for record dates written without an offset. */
+  readonly timezone: string;
+  /** Items in each current feed. */
+  readonly maxItems: number;
+}
+
+export interface Person {
+  readonly name: string;
+  readonly email?: string;
+  readonly url?: string;
+}
+
+export interface ArticleImage {
+  readonly url?: string;
+  readonly caption?: string;
+  readonly credit?: string;
+  readonly alt?: string;
+}
+
+/** One article, whatever record format it came from. */
+export interface Article {
+  /** Stable identifier; never changes once published. */
+  readonly id: string;
+  /** The record's key in the store (path relative to the articles folder/prefix). */
+  readonly key: string;
+  readonly title: string;
+  readonly url?: string;
+  readonly published: Date;
+  readonly updated: Date;
+  /** Plain text. */
+  readonly summary?: string;
+  /** Body as HTML. */
+  readonly contentHtml: string;
+  readonly authors: readonly Person[];
+  readonly categories: readonly string[];
+  readonly tags: readonly string[];
+  readonly image?: ArticleImage;
+  readonly language?: string;
+  readonly source?: string;
+  readonly dateline?: string;
+  readonly draft: boolean;
+  readonly expires?: Date;
+}
+
+/** A problem with one record, phrased so the person who wrote it can act on it. */
+export interface RecordError {
+  readonly key: string;
+  readonly field: string;
+  readonly message: string;
+}
+
+/** A record as read from a store: its key and raw bytes. */
+export interface SourceRecord {
+  readonly key: string;
+  readonly body: Uint8Array;
+}
+
+/** A file the publisher wants to exist at `path` under the feeds root. */
+export interface FeedFile {
+  readonly path: string;
+  readonly contentType: string;
+  readonly cacheControl: string;
+  readonly body: string;
+}

@@ -1,0 +1,252 @@
+import { markdownToHtml } from '../content/markdown.ts';
+import { textToHtml } from '../content/text.ts';
+import type { ArticleImage, Person } from '../model.ts';
+import type { ArticleFields } from './article-fields.ts';
+import { DateReadError, readDate } from './dates.ts';
+import type { RecordProblems } from './problems.ts';
+
+/** Limits that keep one record from swamping a feed. */
+export interface RecordLimits {
+  readonly maxTitleLength: number;
+  readonly maxCategories: number;
+}
+
+export interface FieldContext {
+  readonly problems: RecordProblems;
+  readonly timeZone: string;
+  readonly limits: RecordLimits;
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/**
+ * Validates the fields of a JSON record or of Markdown front matter. `body`, when given, is the
+ * Markdown body and stands for `content_markdown`. Returns undefined when any field is wrong;
+ * every problem is in `context.problems`.
+ */
+export function readStructuredFields(
+  fields: Fields,
+  context: FieldContext,
+  markdownBody?: string,
+): ArticleFields | undefined {
+  const { problems } = context;
+  const id = optionalString(fields, 'id', problems);
+  const title = requiredString(fields, 'title', problems);
+  if (title !== undefined && title.length > context.limits.maxTitleLength) {
+    problems.add(
+      'title',
+      `is ${title.length} characters long; the limit is ${context.limits.maxTitleLength}`,
+    );
+  }
+  const published = requiredDate(fields, 'date', context);
+  const updated = optionalDate(fields, 'updated', context);
+  if (published && updated && updated < published) {
+    problems.add('updated', `'${String(fields.updated)}' is earlier than date '${String(fields.date)}'`);
+  }
+  const contentHtml = readContent(fields, problems, markdownBody);
+  const categories = stringList(fields, 'categories', problems);
+  if (categories.length > context.limits.maxCategories) {
+    problems.add(
+      'categories',
+      `has ${categories.length} entries; the limit is ${context.limits.maxCategories}`,
+    );
+  }
+  const draft = fields.draft ?? false;
+  if (typeof draft !== 'boolean') problems.add('draft', `must be true or false, not ${describe(draft)}`);
+  const language = optionalString(fields, 'language', problems);
+  if (language !== undefined && !/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(language)) {
+    problems.add('language', `'${language}' is not a language tag like 'en' or 'pt-BR'`);
+  }
+  const result = {
+    id,
+    title: title ?? '',
+    published: published ?? new Date(0),
+    updated,
+    summary: optionalString(fields, 'summary', problems),
+    contentHtml: contentHtml ?? '',
+    url: optionalUrl(fields, 'url', problems),
+    authors: readAuthors(fields, problems),
+    categories,
+    tags: stringList(fields, 'tags', problems),
+    image: readImage(fields, problems),
+    language,
+    source: optionalString(fields, 'source', problems),
+    dateline: optionalString(fields, 'dateline', problems),
+    draft: draft === true,
+    expires: optionalDate(fields, 'expires', context),
+  } satisfies ArticleFields;
+  return problems.any ? undefined : result;
+}
+
+function readContent(fields: Fields, problems: RecordProblems, markdownBody?: string): string | undefined {
+  const given = ['content_html', 'content_markdown', 'content_text'].filter(
+    (name) => fields[name] !== undefined,
+  );
+  if (markdownBody !== undefined && markdownBody.trim() !== '') {
+    if (given.length > 0) {
+      problems.add(given[0] ?? '', 'a Markdown record takes its content from the body; remove this field');
+      return undefined;
+    }
+    return markdownToHtml(markdownBody);
+  }
+  if (given.length === 0) {
+    problems.add(
+      'content_html',
+      'the record has no content: give one of content_html, content_markdown, content_text',
+    );
+    return undefined;
+  }
+  if (given.length > 1) {
+    problems.add(given[1] ?? '', `give only one of ${given.join(', ')}`);
+    return undefined;
+  }
+  const name = given[0] ?? '';
+  const value = requiredString(fields, name, problems);
+  if (value === undefined) return undefined;
+  if (name === 'content_markdown') return markdownToHtml(value);
+  if (name === 'content_text') return textToHtml(value);
+  return value;
+}
+
+function readAuthors(fields: Fields, problems: RecordProblems): Person[] {
+  const value = fields.authors;
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.add('authors', `must be a list of {name, email, url}, not ${describe(value)}`);
+    return [];
+  }
+  const authors: Person[] = [];
+  value.forEach((entry: unknown, index) => {
+    const field = `authors[${index}]`;
+    if (typeof entry === 'string' && entry.trim() !== '') {
+      authors.push({ name: entry.trim() });
+    } else if (isObject(entry)) {
+      const name = requiredString(entry, 'name', problems, `${field}.name`);
+      const email = optionalString(entry, 'email', problems, `${field}.email`);
+      if (email !== undefined && !/^[^\s@<>()]+@[^\s@<>()]+$/.test(email)) {
+        problems.add(`${field}.email`, `'${email}' is not an e-mail address`);
+      }
+      const url = optionalUrl(entry, 'url', problems, `${field}.url`);
+      if (name !== undefined) authors.push({ name, email, url });
+    } else {
+      problems.add(field, `must be a name or {name, email, url}, not ${describe(entry)}`);
+    }
+  });
+  return authors;
+}
+
+function readImage(fields: Fields, problems: RecordProblems): ArticleImage | undefined {
+  const value = fields.image;
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return { url: optionalUrl(fields, 'image', problems) };
+  if (!isObject(value)) {
+    problems.add('image', `must be a URL or {url, caption, credit, alt}, not ${describe(value)}`);
+    return undefined;
+  }
+  return {
+    url: optionalUrl(value, 'url', problems, 'image.url'),
+    caption: optionalString(value, 'caption', problems, 'image.caption'),
+    credit: optionalString(value, 'credit', problems, 'image.credit'),
+    alt: optionalString(value, 'alt', problems, 'image.alt'),
+  };
+}
+
+function stringList(fields: Fields, name: string, problems: RecordProblems): string[] {
+  const value = fields[name];
+  if (value === undefined) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  const strings: string[] = [];
+  list.forEach((entry, index) => {
+    if (typeof entry === 'string' && entry.trim() !== '') strings.push(entry.trim());
+    else problems.add(`${name}[${index}]`, `must be a non-empty text, not ${describe(entry)}`);
+  });
+  return [...new Set(strings)];
+}
+
+function requiredString(
+  fields: Fields,
+  name: string,
+  problems: RecordProblems,
+  label = name,
+): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null) {
+    problems.add(label, 'is required');
+    return undefined;
+  }
+  return optionalString(fields, name, problems, label);
+}
+
+function optionalString(
+  fields: Fields,
+  name: string,
+  problems: RecordProblems,
+  label = name,
+): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    problems.add(label, `must be text, not ${describe(value)}`);
+    return undefined;
+  }
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    problems.add(label, 'is empty');
+    return undefined;
+  }
+  return trimmed;
+}
+
+function optionalUrl(
+  fields: Fields,
+  name: string,
+  problems: RecordProblems,
+  label = name,
+): string | undefined {
+  const value = optionalString(fields, name, problems, label);
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  } catch {
+    // reported below
+  }
+  problems.add(label, `'${value}' is not an absolute http(s) URL`);
+  return undefined;
+}
+
+function requiredDate(fields: Fields, name: string, context: FieldContext): Date | undefined {
+  if (fields[name] === undefined || fields[name] === null) {
+    context.problems.add(name, 'is required (like 2024-05-31T09:30:00+02:00)');
+    return undefined;
+  }
+  return optionalDate(fields, name, context);
+}
+
+function optionalDate(fields: Fields, name: string, context: FieldContext): Date | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    context.problems.add(name, `must be a date text like 2024-05-31T09:30:00+02:00, not ${describe(value)}`);
+    return undefined;
+  }
+  try {
+    return readDate(value, context.timeZone);
+  } catch (error) {
+    if (!(error instanceof DateReadError)) throw error;
+    context.problems.add(name, error.message);
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the text '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  return `${typeof value} ${String(value)}`;
+}

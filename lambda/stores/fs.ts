@@ -1,0 +1,47 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { FeedFile, SourceRecord } from '../core/model.ts';
+import { type OutputStore, type RecordStore, StoreReadError } from './store.ts';
+
+/** Records in a local folder: `<root>/site.json` and `<root>/articles/**`. */
+export class FsRecordStore implements RecordStore {
+  constructor(private readonly root: string) {}
+
+  async readSiteConfig(): Promise<string> {
+    const path = join(this.root, 'site.json');
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      throw new StoreReadError(`cannot read ${path}: ${(error as Error).message}`);
+    }
+  }
+
+  async readRecords(): Promise<SourceRecord[]> {
+    const folder = join(this.root, 'articles');
+    const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
+    const files = entries
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
+    return Promise.all(
+      files.map(async (path) => ({
+        key: relative(this.root, path).split(sep).join('/'),
+        body: new Uint8Array(await readFile(path)),
+      })),
+    );
+  }
+}
+
+/** Published files in a local folder, e.g. `public/`. */
+export class FsOutputStore implements OutputStore {
+  constructor(private readonly root: string) {}
+
+  async write(file: FeedFile): Promise<boolean> {
+    const path = join(this.root, ...file.path.split('/'));
+    const existing = await readFile(path, 'utf8').catch(() => undefined);
+    if (existing === file.body) return false;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.body, 'utf8');
+    return true;
+  }
+}

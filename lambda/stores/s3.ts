@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { FeedFile, SourceRecord } from '../core/model.ts';
+import { type OutputStore, type RecordStore, StoreReadError } from './store.ts';
+
+export interface S3Location {
+  readonly bucket: string;
+  /** Key prefix, '' or ending with '/'. */
+  readonly prefix: string;
+}
+
+/** Records in S3: `<prefix>site.json` and `<prefix>articles/**`. */
+export class S3RecordStore implements RecordStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly location: S3Location,
+  ) {}
+
+  async readSiteConfig(): Promise<string> {
+    const key = `${this.location.prefix}site.json`;
+    try {
+      return new TextDecoder().decode(await this.readObject(key));
+    } catch (error) {
+      throw new StoreReadError(
+        `cannot read s3://${this.location.bucket}/${key}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  async readRecords(): Promise<SourceRecord[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.location.bucket,
+          Prefix: `${this.location.prefix}articles/`,
+          ContinuationToken: token,
+        }),
+      );
+      for (const object of page.Contents ?? [])
+        if (object.Key && !object.Key.endsWith('/')) keys.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return Promise.all(
+      keys.sort().map(async (key) => ({
+        key: key.slice(this.location.prefix.length),
+        body: await this.readObject(key),
+      })),
+    );
+  }
+
+  private async readObject(key: string): Promise<Uint8Array> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+    if (!response.Body) throw new StoreReadError(`s3://${this.location.bucket}/${key} has no body`);
+    return response.Body.transformToByteArray();
+  }
+}
+
+/** Published files in S3, each with its media type, Cache-Control and a content hash to skip identical rewrites. */
+export class S3OutputStore implements OutputStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly location: S3Location,
+  ) {}
+
+  async write(file: FeedFile): Promise<boolean> {
+    const key = `${this.location.prefix}${file.path}`;
+    const hash = createHash('sha256').update(file.body, 'utf8').digest('hex');
+    const existing = await this.client
+      .send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }))
+      .catch((error: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
+        if (error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404) return undefined;
+        throw error;
+      });
+    if (
+      existing?.Metadata?.sha256 === hash &&
+      existing.ContentType === file.contentType &&
+      existing.CacheControl === file.cacheControl
+    ) {
+      return false;
+    }
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.location.bucket,
+        Key: key,
+        Body: file.body,
+        ContentType: file.contentType,
+        CacheControl: file.cacheControl,
+        Metadata: { sha256: hash },
+      }),
+    );
+    return true;
+  }
+}

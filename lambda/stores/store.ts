@@ -1,0 +1,19 @@
+import type { FeedFile, SourceRecord } from '../core/model.ts';
+
+/** Where site.json and the article records are read from. */
+export interface RecordStore {
+  /** The text of site.json. */
+  readSiteConfig(): Promise<string>;
+  /** Every record under the articles folder/prefix, keyed relative to the content root (`articles/x.json`). */
+  readRecords(): Promise<SourceRecord[]>;
+}
+
+/** Where published files are written. */
+export interface OutputStore {
+  /** Writes `file` unless the stored bytes are already identical; true when it wrote. */
+  write(file: FeedFile): Promise<boolean>;
+}
+
+export class StoreReadError extends Error {
+  override readonly name = 'StoreReadError';
+}
