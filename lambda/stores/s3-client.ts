@@ -1,13 +1,15 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 /**
- * One S3 client per process. Checksums only when S3 requires them keeps the client compatible
+ * The S3 client the publisher uses; create one per process. Checksums only when S3 requires them keeps the client compatible
  * with S3-compatible servers used in tests.
  */
-export function createS3Client(config: S3ClientConfig = {}): S3Client {
+export function createS3Client(endpoint?: string, config: S3ClientConfig = {}): S3Client {
   return new S3Client({
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // S3-compatible servers (MinIO, test servers) address buckets by path, not by host name.
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     ...config,
   });
 }
