@@ -19,7 +19,8 @@ export interface HandlerConfig {
 /** Reads the configuration and fails fast, naming every missing variable. */
 export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   const missing = ['CONTENT_BUCKET', 'FEEDS_BUCKET'].filter((name) => !env[name]);
-  if (missing.length > 0) throw new ConfigurationError(`missing environment variables: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new ConfigurationError(`missing environment variables: ${missing.join(', ')}`);
   return {
     contentBucket: env.CONTENT_BUCKET ?? '',
     contentPrefix: asPrefix(env.CONTENT_PREFIX),

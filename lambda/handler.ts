@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type HandlerConfig, readHandlerConfig } from './config.ts';
 import { runPublish } from './publish-run.ts';
-import { createS3Client } from './stores/s3-client.ts';
 import { S3OutputStore, S3RecordStore } from './stores/s3.ts';
+import { createS3Client } from './stores/s3-client.ts';
 
 /** An SQS batch of S3 event notifications; other invocations (schedule, manual) carry no Records. */
 interface SqsBatchEvent {

@@ -127,7 +127,10 @@ export class FeedPublisher extends Construct {
       timeout,
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(this, 'PublishLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy }),
+      logGroup: new logs.LogGroup(this, 'PublishLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+      }),
       environment: {
         CONTENT_BUCKET: contentBucket.bucketName,
         CONTENT_PREFIX: contentPrefix,
@@ -143,7 +146,8 @@ export class FeedPublisher extends Construct {
         target: 'node24',
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require(); ESM bundles need it defined.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
     contentBucket.grantRead(publishFunction, `${contentPrefix}*`);
@@ -186,7 +190,9 @@ export class FeedPublisher extends Construct {
 
 function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
   if (!/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(contentPrefix)) {
-    throw new Error(`contentPrefix must be a key prefix like 'content/' ending with '/', got '${contentPrefix}'`);
+    throw new Error(
+      `contentPrefix must be a key prefix like 'content/' ending with '/', got '${contentPrefix}'`,
+    );
   }
   const memory = props.memorySize;
   if (memory !== undefined && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {

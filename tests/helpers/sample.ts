@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const sampleKey = 'articles/000_9444c1069fa391d1.txt';
+export const contentRoot = fileURLToPath(new URL('../../content/', import.meta.url));
+
+/** The sample article, byte for byte as committed in content/. */
+export function sampleBytes(): Uint8Array {
+  return new Uint8Array(readFileSync(`${contentRoot}${sampleKey}`));
+}
+
+/** What the sample article must come out as, in every format. */
+export const sampleExpectations = {
+  title: 'Senior official says Kyrgyzstan is interested in military cooperation with Russia',
+  summary: "Kyrgyzstan's deputy PM comments on the relations with Russia",
+  category: 'World',
+  published: '2017-08-18T15:03:00.000Z',
+  source: 'TASS',
+  dateline: 'BISHKEK',
+  caption: "Kyrgyzstan's tank seen during Tank Biathlon competition at Alabino Firing Range in Russia",
+  credit: '© Dmitry Serebryakov/TASS',
+  paragraphOpenings: [
+    'BISHKEK, August 18. /TASS/. Kyrgyzstan is considering',
+    'Last year, Kyrgyzstan and Russia managed',
+    'According to Razakov, cooperation between',
+    'Bochkaryov explained, in his turn,',
+    'These working groups will collaborate',
+  ],
+} as const;

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contentRoot } from '../helpers/sample.ts';
+
+const run = promisify(execFile);
+const cli = ['--import', 'tsx', 'lambda/cli.ts'];
+
+async function runCli(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...cli, ...args], { cwd: process.cwd() });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+let work: string;
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'cli-'));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('cli', () => {
+  it('publish writes the feeds and says what it wrote', async () => {
+    const result = await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/wrote .*rss\.xml/);
+    expect(result.stdout).toContain('3 published');
+    expect((await readdir(join(work, 'public'))).sort()).toEqual([
+      'atom.xml',
+      'feed.json',
+      'index.html',
+      'rss.xml',
+    ]);
+  });
+
+  it('publish prints record errors with key and field and still publishes the rest', async () => {
+    const content = join(work, 'content');
+    await mkdir(join(content, 'articles'), { recursive: true });
+    await copyFile(join(contentRoot, 'site.json'), join(content, 'site.json'));
+    await writeFile(
+      join(content, 'articles', 'good.json'),
+      JSON.stringify({ title: 'Good', date: '2024-01-01', content_text: 'Fine.' }),
+    );
+    await writeFile(
+      join(content, 'articles', 'bad.json'),
+      JSON.stringify({ title: 'Bad', date: '2024-02-30', content_text: 'x' }),
+    );
+    const result = await runCli(['publish', '--content', content, '--out', join(work, 'public')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1 published');
+    expect(result.stderr).toContain("error: articles/bad.json: date: '2024-02-30' is not a real date");
+  });
+
+  it('validate exits 1 and names the record when one is invalid, 0 when all are valid', async () => {
+    expect((await runCli(['validate', contentRoot])).code).toBe(0);
+    const content = join(work, 'content');
+    await mkdir(join(content, 'articles'), { recursive: true });
+    await copyFile(join(contentRoot, 'site.json'), join(content, 'site.json'));
+    await writeFile(join(content, 'articles', 'bad.md'), '---\ntitle: [unclosed\n---\nBody');
+    const result = await runCli(['validate', content]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error: articles\/bad\.md: \(front matter\): line \d+:/);
+  });
+});

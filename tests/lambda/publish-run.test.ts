@@ -1,0 +1,47 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPublish } from '../../lambda/publish-run.ts';
+import { FsOutputStore, FsRecordStore } from '../../lambda/stores/fs.ts';
+import { contentRoot } from '../helpers/sample.ts';
+
+let out: string;
+beforeEach(async () => {
+  out = await mkdtemp(join(tmpdir(), 'feeds-'));
+});
+afterEach(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+const publishContent = (now: Date) =>
+  runPublish({ records: new FsRecordStore(contentRoot), output: new FsOutputStore(out), now });
+
+async function snapshot(folder: string) {
+  const names = (await readdir(folder)).sort();
+  return Promise.all(
+    names.map(async (name) => ({
+      name,
+      bytes: await readFile(join(folder, name)),
+      modified: (await stat(join(folder, name))).mtimeMs,
+    })),
+  );
+}
+
+describe('runPublish', () => {
+  it('publishes content/ into the three feeds and the subscribe page', async () => {
+    const result = await publishContent(new Date('2026-01-01T00:00:00Z'));
+    expect([...result.written].sort()).toEqual(['atom.xml', 'feed.json', 'index.html', 'rss.xml']);
+    expect(result.report.published).toBe(3);
+    expect(result.report.errors).toEqual([]);
+  });
+
+  it('produces byte-identical files and rewrites none when nothing changed', async () => {
+    await publishContent(new Date('2026-01-01T00:00:00Z'));
+    const first = await snapshot(out);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await publishContent(new Date('2026-02-01T00:00:00Z'));
+    expect(second.written).toEqual([]);
+    expect(await snapshot(out)).toEqual(first);
+  });
+});
