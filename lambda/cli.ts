@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RecordError } from './core/model.ts';
-import { defaultRecordLimits } from './core/publish.ts';
 import { parseRecord } from './core/records/parse-record.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import { runPublish } from './publish-run.ts';
@@ -48,6 +47,8 @@ async function publishCommand(contentRoot: string, outRoot: string): Promise<num
   if (report.nextChangeAt)
     console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
   printErrors(report.errors);
+  for (const key of report.keptLastGood)
+    console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
   return 0;
 }
 
@@ -56,7 +57,7 @@ async function validateCommand(contentRoot: string): Promise<number> {
   const site = readSiteConfig(await store.readSiteConfig());
   const records = await store.readRecords();
   const errors = records.flatMap((record) => {
-    const parsed = parseRecord(record, { ...defaultRecordLimits, timeZone: site.timezone });
+    const parsed = parseRecord(record, site);
     return parsed.ok ? [] : parsed.errors;
   });
   printErrors(errors);

@@ -1,7 +1,11 @@
 import type { FeedFile, SiteConfig } from './core/model.ts';
-import { type PublishReport, publish } from './core/publish.ts';
+import { type PublishReport, plan } from './core/plan.ts';
 import { readSiteConfig } from './core/site-config.ts';
+import { readState, writeState } from './core/state.ts';
 import type { OutputStore, RecordStore } from './stores/store.ts';
+
+/** Where the publisher keeps its own state, beside the feeds but never served. */
+export const statePath = '_state/state.json';
 
 export interface PublishRunOptions {
   readonly records: RecordStore;
@@ -17,12 +21,22 @@ export interface PublishRunResult {
   readonly unchanged: readonly string[];
 }
 
-/** One publish: read the store, run the pure core, write what changed. The same in Lambda and locally. */
+/**
+ * One publish: read the state and the records, run the pure core, write the files that changed,
+ * then the state. A run that fails before the state is written is safe to repeat.
+ */
 export async function runPublish(options: PublishRunOptions): Promise<PublishRunResult> {
   const site = readSiteConfig(await options.records.readSiteConfig(), options.siteOverrides);
+  const previous = readState(await options.output.read(statePath));
   const records = await options.records.readRecords();
-  const { files, report } = publish({ site, records, now: options.now });
+  const { files, state, report } = plan({ site, records, previous, now: options.now });
   const outcomes = await writeAll(options.output, files);
+  await options.output.write({
+    path: statePath,
+    contentType: 'application/json; charset=utf-8',
+    cacheControl: 'no-store',
+    body: writeState(state),
+  });
   return {
     report,
     written: files.filter((_, index) => outcomes[index]).map((file) => file.path),

@@ -14,6 +14,15 @@ export interface SiteConfig {
   readonly timezone: string;
   /** Items in each current feed. */
   readonly maxItems: number;
+  /** Limits that keep one record from swamping the feeds. */
+  readonly limits: RecordLimits;
+}
+
+export interface RecordLimits {
+  /** Largest record file, in bytes. */
+  readonly maxRecordBytes: number;
+  readonly maxTitleLength: number;
+  readonly maxCategories: number;
 }
 
 export interface Person {
@@ -27,6 +36,18 @@ export interface ArticleImage {
   readonly caption?: string;
   readonly credit?: string;
   readonly alt?: string;
+  /** Media type, e.g. `image/jpeg`. */
+  readonly type?: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** A file that goes with the article, such as a podcast episode or a PDF. */
+export interface Attachment {
+  readonly url: string;
+  readonly mimeType: string;
+  readonly title?: string;
+  readonly sizeInBytes?: number;
 }
 
 /** One article, whatever record format it came from. */
@@ -47,6 +68,7 @@ export interface Article {
   readonly categories: readonly string[];
   readonly tags: readonly string[];
   readonly image?: ArticleImage;
+  readonly attachments: readonly Attachment[];
   readonly language?: string;
   readonly source?: string;
   readonly dateline?: string;

@@ -1,4 +1,4 @@
-import type { SiteConfig } from './model.ts';
+import type { RecordLimits, SiteConfig } from './model.ts';
 import { isKnownTimeZone } from './records/dates.ts';
 
 export class SiteConfigError extends Error {
@@ -49,6 +49,7 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
       `site.json: maxItems must be a whole number of at least 1, not ${String(maxItems)}`,
     );
   }
+  const limits = readLimits(merged.limits);
   const author = merged.author as SiteConfig['author'] | undefined;
   if (author !== undefined && (typeof author !== 'object' || typeof author?.name !== 'string')) {
     throw new SiteConfigError('site.json: author must be {"name": ..., "email"?: ..., "url"?: ...}');
@@ -63,6 +64,35 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     copyright: typeof merged.copyright === 'string' ? merged.copyright : undefined,
     timezone,
     maxItems,
+    limits,
+  };
+}
+
+export const defaultLimits: RecordLimits = {
+  maxRecordBytes: 1024 * 1024,
+  maxTitleLength: 1000,
+  maxCategories: 100,
+};
+
+function readLimits(value: unknown): RecordLimits {
+  if (value === undefined) return defaultLimits;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SiteConfigError('site.json: limits must be an object like {"maxRecordBytes": 1048576}');
+  }
+  const given = value as Record<string, unknown>;
+  const read = (name: keyof RecordLimits): number => {
+    const entry = given[name] ?? defaultLimits[name];
+    if (typeof entry !== 'number' || !Number.isSafeInteger(entry) || entry < 1) {
+      throw new SiteConfigError(
+        `site.json: limits.${name} must be a whole number of at least 1, not ${String(entry)}`,
+      );
+    }
+    return entry;
+  };
+  return {
+    maxRecordBytes: read('maxRecordBytes'),
+    maxTitleLength: read('maxTitleLength'),
+    maxCategories: read('maxCategories'),
   };
 }
 

@@ -36,6 +36,13 @@ export class FsRecordStore implements RecordStore {
 export class FsOutputStore implements OutputStore {
   constructor(private readonly root: string) {}
 
+  async read(path: string): Promise<string | undefined> {
+    return readFile(join(this.root, ...path.split('/')), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+  }
+
   async write(file: FeedFile): Promise<boolean> {
     const path = join(this.root, ...file.path.split('/'));
     const existing = await readFile(path, 'utf8').catch(() => undefined);

@@ -70,13 +70,26 @@ export class S3OutputStore implements OutputStore {
     private readonly location: S3Location,
   ) {}
 
+  async read(path: string): Promise<string | undefined> {
+    const key = `${this.location.prefix}${path}`;
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: key }),
+      );
+      return await response.Body?.transformToString('utf-8');
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
   async write(file: FeedFile): Promise<boolean> {
     const key = `${this.location.prefix}${file.path}`;
     const hash = createHash('sha256').update(file.body, 'utf8').digest('hex');
     const existing = await this.client
       .send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }))
-      .catch((error: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
-        if (error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404) return undefined;
+      .catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
         throw error;
       });
     if (
@@ -98,4 +111,11 @@ export class S3OutputStore implements OutputStore {
     );
     return true;
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    failure.name === 'NotFound' || failure.name === 'NoSuchKey' || failure.$metadata?.httpStatusCode === 404
+  );
 }

@@ -8,8 +8,10 @@ export interface RecordStore {
   readRecords(): Promise<SourceRecord[]>;
 }
 
-/** Where published files are written. */
+/** Where published files and the publisher's own state are written. */
 export interface OutputStore {
+  /** The text at `path` under the output root, or undefined when there is none. */
+  read(path: string): Promise<string | undefined>;
   /** Writes `file` unless the stored bytes are already identical; true when it wrote. */
   write(file: FeedFile): Promise<boolean>;
 }

@@ -34,6 +34,7 @@ describe('cli', () => {
     expect(result.stdout).toMatch(/wrote .*rss\.xml/);
     expect(result.stdout).toContain('3 published');
     expect((await readdir(join(work, 'public'))).sort()).toEqual([
+      '_state',
       'atom.xml',
       'feed.json',
       'index.html',

@@ -64,6 +64,7 @@ describe('handler', () => {
     await expect(handler(sqsBatch)).resolves.toEqual({ batchItemFailures: [] });
     const listing = await server.client.send(new ListObjectsV2Command({ Bucket: 'feeds-bucket' }));
     expect(listing.Contents?.map((object) => object.Key).sort()).toEqual([
+      '_state/state.json',
       'atom.xml',
       'feed.json',
       'index.html',

@@ -18,7 +18,10 @@ const publishContent = (now: Date) =>
   runPublish({ records: new FsRecordStore(contentRoot), output: new FsOutputStore(out), now });
 
 async function snapshot(folder: string) {
-  const names = (await readdir(folder)).sort();
+  const names = (await readdir(folder, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
+    .sort();
   return Promise.all(
     names.map(async (name) => ({
       name,

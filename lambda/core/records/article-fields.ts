@@ -1,4 +1,4 @@
-import type { ArticleImage, Person } from '../model.ts';
+import type { ArticleImage, Attachment, Person } from '../model.ts';
 
 /** What a record says about its article, validated and typed, before the publisher assigns an id. */
 export interface ArticleFields {
@@ -13,6 +13,7 @@ export interface ArticleFields {
   readonly categories: readonly string[];
   readonly tags: readonly string[];
   readonly image?: ArticleImage;
+  readonly attachments: readonly Attachment[];
   readonly language?: string;
   readonly source?: string;
   readonly dateline?: string;

@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import type { ArticleFields } from './article-fields.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
@@ -11,6 +12,15 @@ export function parseJsonRecord(text: string, context: FieldContext): ArticleFie
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     context.problems.add('(file)', 'must hold one JSON object, like {"title": "...", "date": "..."}');
+    return undefined;
+  }
+  // JSON.parse keeps the last of two equal keys silently; a record saying two things is rejected instead.
+  const duplicate = parseDocument(text, { uniqueKeys: true }).errors.find(
+    (error) => error.code === 'DUPLICATE_KEY',
+  );
+  if (duplicate) {
+    const line = duplicate.linePos?.[0].line ?? 0;
+    context.problems.add('(file)', `line ${line}: a key appears twice in the same object; keep one`);
     return undefined;
   }
   return readStructuredFields(value as Record<string, unknown>, context);

@@ -20,7 +20,8 @@ export function parseMarkdownRecord(text: string, context: FieldContext): Articl
     prettyErrors: false,
     strict: true,
   });
-  const [firstError] = document.errors;
+  // Warnings include unknown tags such as `!!js/function`: front matter is plain data, so they are errors too.
+  const [firstError] = [...document.errors, ...document.warnings];
   if (firstError) {
     // The front matter starts on line 2 of the file.
     const line = (firstError.linePos?.[0].line ?? 0) + 1;

@@ -74,6 +74,13 @@ export function parseNewsText(text: string, problems: RecordProblems): ArticleFi
     return undefined;
   }
   const [, y, m, d] = headerMatch.map(Number);
+  try {
+    checkWallClock({ year: y ?? 0, month: m ?? 0, day: d ?? 0, hour: 0, minute: 0 }, header.text);
+  } catch (error) {
+    if (!(error instanceof DateReadError)) throw error;
+    problems.add('date', `line ${header.number}: ${error.message}`);
+    return undefined;
+  }
   const published = readTimeLine(timeMatch, { year: y ?? 0, month: m ?? 0, day: d ?? 0 }, timeLine, problems);
   if (!published) return undefined;
 
@@ -104,6 +111,7 @@ export function parseNewsText(text: string, problems: RecordProblems): ArticleFi
     categories: [section.text],
     tags: [],
     image: caption || credit ? { caption: caption || undefined, credit } : undefined,
+    attachments: [],
     source,
     dateline: dateline || undefined,
     draft: false,

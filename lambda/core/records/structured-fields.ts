@@ -1,20 +1,14 @@
 import { markdownToHtml } from '../content/markdown.ts';
 import { textToHtml } from '../content/text.ts';
-import type { ArticleImage, Person } from '../model.ts';
+import type { ArticleImage, Attachment, Person } from '../model.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { DateReadError, readDate } from './dates.ts';
 import type { RecordProblems } from './problems.ts';
 
-/** Limits that keep one record from swamping a feed. */
-export interface RecordLimits {
-  readonly maxTitleLength: number;
-  readonly maxCategories: number;
-}
-
 export interface FieldContext {
   readonly problems: RecordProblems;
+  /** IANA zone for dates written without an offset. */
   readonly timeZone: string;
-  readonly limits: RecordLimits;
 }
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -32,12 +26,6 @@ export function readStructuredFields(
   const { problems } = context;
   const id = optionalString(fields, 'id', problems);
   const title = requiredString(fields, 'title', problems);
-  if (title !== undefined && title.length > context.limits.maxTitleLength) {
-    problems.add(
-      'title',
-      `is ${title.length} characters long; the limit is ${context.limits.maxTitleLength}`,
-    );
-  }
   const published = requiredDate(fields, 'date', context);
   const updated = optionalDate(fields, 'updated', context);
   if (published && updated && updated < published) {
@@ -45,12 +33,6 @@ export function readStructuredFields(
   }
   const contentHtml = readContent(fields, problems, markdownBody);
   const categories = stringList(fields, 'categories', problems);
-  if (categories.length > context.limits.maxCategories) {
-    problems.add(
-      'categories',
-      `has ${categories.length} entries; the limit is ${context.limits.maxCategories}`,
-    );
-  }
   const draft = fields.draft ?? false;
   if (typeof draft !== 'boolean') problems.add('draft', `must be true or false, not ${describe(draft)}`);
   const language = optionalString(fields, 'language', problems);
@@ -69,6 +51,7 @@ export function readStructuredFields(
     categories,
     tags: stringList(fields, 'tags', problems),
     image: readImage(fields, problems),
+    attachments: readAttachments(fields, problems),
     language,
     source: optionalString(fields, 'source', problems),
     dateline: optionalString(fields, 'dateline', problems),
@@ -148,7 +131,66 @@ function readImage(fields: Fields, problems: RecordProblems): ArticleImage | und
     caption: optionalString(value, 'caption', problems, 'image.caption'),
     credit: optionalString(value, 'credit', problems, 'image.credit'),
     alt: optionalString(value, 'alt', problems, 'image.alt'),
+    type: optionalMediaType(value, 'type', problems, 'image.type'),
+    width: optionalCount(value, 'width', problems, 'image.width'),
+    height: optionalCount(value, 'height', problems, 'image.height'),
   };
+}
+
+function readAttachments(fields: Fields, problems: RecordProblems): Attachment[] {
+  const value = fields.attachments;
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.add(
+      'attachments',
+      `must be a list of {url, mime_type, title, size_in_bytes}, not ${describe(value)}`,
+    );
+    return [];
+  }
+  const attachments: Attachment[] = [];
+  value.forEach((entry: unknown, index) => {
+    const field = `attachments[${index}]`;
+    if (!isObject(entry)) {
+      problems.add(field, `must be {url, mime_type, title, size_in_bytes}, not ${describe(entry)}`);
+      return;
+    }
+    const url =
+      requiredString(entry, 'url', problems, `${field}.url`) &&
+      optionalUrl(entry, 'url', problems, `${field}.url`);
+    const mimeType =
+      requiredString(entry, 'mime_type', problems, `${field}.mime_type`) &&
+      optionalMediaType(entry, 'mime_type', problems, `${field}.mime_type`);
+    const title = optionalString(entry, 'title', problems, `${field}.title`);
+    const sizeInBytes = optionalCount(entry, 'size_in_bytes', problems, `${field}.size_in_bytes`);
+    if (url && mimeType) attachments.push({ url, mimeType, title, sizeInBytes });
+  });
+  return attachments;
+}
+
+function optionalMediaType(
+  fields: Fields,
+  name: string,
+  problems: RecordProblems,
+  label: string,
+): string | undefined {
+  const value = optionalString(fields, name, problems, label);
+  if (value === undefined) return undefined;
+  if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i.test(value)) return value.toLowerCase();
+  problems.add(label, `'${value}' is not a media type like 'image/jpeg'`);
+  return undefined;
+}
+
+function optionalCount(
+  fields: Fields,
+  name: string,
+  problems: RecordProblems,
+  label: string,
+): number | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  problems.add(label, `must be a whole number of 0 or more, not ${describe(value)}`);
+  return undefined;
 }
 
 function stringList(fields: Fields, name: string, problems: RecordProblems): string[] {

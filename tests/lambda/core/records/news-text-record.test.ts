@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRecordLimits } from '../../../../lambda/core/publish.ts';
 import { parseRecord } from '../../../../lambda/core/records/parse-record.ts';
 import { sampleBytes, sampleExpectations, sampleKey } from '../../../helpers/sample.ts';
+import { makeSite } from '../../../helpers/site.ts';
 
-const options = { ...defaultRecordLimits, timeZone: 'Europe/Moscow' };
+const options = makeSite();
 
 function parseText(text: string, key = 'articles/news.txt') {
   return parseRecord({ key, body: new TextEncoder().encode(text) }, options);

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { publish } from '../../../../lambda/core/publish.ts';
 import { sampleBytes, sampleExpectations, sampleKey } from '../../../helpers/sample.ts';
-import { makeSite } from '../../../helpers/site.ts';
+import { planRecords } from '../../../helpers/site.ts';
 import { assertWellFormed, parseXmlObject } from '../../../helpers/xml.ts';
 
-const now = new Date('2026-01-01T00:00:00Z');
-const { files } = publish({ site: makeSite(), records: [{ key: sampleKey, body: sampleBytes() }], now });
+const { files } = planRecords([{ key: sampleKey, body: sampleBytes() }]);
 const body = (path: string) => {
   const file = files.find((candidate) => candidate.path === path);
   if (!file) throw new Error(`${path} was not rendered`);
@@ -72,9 +70,7 @@ describe('the sample article in every format', () => {
   });
 
   it('dates the feeds by the newest article, not by the clock', () => {
-    const later = publish({
-      site: makeSite(),
-      records: [{ key: sampleKey, body: sampleBytes() }],
+    const later = planRecords([{ key: sampleKey, body: sampleBytes() }], {
       now: new Date('2030-06-01T00:00:00Z'),
     });
     expect(later.files.map((file) => file.body)).toEqual(files.map((file) => file.body));
