@@ -117,7 +117,7 @@ function resolveIdClaims(
   const kept: Candidate[] = [];
   for (const [id, claims] of byId) {
     const [winner, ...losers] = [...claims].sort((a, b) =>
-      claimAge(a, previous).localeCompare(claimAge(b, previous)),
+      compareText(claimAge(a, previous), claimAge(b, previous)),
     );
     if (!winner) continue;
     kept.push(winner);
@@ -144,4 +144,9 @@ function claimAge(candidate: Candidate, previous: PublishState): string {
   const { article } = candidate;
   const since = previous.ids[article.key]?.id === article.id ? previous.ids[article.key]?.since : undefined;
   return `${since ?? '~'}|${article.published.toISOString()}|${article.key}`;
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -85,4 +85,67 @@ describe('parseNewsText', () => {
     const parsed = parseText(layout('February 30, 10:00 UTC BERLIN', 'date 2018-02-28'));
     expect(!parsed.ok && parsed.errors[0]?.field).toBe('date');
   });
+
+  const fullArticle = (photoLines: string[], options: { lead?: boolean; timeLine?: string } = {}) =>
+    [
+      'date 2019-09-03',
+      'Port strike ends',
+      'Business',
+      options.timeLine ?? 'September 3, 9:05 UTC+2 HAMBURG',
+      ...(options.lead === false ? [] : ['Dock workers return after two days.']),
+      ...photoLines,
+      'HAMBURG, September 3. /DPA/. Work resumed at dawn.',
+      'Ships queue outside the harbour.',
+    ].join('\n\n');
+
+  it.each([
+    [
+      'a photo with a repeated caption and a credit',
+      ['A crane.', 'A crane.', '© Jan Berg/DPA'],
+      'A crane.',
+      '© Jan Berg/DPA',
+    ],
+    ['a caption that is not repeated', ['A crane.', '© Jan Berg/DPA'], 'A crane.', '© Jan Berg/DPA'],
+    ['a photo without a credit', ['A crane at dawn.'], 'A crane at dawn.', undefined],
+    ['a credit without a caption', ['© Jan Berg/DPA'], undefined, '© Jan Berg/DPA'],
+  ])('reads %s', (_case, photoLines, caption, credit) => {
+    const parsed = parseText(fullArticle(photoLines));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(parsed.fields.image).toEqual({ caption, credit });
+    expect(parsed.fields.summary).toBe('Dock workers return after two days.');
+    expect(parsed.fields.contentHtml).toBe(
+      '<p>HAMBURG, September 3. /DPA/. Work resumed at dawn.</p>\n<p>Ships queue outside the harbour.</p>',
+    );
+  });
+
+  it('reads an article without a lead: the body starts at once', () => {
+    const parsed = parseText(fullArticle([], { lead: false }));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(parsed.fields.summary).toBeUndefined();
+    expect(parsed.fields.image).toBeUndefined();
+    expect(parsed.fields.contentHtml).toContain('<p>HAMBURG, September 3.');
+  });
+
+  it('reads a time line without a dateline', () => {
+    const parsed = parseText(fullArticle([], { timeLine: 'September 3, 9:05 UTC+2' }));
+    expect(parsed.ok && parsed.fields.dateline).toBeUndefined();
+    expect(parsed.ok && parsed.fields.published.toISOString()).toBe('2019-09-03T07:05:00.000Z');
+  });
+
+  it.each([
+    ['an abbreviated month with a dot', 'Sept. 3, 9:05 UTC+2 HAMBURG', '2019-09-03T07:05:00.000Z'],
+    ['a short month name', 'Sep 3, 23:59 UTC HAMBURG', '2019-09-03T23:59:00.000Z'],
+    ['a dateline of several words', 'September 3, 00:00 UTC-3 RIO DE JANEIRO', '2019-09-03T03:00:00.000Z'],
+  ])('reads %s', (_case, timeLine, expected) => {
+    const parsed = parseText(fullArticle([], { timeLine }));
+    expect(parsed.ok && parsed.fields.published.toISOString()).toBe(expected);
+  });
+
+  it('ignores trailing whitespace and non-breaking spaces', () => {
+    const text = fullArticle(['A crane.\u00a0\u00a0', '©\u00a0Jan Berg/DPA   ']).replace(/\n/g, '  \t\n');
+    const parsed = parseText(text);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(parsed.fields.title).toBe('Port strike ends');
+    expect(parsed.fields.image).toEqual({ caption: 'A crane.', credit: '© Jan Berg/DPA' });
+  });
 });
