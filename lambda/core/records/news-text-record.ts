@@ -1,4 +1,5 @@
 import { paragraphsToHtml } from '../content/html.ts';
+import { toXmlSafeText } from '../content/xml-text.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { checkWallClock, DateReadError, parseOffsetMinutes } from './dates.ts';
 import type { RecordProblems } from './problems.ts';
@@ -43,7 +44,7 @@ interface Line {
 }
 
 export function parseNewsText(text: string, problems: RecordProblems): ArticleFields | undefined {
-  const lines: Line[] = text
+  const lines: Line[] = toXmlSafeText(text)
     .split(/\r\n|\r|\n/)
     .map((raw, index) => ({ number: index + 1, text: raw.replace(/[\u00a0\u2007\u202f\t]/g, ' ').trim() }))
     .filter((line) => line.text !== '');

@@ -1,4 +1,5 @@
 import { markdownToHtml } from '../content/markdown.ts';
+import { cleanLine, cleanMultiline } from '../content/plain-text.ts';
 import { textToHtml } from '../content/text.ts';
 import type { ArticleImage, Attachment, Person } from '../model.ts';
 import type { ArticleFields } from './article-fields.ts';
@@ -101,8 +102,8 @@ function readAuthors(fields: Fields, problems: RecordProblems): Person[] {
   const authors: Person[] = [];
   value.forEach((entry: unknown, index) => {
     const field = `authors[${index}]`;
-    if (typeof entry === 'string' && entry.trim() !== '') {
-      authors.push({ name: entry.trim() });
+    if (typeof entry === 'string' && cleanLine(entry) !== '') {
+      authors.push({ name: cleanLine(entry) });
     } else if (isObject(entry)) {
       const name = requiredString(entry, 'name', problems, `${field}.name`);
       const email = optionalString(entry, 'email', problems, `${field}.email`);
@@ -199,7 +200,7 @@ function stringList(fields: Fields, name: string, problems: RecordProblems): str
   const list: unknown[] = Array.isArray(value) ? value : [value];
   const strings: string[] = [];
   list.forEach((entry, index) => {
-    if (typeof entry === 'string' && entry.trim() !== '') strings.push(entry.trim());
+    if (typeof entry === 'string' && cleanLine(entry) !== '') strings.push(cleanLine(entry));
     else problems.add(`${name}[${index}]`, `must be a non-empty text, not ${describe(entry)}`);
   });
   return [...new Set(strings)];
@@ -219,6 +220,9 @@ function requiredString(
   return optionalString(fields, name, problems, label);
 }
 
+/** Fields that may hold several lines; everything else is one line. */
+const multilineFields = new Set(['content_html', 'content_markdown', 'content_text']);
+
 function optionalString(
   fields: Fields,
   name: string,
@@ -231,7 +235,7 @@ function optionalString(
     problems.add(label, `must be text, not ${describe(value)}`);
     return undefined;
   }
-  const trimmed = value.trim();
+  const trimmed = multilineFields.has(name) ? cleanMultiline(value) : cleanLine(value);
   if (trimmed === '') {
     problems.add(label, 'is empty');
     return undefined;
