@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RecordError } from './core/model.ts';
-import { parseRecord } from './core/records/parse-record.ts';
+import { plan } from './core/plan.ts';
 import { readSiteConfig } from './core/site-config.ts';
+import { emptyState } from './core/state.ts';
 import { runPublish } from './publish-run.ts';
 import { FsOutputStore, FsRecordStore } from './stores/fs.ts';
 
@@ -52,14 +53,12 @@ async function publishCommand(contentRoot: string, outRoot: string): Promise<num
   return 0;
 }
 
+/** Checks every record as a first publish would (ids included) without writing anything. */
 async function validateCommand(contentRoot: string): Promise<number> {
   const store = new FsRecordStore(contentRoot);
   const site = readSiteConfig(await store.readSiteConfig());
   const records = await store.readRecords();
-  const errors = records.flatMap((record) => {
-    const parsed = parseRecord(record, site);
-    return parsed.ok ? [] : parsed.errors;
-  });
+  const { errors } = plan({ site, records, previous: emptyState, now: new Date() }).report;
   printErrors(errors);
   const bad = new Set(errors.map((error) => error.key)).size;
   console.log(`${records.length} records checked, ${records.length - bad} valid, ${bad} invalid`);

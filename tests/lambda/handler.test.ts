@@ -112,6 +112,21 @@ describe('handler', () => {
     expect(feed.items.map((item) => item.title)).toContain('Late news');
   });
 
+  it('keeps the last good version of a record that turns invalid, from the state in the feeds bucket', async () => {
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content-bucket',
+        Key: 'content/articles/late-news.json',
+        Body: '{ "title": ',
+      }),
+    );
+    await expect(handler(sqsBatch)).resolves.toEqual({ batchItemFailures: [] });
+    const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
+    expect(feed.items.map((item) => item.title)).toContain('Late news');
+    const state = JSON.parse((await getObject('_state/state.json')).body ?? '{}') as { articles: object };
+    expect(Object.keys(state.articles)).toContain('articles/late-news.json');
+  });
+
   it('reports every message as failed when the publish cannot run', async () => {
     await server.client.send(
       new PutObjectCommand({ Bucket: 'content-bucket', Key: 'content/site.json', Body: '{ not json' }),

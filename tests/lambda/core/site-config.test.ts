@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { defaultLimits, readSiteConfig } from '../../../lambda/core/site-config.ts';
+import { makeRecord, makeSite, planRecords } from '../../helpers/site.ts';
+
+const minimal = {
+  title: 'Wire',
+  description: 'News',
+  siteUrl: 'https://www.example.com',
+  feedBaseUrl: 'https://feeds.example.com/news',
+};
+const read = (fields: object, overrides = {}) =>
+  readSiteConfig(JSON.stringify({ ...minimal, ...fields }), overrides);
+
+describe('readSiteConfig', () => {
+  it('fills defaults and makes the feed base URL a folder', () => {
+    expect(read({})).toEqual({
+      ...minimal,
+      siteUrl: 'https://www.example.com/',
+      feedBaseUrl: 'https://feeds.example.com/news/',
+      language: 'en',
+      timezone: 'UTC',
+      maxItems: 50,
+      limits: defaultLimits,
+      author: undefined,
+      copyright: undefined,
+    });
+  });
+
+  it('lets overrides win over the file', () => {
+    expect(read({}, { feedBaseUrl: 'https://d111.cloudfront.net/' }).feedBaseUrl).toBe(
+      'https://d111.cloudfront.net/',
+    );
+  });
+
+  it.each([
+    ['a missing title', { title: undefined }, /title must be a non-empty text/],
+    ['a relative feed URL', { feedBaseUrl: '/feeds' }, /feedBaseUrl '\/feeds' is not an absolute/],
+    [
+      'an unknown time zone',
+      { timezone: 'Mars/Olympus' },
+      /timezone 'Mars\/Olympus' is not an IANA time zone/,
+    ],
+    ['a zero item limit', { maxItems: 0 }, /maxItems must be a whole number of at least 1/],
+    [
+      'a limit that is text',
+      { limits: { maxTitleLength: 'long' } },
+      /limits.maxTitleLength must be a whole number/,
+    ],
+  ])('throws on %s, naming the setting', (_case, fields, message) => {
+    expect(() => read(fields)).toThrow(message);
+  });
+
+  it('throws on a file that is not JSON', () => {
+    expect(() => readSiteConfig('{ title')).toThrow(/site.json is not valid JSON/);
+  });
+});
+
+describe('record limits from site.json', () => {
+  const strict = makeSite({ limits: { maxRecordBytes: 400, maxTitleLength: 10, maxCategories: 2 } });
+  const base = { title: 'Short', date: '2024-01-01', content_text: 'x' };
+
+  it.each([
+    ['title', { ...base, title: 'Eleven char' }],
+    ['categories', { ...base, categories: ['a', 'b', 'c'] }],
+    ['(file)', { ...base, content_text: 'x'.repeat(400) }],
+  ])('rejects a record over the configured %s limit', (field, record) => {
+    const { report } = planRecords([makeRecord('articles/a.json', record)], { site: strict });
+    expect(report.errors.map((error) => error.field)).toEqual([field]);
+  });
+
+  it('counts title length in characters, not UTF-16 units', () => {
+    const { report } = planRecords([makeRecord('articles/a.json', { ...base, title: '😀'.repeat(10) })], {
+      site: strict,
+    });
+    expect(report.errors).toEqual([]);
+  });
+});
