@@ -12,8 +12,22 @@ export interface SiteConfig {
   readonly copyright?: string;
   /** IANA time zone used for record dates written without an offset. */
   readonly timezone: string;
-  /** Items in each current feed. */
+  /** Items in each current feed (main and per category). */
   readonly maxItems: number;
+  /** Largest current feed file, in bytes: older items drop to their summary, then out. */
+  readonly maxFeedBytes: number;
+  /** Items per RFC 5005 archive page; a full page never changes again. At most `maxItems`. */
+  readonly archivePageSize: number;
+  /** Minutes RSS readers may cache the feed (`<ttl>`). */
+  readonly ttl: number;
+  /** WebSub hub announced in the feeds. */
+  readonly hubUrl?: string;
+  /** Logo (RSS image, Atom logo, JSON icon). */
+  readonly imageUrl?: string;
+  /** Small square icon (Atom icon, JSON favicon). */
+  readonly iconUrl?: string;
+  /** Hosts whose iframes may stay in article HTML, e.g. `www.youtube-nocookie.com`. */
+  readonly allowedIframeHosts: readonly string[];
   /** Limits that keep one record from swamping the feeds. */
   readonly limits: RecordLimits;
 }

@@ -5,97 +5,106 @@ export class SiteConfigError extends Error {
   override readonly name = 'SiteConfigError';
 }
 
+export const defaultLimits: RecordLimits = { maxRecordBytes: 1024 * 1024, maxTitleLength: 1000, maxCategories: 100 };
+
+type Raw = Readonly<Record<string, unknown>>;
+
 /** Reads site.json. `overrides` win over the file (e.g. the feed URL of a fresh deployment). */
 export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}): SiteConfig {
-  let raw: unknown;
+  let parsed: unknown;
   try {
-    raw = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new SiteConfigError(`site.json is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new SiteConfigError('site.json must hold one JSON object');
-  }
-  const merged: Record<string, unknown> = {
-    ...(raw as Record<string, unknown>),
-    ...stripUndefined(overrides),
-  };
-  const text_ = (name: string, fallback?: string): string => {
-    const value = merged[name] ?? fallback;
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw new SiteConfigError(`site.json: ${name} must be a non-empty text`);
-    }
-    return value.trim();
-  };
-  const url = (name: string): string => {
-    const value = text_(name);
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
-      return parsed.href.endsWith('/') || name !== 'feedBaseUrl' ? parsed.href : `${parsed.href}/`;
-    } catch {
-      throw new SiteConfigError(`site.json: ${name} '${value}' is not an absolute http(s) URL`);
-    }
-  };
-  const timezone = text_('timezone', 'UTC');
+  if (!isObject(parsed)) throw new SiteConfigError('site.json must hold one JSON object');
+  const raw: Raw = { ...parsed, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+
+  const timezone = readText(raw, 'timezone', 'UTC');
   if (!isKnownTimeZone(timezone)) {
-    throw new SiteConfigError(
-      `site.json: timezone '${timezone}' is not an IANA time zone like 'Europe/Berlin'`,
-    );
+    throw new SiteConfigError(`site.json: timezone '${timezone}' is not an IANA time zone like 'Europe/Berlin'`);
   }
-  const maxItems = merged.maxItems ?? 50;
-  if (typeof maxItems !== 'number' || !Number.isInteger(maxItems) || maxItems < 1) {
-    throw new SiteConfigError(
-      `site.json: maxItems must be a whole number of at least 1, not ${String(maxItems)}`,
-    );
+  const maxItems = readCount(raw, 'maxItems', 50);
+  const archivePageSize = readCount(raw, 'archivePageSize', maxItems);
+  if (archivePageSize > maxItems) {
+    // Items newer than the last full page live only in the current feed, so it must hold a whole page.
+    throw new SiteConfigError(`site.json: archivePageSize (${archivePageSize}) must not exceed maxItems (${maxItems})`);
   }
-  const limits = readLimits(merged.limits);
-  const author = merged.author as SiteConfig['author'] | undefined;
-  if (author !== undefined && (typeof author !== 'object' || typeof author?.name !== 'string')) {
+  const author = raw.author;
+  if (author !== undefined && !(isObject(author) && typeof author.name === 'string' && author.name.trim() !== '')) {
     throw new SiteConfigError('site.json: author must be {"name": ..., "email"?: ..., "url"?: ...}');
   }
+  const iframeHosts = raw.allowedIframeHosts ?? [];
+  if (!Array.isArray(iframeHosts) || !iframeHosts.every((host) => typeof host === 'string' && /^[a-z0-9.-]+$/i.test(host))) {
+    throw new SiteConfigError('site.json: allowedIframeHosts must be a list of host names like "www.youtube-nocookie.com"');
+  }
   return {
-    title: text_('title'),
-    description: text_('description'),
-    siteUrl: url('siteUrl'),
-    feedBaseUrl: url('feedBaseUrl'),
-    language: text_('language', 'en'),
-    author,
-    copyright: typeof merged.copyright === 'string' ? merged.copyright : undefined,
+    title: readText(raw, 'title'),
+    description: readText(raw, 'description'),
+    siteUrl: readUrl(raw, 'siteUrl'),
+    feedBaseUrl: asFolder(readUrl(raw, 'feedBaseUrl')),
+    language: readText(raw, 'language', 'en'),
+    author: author as SiteConfig['author'],
+    copyright: raw.copyright === undefined ? undefined : readText(raw, 'copyright'),
     timezone,
     maxItems,
-    limits,
+    maxFeedBytes: readCount(raw, 'maxFeedBytes', 1024 * 1024),
+    archivePageSize,
+    ttl: readCount(raw, 'ttl', 60),
+    hubUrl: raw.hubUrl === undefined ? undefined : readUrl(raw, 'hubUrl'),
+    imageUrl: raw.imageUrl === undefined ? undefined : readUrl(raw, 'imageUrl'),
+    iconUrl: raw.iconUrl === undefined ? undefined : readUrl(raw, 'iconUrl'),
+    allowedIframeHosts: iframeHosts as string[],
+    limits: readLimits(raw.limits),
   };
 }
 
-export const defaultLimits: RecordLimits = {
-  maxRecordBytes: 1024 * 1024,
-  maxTitleLength: 1000,
-  maxCategories: 100,
-};
+function readText(raw: Raw, name: string, fallback?: string): string {
+  const value = raw[name] ?? fallback;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new SiteConfigError(`site.json: ${name} must be a non-empty text`);
+  }
+  return value.trim();
+}
+
+function readUrl(raw: Raw, name: string): string {
+  const value = readText(raw, name);
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url.href;
+  } catch {
+    // reported below
+  }
+  throw new SiteConfigError(`site.json: ${name} '${value}' is not an absolute http(s) URL`);
+}
+
+function readCount(raw: Raw, name: string, fallback: number): number {
+  const value = raw[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new SiteConfigError(`site.json: ${name} must be a whole number of at least 1, not ${String(value)}`);
+  }
+  return value;
+}
 
 function readLimits(value: unknown): RecordLimits {
   if (value === undefined) return defaultLimits;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw new SiteConfigError('site.json: limits must be an object like {"maxRecordBytes": 1048576}');
   }
-  const given = value as Record<string, unknown>;
-  const read = (name: keyof RecordLimits): number => {
-    const entry = given[name] ?? defaultLimits[name];
-    if (typeof entry !== 'number' || !Number.isSafeInteger(entry) || entry < 1) {
-      throw new SiteConfigError(
-        `site.json: limits.${name} must be a whole number of at least 1, not ${String(entry)}`,
-      );
+  const read = (name: keyof RecordLimits) => {
+    try {
+      return readCount(value, name, defaultLimits[name]);
+    } catch {
+      throw new SiteConfigError(`site.json: limits.${name} must be a whole number of at least 1, not ${String(value[name])}`);
     }
-    return entry;
   };
-  return {
-    maxRecordBytes: read('maxRecordBytes'),
-    maxTitleLength: read('maxTitleLength'),
-    maxCategories: read('maxCategories'),
-  };
+  return { maxRecordBytes: read('maxRecordBytes'), maxTitleLength: read('maxTitleLength'), maxCategories: read('maxCategories') };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+function asFolder(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function isObject(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

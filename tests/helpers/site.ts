@@ -13,6 +13,10 @@ export function makeSite(overrides: Partial<SiteConfig> = {}): SiteConfig {
     language: 'en',
     timezone: 'Europe/Moscow',
     maxItems: 50,
+    maxFeedBytes: 1024 * 1024,
+    archivePageSize: 50,
+    ttl: 60,
+    allowedIframeHosts: [],
     limits: defaultLimits,
     ...overrides,
   };

@@ -20,9 +20,16 @@ describe('readSiteConfig', () => {
       language: 'en',
       timezone: 'UTC',
       maxItems: 50,
+      maxFeedBytes: 1024 * 1024,
+      archivePageSize: 50,
+      ttl: 60,
+      allowedIframeHosts: [],
       limits: defaultLimits,
       author: undefined,
       copyright: undefined,
+      hubUrl: undefined,
+      imageUrl: undefined,
+      iconUrl: undefined,
     });
   });
 
@@ -41,6 +48,16 @@ describe('readSiteConfig', () => {
       /timezone 'Mars\/Olympus' is not an IANA time zone/,
     ],
     ['a zero item limit', { maxItems: 0 }, /maxItems must be a whole number of at least 1/],
+    [
+      'an archive page larger than the feed',
+      { maxItems: 10, archivePageSize: 20 },
+      /archivePageSize \(20\) must not exceed maxItems \(10\)/,
+    ],
+    [
+      'an iframe host that is a URL',
+      { allowedIframeHosts: ['https://x.com/'] },
+      /allowedIframeHosts must be a list of host names/,
+    ],
     [
       'a limit that is text',
       { limits: { maxTitleLength: 'long' } },
