@@ -1,3 +1,5 @@
+import { planArchive } from './archive.ts';
+import { cleanHtml } from './content/sanitize.ts';
 import type { Article, FeedFile, RecordError, SiteConfig, SourceRecord } from './model.ts';
 import type { ArticleFields } from './records/article-fields.ts';
 import { articleId } from './records/article-id.ts';
@@ -53,7 +55,7 @@ export function plan({ site, records, previous, now }: PlanInput): PublishPlan {
     const parsed = parseRecord(record, site);
     if (parsed.ok) {
       candidates.push({
-        article: toArticle(record.key, parsed.fields, previous.ids[record.key]),
+        article: toArticle(record.key, parsed.fields, previous.ids[record.key], site),
         fresh: true,
       });
       continue;
@@ -79,9 +81,10 @@ export function plan({ site, records, previous, now }: PlanInput): PublishPlan {
     kept.map((candidate) => candidate.article),
     now,
   );
+  const archive = planArchive(visibility.visible, previous.archive, site.archivePageSize);
   return {
-    files: renderSite(site, visibility.visible),
-    state: { version: 1, ids, articles },
+    files: renderSite(site, visibility.visible, archive),
+    state: { version: 1, ids, articles, archive: archive.state },
     report: {
       published: visibility.visible.length,
       drafts: visibility.drafts,
@@ -95,10 +98,19 @@ export function plan({ site, records, previous, now }: PlanInput): PublishPlan {
 }
 
 /** An explicit id wins; otherwise the id this key was published under before; otherwise one derived from the key. */
-function toArticle(key: string, fields: ArticleFields, remembered: IdEntry | undefined): Article {
+function toArticle(
+  key: string,
+  fields: ArticleFields,
+  remembered: IdEntry | undefined,
+  site: SiteConfig,
+): Article {
   const id =
     fields.id !== undefined ? articleId(key, fields.id) : (remembered?.id ?? articleId(key, undefined));
-  return { ...fields, key, id, updated: fields.updated ?? fields.published };
+  const contentHtml = cleanHtml(fields.contentHtml, {
+    baseUrl: fields.url ?? site.siteUrl,
+    iframeHosts: site.allowedIframeHosts,
+  });
+  return { ...fields, contentHtml, key, id, updated: fields.updated ?? fields.published };
 }
 
 /**

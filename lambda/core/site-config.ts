@@ -5,7 +5,11 @@ export class SiteConfigError extends Error {
   override readonly name = 'SiteConfigError';
 }
 
-export const defaultLimits: RecordLimits = { maxRecordBytes: 1024 * 1024, maxTitleLength: 1000, maxCategories: 100 };
+export const defaultLimits: RecordLimits = {
+  maxRecordBytes: 1024 * 1024,
+  maxTitleLength: 1000,
+  maxCategories: 100,
+};
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -18,25 +22,40 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     throw new SiteConfigError(`site.json is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(parsed)) throw new SiteConfigError('site.json must hold one JSON object');
-  const raw: Raw = { ...parsed, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const raw: Raw = {
+    ...parsed,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
 
   const timezone = readText(raw, 'timezone', 'UTC');
   if (!isKnownTimeZone(timezone)) {
-    throw new SiteConfigError(`site.json: timezone '${timezone}' is not an IANA time zone like 'Europe/Berlin'`);
+    throw new SiteConfigError(
+      `site.json: timezone '${timezone}' is not an IANA time zone like 'Europe/Berlin'`,
+    );
   }
   const maxItems = readCount(raw, 'maxItems', 50);
   const archivePageSize = readCount(raw, 'archivePageSize', maxItems);
   if (archivePageSize > maxItems) {
     // Items newer than the last full page live only in the current feed, so it must hold a whole page.
-    throw new SiteConfigError(`site.json: archivePageSize (${archivePageSize}) must not exceed maxItems (${maxItems})`);
+    throw new SiteConfigError(
+      `site.json: archivePageSize (${archivePageSize}) must not exceed maxItems (${maxItems})`,
+    );
   }
   const author = raw.author;
-  if (author !== undefined && !(isObject(author) && typeof author.name === 'string' && author.name.trim() !== '')) {
+  if (
+    author !== undefined &&
+    !(isObject(author) && typeof author.name === 'string' && author.name.trim() !== '')
+  ) {
     throw new SiteConfigError('site.json: author must be {"name": ..., "email"?: ..., "url"?: ...}');
   }
   const iframeHosts = raw.allowedIframeHosts ?? [];
-  if (!Array.isArray(iframeHosts) || !iframeHosts.every((host) => typeof host === 'string' && /^[a-z0-9.-]+$/i.test(host))) {
-    throw new SiteConfigError('site.json: allowedIframeHosts must be a list of host names like "www.youtube-nocookie.com"');
+  if (
+    !Array.isArray(iframeHosts) ||
+    !iframeHosts.every((host) => typeof host === 'string' && /^[a-z0-9.-]+$/i.test(host))
+  ) {
+    throw new SiteConfigError(
+      'site.json: allowedIframeHosts must be a list of host names like "www.youtube-nocookie.com"',
+    );
   }
   return {
     title: readText(raw, 'title'),
@@ -81,7 +100,9 @@ function readUrl(raw: Raw, name: string): string {
 function readCount(raw: Raw, name: string, fallback: number): number {
   const value = raw[name] ?? fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new SiteConfigError(`site.json: ${name} must be a whole number of at least 1, not ${String(value)}`);
+    throw new SiteConfigError(
+      `site.json: ${name} must be a whole number of at least 1, not ${String(value)}`,
+    );
   }
   return value;
 }
@@ -95,10 +116,16 @@ function readLimits(value: unknown): RecordLimits {
     try {
       return readCount(value, name, defaultLimits[name]);
     } catch {
-      throw new SiteConfigError(`site.json: limits.${name} must be a whole number of at least 1, not ${String(value[name])}`);
+      throw new SiteConfigError(
+        `site.json: limits.${name} must be a whole number of at least 1, not ${String(value[name])}`,
+      );
     }
   };
-  return { maxRecordBytes: read('maxRecordBytes'), maxTitleLength: read('maxTitleLength'), maxCategories: read('maxCategories') };
+  return {
+    maxRecordBytes: read('maxRecordBytes'),
+    maxTitleLength: read('maxTitleLength'),
+    maxCategories: read('maxCategories'),
+  };
 }
 
 function asFolder(url: string): string {

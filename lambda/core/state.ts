@@ -1,3 +1,4 @@
+import type { ArchiveState } from './archive.ts';
 import type { Article } from './model.ts';
 
 /**
@@ -5,11 +6,13 @@ import type { Article } from './model.ts';
  * - `ids`: the id ledger. Once a record key is published under an id, it keeps that id.
  * - `articles`: the last good version of each record, so a record that turns invalid stays
  *   in the feeds, as it was, until it is fixed or deleted.
+ * - `archive`: which articles each sealed RFC 5005 archive page holds.
  */
 export interface PublishState {
   readonly version: 1;
   readonly ids: Readonly<Record<string, IdEntry>>;
   readonly articles: Readonly<Record<string, StoredArticle>>;
+  readonly archive: ArchiveState;
 }
 
 export interface IdEntry {
@@ -25,7 +28,7 @@ export type StoredArticle = Omit<Article, 'published' | 'updated' | 'expires'> &
   readonly expires?: string;
 };
 
-export const emptyState: PublishState = { version: 1, ids: {}, articles: {} };
+export const emptyState: PublishState = { version: 1, ids: {}, articles: {}, archive: { pages: [] } };
 
 export class StateReadError extends Error {
   override readonly name = 'StateReadError';
@@ -62,7 +65,7 @@ export function readState(text: string | undefined): PublishState {
   if (state?.version !== 1 || typeof state.ids !== 'object' || typeof state.articles !== 'object') {
     throw new StateReadError('the publish state has an unknown layout (version 1 expected)');
   }
-  return state as PublishState;
+  return { ...emptyState, ...state } as PublishState;
 }
 
 export function writeState(state: PublishState): string {
@@ -71,6 +74,7 @@ export function writeState(state: PublishState): string {
     version: state.version,
     ids: sortKeys(state.ids),
     articles: sortKeys(state.articles),
+    archive: state.archive,
   };
   return `${JSON.stringify(sorted)}\n`;
 }

@@ -36,6 +36,7 @@ describe('cli', () => {
     expect((await readdir(join(work, 'public'))).sort()).toEqual([
       '_state',
       'atom.xml',
+      'categories',
       'feed.json',
       'index.html',
       'rss.xml',

@@ -66,6 +66,9 @@ describe('handler', () => {
     expect(listing.Contents?.map((object) => object.Key).sort()).toEqual([
       '_state/state.json',
       'atom.xml',
+      ...['economy', 'transport', 'world'].flatMap((slug) =>
+        ['atom.xml', 'feed.json', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
+      ),
       'feed.json',
       'index.html',
       'rss.xml',

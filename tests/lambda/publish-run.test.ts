@@ -34,7 +34,15 @@ async function snapshot(folder: string) {
 describe('runPublish', () => {
   it('publishes content/ into the three feeds and the subscribe page', async () => {
     const result = await publishContent(new Date('2026-01-01T00:00:00Z'));
-    expect([...result.written].sort()).toEqual(['atom.xml', 'feed.json', 'index.html', 'rss.xml']);
+    expect([...result.written].sort()).toEqual([
+      'atom.xml',
+      ...['economy', 'transport', 'world'].flatMap((slug) =>
+        ['atom.xml', 'feed.json', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
+      ),
+      'feed.json',
+      'index.html',
+      'rss.xml',
+    ]);
     expect(result.report.published).toBe(3);
     expect(result.report.errors).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it';
 
-// CommonMark with raw HTML off: Markdown records cannot smuggle markup past the HTML cleanup.
-const markdown = new MarkdownIt('commonmark', { html: false, linkify: false, typographer: false });
+// CommonMark; raw HTML is allowed because every body goes through the sanitizer afterwards.
+const markdown = new MarkdownIt('commonmark', { html: true, linkify: false, typographer: false });
 
 export function markdownToHtml(source: string): string {
   return markdown.render(source).trim();

@@ -63,20 +63,28 @@ export function cleanHtml(html: string, options: CleanHtmlOptions): string {
     allowIframeRelativeUrls: false,
     disallowedTagsMode: 'discard',
     // An embed whose source was removed is an empty box; drop it.
-    exclusiveFilter: (frame) => ['img', 'iframe', 'source', 'track'].includes(frame.tag) && !frame.attribs.src && !frame.attribs.srcset,
+    exclusiveFilter: (frame) =>
+      ['img', 'iframe', 'source', 'track'].includes(frame.tag) && !frame.attribs.src && !frame.attribs.srcset,
     transformTags: {
       '*': (tagName, attribs) => ({ tagName, attribs: absolutize(tagName, attribs, options.baseUrl) }),
     },
   });
 }
 
-function absolutize(tagName: string, attribs: sanitizeHtml.Attributes, baseUrl: string): sanitizeHtml.Attributes {
+function absolutize(
+  tagName: string,
+  attribs: sanitizeHtml.Attributes,
+  baseUrl: string,
+): sanitizeHtml.Attributes {
   const result: sanitizeHtml.Attributes = { ...attribs };
   for (const name of urlAttributes) {
     const value = result[name];
     if (value === undefined) continue;
     const absolute = resolveUrl(value, baseUrl);
-    if (absolute === undefined || (absolute.startsWith('data:') && !(tagName === 'img' && safeDataImage.test(absolute)))) {
+    if (
+      absolute === undefined ||
+      (absolute.startsWith('data:') && !(tagName === 'img' && safeDataImage.test(absolute)))
+    ) {
       delete result[name];
     } else {
       result[name] = absolute;

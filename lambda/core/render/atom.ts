@@ -1,5 +1,8 @@
-import { buildFeed, type FeedInput } from './feed-input.ts';
+import type { FeedDocument } from './feed-document.ts';
+import { buildFeedModel } from './feed-model.ts';
+import { namespaces } from './namespaces.ts';
 import { TextSlots } from './text-slots.ts';
+import { historyElements, mediaContent } from './xml-extensions.ts';
 import {
   childElements,
   element,
@@ -10,16 +13,29 @@ import {
   setText,
 } from './xml-tree.ts';
 
-const dublinCore = 'http://purl.org/dc/elements/1.1/';
-
 /** Atom 1.0 (RFC 4287), rendered by `feed` and finished here. */
-export function renderAtom(input: FeedInput): string {
+export function renderAtom(document: FeedDocument): string {
   const slots = new TextSlots();
-  const feed = parseXml(buildFeed(input, { text: slots.slot, summaryAsHtml: true }).atom1());
+  const feed = parseXml(buildFeedModel(document, { text: slots.slot, summaryAsHtml: true }).atom1());
   slots.fill(feed);
-  feed.attributes = { ...feed.attributes, 'xml:lang': input.site.language, 'xmlns:dc': dublinCore };
+  feed.attributes = {
+    ...feed.attributes,
+    'xml:lang': document.site.language,
+    'xmlns:dc': namespaces.dc,
+    'xmlns:media': namespaces.media,
+    ...(document.history.archived ? { 'xmlns:fh': namespaces.history } : {}),
+  };
+  for (const link of childElements(feed, 'link')) {
+    if (link.attributes?.rel === 'self')
+      link.attributes = { ...link.attributes, type: 'application/atom+xml' };
+  }
+  const firstEntry = (feed.elements ?? []).findIndex(
+    (node) => node.type === 'element' && node.name === 'entry',
+  );
+  insertChildren(feed, firstEntry, historyElements(document, 'atom', 'link'));
+
   childElements(feed, 'entry').forEach((entry, index) => {
-    const article = input.articles[index];
+    const article = document.articles[index];
     if (!article) return;
     // `feed` marks titles and summaries as HTML; they are plain text, so `Tom & Jerry <b>` stays literal.
     const title = firstChild(entry, 'title');
@@ -40,7 +56,19 @@ export function renderAtom(input: FeedInput): string {
       if (!link.attributes?.rel) link.attributes = { rel: 'alternate', ...link.attributes };
     }
     if (article.language) entry.attributes = { ...entry.attributes, 'xml:lang': article.language };
-    if (article.source) insertChildren(entry, -1, [element('dc:source', {}, article.source)]);
+    insertChildren(entry, -1, [
+      ...article.attachments.map((attachment) =>
+        element('link', {
+          rel: 'enclosure',
+          href: attachment.url,
+          type: attachment.mimeType,
+          length: attachment.sizeInBytes,
+          title: attachment.title,
+        }),
+      ),
+      ...mediaContent(article),
+      ...(article.source ? [element('dc:source', {}, article.source)] : []),
+    ]);
   });
   return serializeXml(feed);
 }

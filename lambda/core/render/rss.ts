@@ -1,5 +1,8 @@
-import { buildFeed, type FeedInput } from './feed-input.ts';
+import type { FeedDocument } from './feed-document.ts';
+import { buildFeedModel } from './feed-model.ts';
+import { namespaces } from './namespaces.ts';
 import { TextSlots } from './text-slots.ts';
+import { historyElements, mediaContent } from './xml-extensions.ts';
 import {
   childElements,
   element,
@@ -10,24 +13,51 @@ import {
   serializeXml,
 } from './xml-tree.ts';
 
-const dublinCore = 'http://purl.org/dc/elements/1.1/';
-
 /** RSS 2.0, rendered by `feed` and finished here. */
-export function renderRss(input: FeedInput): string {
+export function renderRss(document: FeedDocument): string {
   const slots = new TextSlots();
-  const rss = parseXml(buildFeed(input, { text: slots.slot, summaryAsHtml: true }).rss2());
+  const rss = parseXml(buildFeedModel(document, { text: slots.slot, summaryAsHtml: true }).rss2());
   slots.fill(rss);
-  rss.attributes = { ...rss.attributes, 'xmlns:dc': dublinCore };
+  rss.attributes = {
+    ...rss.attributes,
+    'xmlns:atom': namespaces.atom,
+    'xmlns:dc': namespaces.dc,
+    'xmlns:media': namespaces.media,
+    ...(document.history.archived ? { 'xmlns:fh': namespaces.history } : {}),
+  };
   const channel = firstChild(rss, 'channel');
   if (!channel) throw new Error('feed rendered RSS without a channel');
+  const firstItem = (channel.elements ?? []).findIndex(
+    (node) => node.type === 'element' && node.name === 'item',
+  );
+  insertChildren(channel, firstItem, historyElements(document, 'rss', 'atom:link'));
+
   childElements(channel, 'item').forEach((item, index) => {
-    const article = input.articles[index];
+    const article = document.articles[index];
     if (!article) return;
     // RSS <author> must be an e-mail address; names go in dc:creator, which readers show.
     const authorIndex = removeChildren(item, 'author');
-    const creators = article.authors.map((person) => element('dc:creator', {}, person.name));
-    insertChildren(item, authorIndex, creators);
-    if (article.source) insertChildren(item, -1, [element('dc:source', {}, article.source)]);
+    insertChildren(
+      item,
+      authorIndex,
+      article.authors.map((person) => element('dc:creator', {}, person.name)),
+    );
+    const [attachment] = article.attachments;
+    insertChildren(item, -1, [
+      // RSS allows one enclosure per item: the first attachment. The photo goes in media:content.
+      ...(attachment
+        ? [
+            element('enclosure', {
+              url: attachment.url,
+              length: attachment.sizeInBytes ?? 0,
+              type: attachment.mimeType,
+            }),
+          ]
+        : []),
+      ...mediaContent(article),
+      ...(article.source ? [element('dc:source', {}, article.source)] : []),
+      ...(article.language ? [element('dc:language', {}, article.language)] : []),
+    ]);
   });
   return serializeXml(rss);
 }

@@ -1,0 +1,75 @@
+import { Feed, type Item } from 'feed';
+import { articleHtml } from '../content/article-html.ts';
+import { escapeHtml } from '../content/html.ts';
+import type { Article } from '../model.ts';
+import { type FeedDocument, type FeedFormat, feedUrl, newestChange } from './feed-document.ts';
+
+export interface FeedModelOptions {
+  /** Wraps each free text before `feed` sees it (see TextSlots); identity for JSON. */
+  readonly text: (value: string) => string;
+  /** Whether summaries become HTML (RSS, Atom) or stay plain text (JSON Feed). */
+  readonly summaryAsHtml: boolean;
+}
+
+/** The body readers see: the full article, or, past the size budget, just its summary. */
+export function itemHtml(article: Article, full: boolean): string {
+  return full ? articleHtml(article) : `<p>${escapeHtml(article.summary ?? article.title)}</p>`;
+}
+
+/**
+ * The `feed` package's model of one document. Images and attachments are left out on purpose:
+ * `feed` guesses their media types from file names (`image/jpg`) and drops all but one; the
+ * format modules add them.
+ */
+export function buildFeedModel(document: FeedDocument, options: FeedModelOptions): Feed {
+  const { site, folder } = document;
+  const { text } = options;
+  const links = (format: FeedFormat) => feedUrl(site, folder, format);
+  const feed = new Feed({
+    id: links('atom'),
+    title: text(document.title),
+    description: text(site.description),
+    link: site.siteUrl,
+    language: site.language,
+    updated: newestChange(document.articles),
+    generator: 'feed-publisher',
+    ttl: site.ttl,
+    hub: site.hubUrl,
+    image: site.imageUrl,
+    favicon: site.iconUrl,
+    copyright: site.copyright === undefined ? undefined : text(site.copyright),
+    feedLinks: { rss: links('rss'), atom: links('atom'), json: links('json') },
+    // Atom needs an author for every entry; the site's (or its title) covers entries without one.
+    author: {
+      name: text(site.author?.name ?? site.title),
+      email: site.author?.email,
+      link: site.author?.url,
+    },
+  });
+  document.articles.forEach((article, index) => {
+    const summary = article.summary;
+    const item: Item = {
+      id: article.id,
+      title: text(article.title),
+      // `feed` types link as required, but every format handles it missing; an empty one would not parse.
+      link: article.url as string,
+      date: article.updated,
+      published: article.published,
+      description:
+        summary === undefined ? undefined : text(options.summaryAsHtml ? escapeHtml(summary) : summary),
+      content: text(itemHtml(article, index < document.fullCount)),
+      // `feed` crashes on an empty author list in JSON, so no authors means no list.
+      author:
+        article.authors.length === 0
+          ? undefined
+          : article.authors.map((person) => ({
+              name: text(person.name),
+              email: person.email,
+              link: person.url,
+            })),
+      category: article.categories.map((name) => ({ name: text(name), term: text(name) })),
+    };
+    feed.addItem(item);
+  });
+  return feed;
+}
