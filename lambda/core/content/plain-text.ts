@@ -6,12 +6,15 @@ import { toXmlSafeText } from './xml-text.ts';
  * on one line and XML parsers would rewrite a carriage return anyway.
  */
 export function cleanLine(text: string): string {
-  return toXmlSafeText(text)
+  // Vertical tab and form feed are whitespace to a writer, so they become spaces, not nothing.
+  return toXmlSafeText(text.replace(/[\v\f]/g, ' '))
     .replace(/[\s\u00a0\u2028\u2029]+/gu, ' ')
     .trim();
 }
 
 /** A multi-line text such as a body: characters XML cannot carry removed, line endings made `\n`. */
 export function cleanMultiline(text: string): string {
-  return toXmlSafeText(text).replace(/\r\n?/g, '\n').trim();
+  return toXmlSafeText(text.replace(/[\v\f]/g, ' '))
+    .replace(/\r\n?/g, '\n')
+    .trim();
 }
