@@ -77,8 +77,8 @@ export function checkRss(body: string): string[] {
   assertWellFormed(body);
   const problems: string[] = [];
   const rss = (xml.parse(body) as Node).rss as Node | undefined;
-  if (!rss || rss['@_version'] !== '2.0') return ['no <rss version="2.0"> root'];
-  const channel = rss.channel as Node;
+  if (rss?.['@_version'] !== '2.0') return ['no <rss version="2.0"> root'];
+  const channel = (rss as Node).channel as Node;
   for (const name of ['title', 'link', 'description']) {
     if (list(channel[name]).length !== 1) problems.push(`channel must have exactly one <${name}>`);
   }
