@@ -79,7 +79,7 @@ describe('handler', () => {
     ['rss.xml', 'application/rss+xml; charset=utf-8', '<rss version="2.0"'],
     ['atom.xml', 'application/atom+xml; charset=utf-8', '<feed xmlns="http://www.w3.org/2005/Atom"'],
     ['feed.json', 'application/feed+json; charset=utf-8', '"version": "https://jsonfeed.org/version/1.1"'],
-    ['index.html', 'text/html; charset=utf-8', '<!doctype html>'],
+    ['index.html', 'text/html; charset=utf-8', '<!DOCTYPE html>'],
   ])('writes %s with its media type, caching and body', async (key, contentType, marker) => {
     const object = await getObject(key);
     expect(object.contentType).toBe(contentType);

@@ -62,7 +62,7 @@ export function renderSubscribePage(
   const categorySection = categoryFeeds
     ? `\n      <h2>By category</h2>\n      <ul>\n        ${categoryFeeds}\n      </ul>`
     : '';
-  return `<!doctype html>
+  return `<!DOCTYPE html>
 <html lang="${escapeHtml(site.language)}">
   <head>
     <meta charset="utf-8">

@@ -37,7 +37,7 @@ describe('script injection in article HTML', () => {
         ...atomEntries.map((entry) => text(entry.content)),
         ...jsonFeedItems(result).map((item) => String(item.content_html)),
         // The subscribe page's own head holds meta, link and style elements; what records put in is in the body.
-      /<body>([\s\S]*)<\/body>/.exec(fileBody(result, 'index.html'))?.[1] ?? 'no body',
+        /<body>([\s\S]*)<\/body>/.exec(fileBody(result, 'index.html'))?.[1] ?? 'no body',
       ];
       for (const body of bodies) expect(findUnsafeHtml(body)).toEqual([]);
       for (const file of result.files) expect(checkFeedFile(file.path, file.body)).toEqual([]);
