@@ -71,6 +71,7 @@ export function findUnsafeHtml(html: string): string[] {
 
 function isSafeUrl(value: string, element: string): boolean {
   // Browsers drop ASCII whitespace and control characters before reading the scheme.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers ignore these characters in URLs.
   const compact = value.replace(/[\u0000-\u0020]/g, '').toLowerCase();
   if (/^(https?:|mailto:|tel:)/.test(compact)) return true;
   return element === 'img' && /^data:image\/(png|jpeg|gif|webp|avif);/.test(compact);
