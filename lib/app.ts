@@ -1,13 +1,18 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
-import { FeedPublisherStack } from './feed-publisher-stack.ts';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { type FeedPublisherContext, FeedPublisherStack } from './feed-publisher-stack.ts';
+import { readContext } from './read-context.ts';
 
 const app = new App();
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? 'FeedPublisher';
+const context: FeedPublisherContext = readContext((name) => app.node.tryGetContext(name));
 
-new FeedPublisherStack(app, stackName, {
+new FeedPublisherStack(app, (app.node.tryGetContext('stackName') as string | undefined) ?? 'FeedPublisher', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  publisher: { contentSource: path.join(projectRoot, 'content') },
+  contentSource: path.join(projectRoot, 'content'),
+  context,
 });
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -1,9 +1,23 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { FeedPublisher, type FeedPublisherProps } from './feed-publisher.ts';
 
+/** Deploy-time options, from `cdk.json` or `-c name=value`. */
+export interface FeedPublisherContext {
+  readonly domainName?: string;
+  readonly certificateArn?: string;
+  readonly hubUrl?: string;
+  readonly alarmEmail?: string;
+  readonly reconcileMinutes?: number;
+}
+
 export interface FeedPublisherStackProps extends StackProps {
-  readonly publisher?: FeedPublisherProps;
+  /** Local folder deployed as the records (site.json and articles/). */
+  readonly contentSource?: string;
+  readonly context?: FeedPublisherContext;
+  /** Anything else for the construct. */
+  readonly publisher?: Omit<FeedPublisherProps, 'contentSource' | 'domainName' | 'certificate' | 'hubUrl' | 'alarmEmail'>;
 }
 
 /** One FeedPublisher and the URLs an operator needs after `cdk deploy`. */
@@ -12,15 +26,32 @@ export class FeedPublisherStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FeedPublisherStackProps = {}) {
     super(scope, id, props);
-    this.publisher = new FeedPublisher(this, 'FeedPublisher', props.publisher);
+    const context = props.context ?? {};
+    this.publisher = new FeedPublisher(this, 'FeedPublisher', {
+      ...props.publisher,
+      contentSource: props.contentSource,
+      domainName: context.domainName,
+      certificate: context.certificateArn
+        ? acm.Certificate.fromCertificateArn(this, 'Certificate', context.certificateArn)
+        : undefined,
+      hubUrl: context.hubUrl,
+      alarmEmail: context.alarmEmail,
+      reconcileInterval:
+        context.reconcileMinutes === undefined ? props.publisher?.reconcileInterval : Duration.minutes(context.reconcileMinutes),
+    });
     const base = this.publisher.feedBaseUrl;
     new CfnOutput(this, 'SubscribePageUrl', { value: base, description: 'The subscribe page' });
     new CfnOutput(this, 'RssUrl', { value: `${base}rss.xml`, description: 'RSS 2.0 feed' });
     new CfnOutput(this, 'AtomUrl', { value: `${base}atom.xml`, description: 'Atom 1.0 feed' });
     new CfnOutput(this, 'JsonFeedUrl', { value: `${base}feed.json`, description: 'JSON Feed 1.1' });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.publisher.distribution.distributionDomainName,
+      description: 'Point a custom domain (CNAME or alias) here',
+    });
     new CfnOutput(this, 'ContentBucketName', {
       value: this.publisher.contentBucket.bucketName,
       description: 'Write article records under content/articles/ in this bucket',
     });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.publisher.alarmTopic.topicArn, description: 'Alarms go here' });
   }
 }
