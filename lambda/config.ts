@@ -12,21 +12,51 @@ export interface HandlerConfig {
   readonly feedsPrefix: string;
   /** Overrides site.json's feedBaseUrl with where the feeds are really served. */
   readonly feedBaseUrl?: string;
-  /** An S3-compatible endpoint (the standard AWS_ENDPOINT_URL_S3); unset in AWS. */
+  /** CloudFront distribution whose copies of changed files are invalidated after a publish. */
+  readonly distributionId?: string;
+  /** WebSub hub to notify after a publish (and to announce in the feeds). */
+  readonly hubUrl?: string;
+  /** Where the one-time "next embargo or expiry" schedule lives, and the role it runs as. */
+  readonly schedule?: { readonly group: string; readonly name: string; readonly roleArn: string };
+  /** CloudWatch namespace of the publish metrics. */
+  readonly metricsNamespace: string;
+  /** S3-compatible endpoint (the standard AWS_ENDPOINT_URL_S3); unset in AWS. */
   readonly s3Endpoint?: string;
 }
 
-/** Reads the configuration and fails fast, naming every missing variable. */
+/** Reads the configuration and fails fast, naming every missing or malformed variable. */
 export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   const missing = ['CONTENT_BUCKET', 'FEEDS_BUCKET'].filter((name) => !env[name]);
   if (missing.length > 0)
     throw new ConfigurationError(`missing environment variables: ${missing.join(', ')}`);
+  const scheduleParts = ['SCHEDULE_GROUP', 'SCHEDULE_NAME', 'SCHEDULER_ROLE_ARN'];
+  const givenScheduleParts = scheduleParts.filter((name) => env[name]);
+  if (givenScheduleParts.length > 0 && givenScheduleParts.length < scheduleParts.length) {
+    throw new ConfigurationError(
+      `set all of ${scheduleParts.join(', ')} or none; got only ${givenScheduleParts.join(', ')}`,
+    );
+  }
+  for (const name of ['FEED_BASE_URL', 'HUB_URL']) {
+    const value = env[name];
+    if (value && !URL.canParse(value)) throw new ConfigurationError(`${name} '${value}' is not a URL`);
+  }
   return {
     contentBucket: env.CONTENT_BUCKET ?? '',
     contentPrefix: asPrefix(env.CONTENT_PREFIX),
     feedsBucket: env.FEEDS_BUCKET ?? '',
     feedsPrefix: asPrefix(env.FEEDS_PREFIX),
     feedBaseUrl: env.FEED_BASE_URL || undefined,
+    distributionId: env.DISTRIBUTION_ID || undefined,
+    hubUrl: env.HUB_URL || undefined,
+    schedule:
+      givenScheduleParts.length === scheduleParts.length
+        ? {
+            group: env.SCHEDULE_GROUP ?? '',
+            name: env.SCHEDULE_NAME ?? '',
+            roleArn: env.SCHEDULER_ROLE_ARN ?? '',
+          }
+        : undefined,
+    metricsNamespace: env.METRICS_NAMESPACE || 'FeedPublisher',
     s3Endpoint: env.AWS_ENDPOINT_URL_S3 || undefined,
   };
 }

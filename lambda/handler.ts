@@ -1,53 +1,145 @@
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type HandlerConfig, readHandlerConfig } from './config.ts';
-import { runPublish } from './publish-run.ts';
+import { invalidationPaths } from './core/invalidation.ts';
+import { createCloudFrontClient, invalidate } from './delivery/cloudfront.ts';
+import { createSchedulerClient, scheduleNextChange } from './delivery/next-change-schedule.ts';
+import { notifyHub } from './delivery/websub.ts';
+import { log, publishMetrics } from './log.ts';
+import { type PublishRunResult, runPublish } from './publish-run.ts';
 import { S3OutputStore, S3RecordStore } from './stores/s3.ts';
 import { createS3Client } from './stores/s3-client.ts';
 
-/** An SQS batch of S3 event notifications; other invocations (schedule, manual) carry no Records. */
-interface SqsBatchEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId: string; readonly eventSource?: string }>;
+/** An SQS batch of S3 event notifications; schedule, deploy and manual invocations carry no Records. */
+interface PublishEvent {
+  readonly Records?: ReadonlyArray<{ readonly messageId: string }>;
+}
+
+/** The part of the Lambda context the handler uses. */
+interface InvocationContext {
+  readonly invokedFunctionArn: string;
 }
 
 export interface PublishResponse {
   readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>;
 }
 
-/** Builds a handler over explicit dependencies; the exported `handler` wires the real ones. */
-export function createHandler(config: HandlerConfig, client: S3Client, clock: () => Date = () => new Date()) {
-  return async (event: SqsBatchEvent = {}): Promise<PublishResponse> => {
+export interface HandlerDependencies {
+  readonly config: HandlerConfig;
+  readonly s3: S3Client;
+  readonly cloudFront: CloudFrontClient;
+  readonly scheduler: SchedulerClient;
+  readonly clock?: () => Date;
+}
+
+/** Builds the handler over explicit dependencies; the exported `handler` wires the real ones. */
+export function createHandler({
+  config,
+  s3,
+  cloudFront,
+  scheduler,
+  clock = () => new Date(),
+}: HandlerDependencies) {
+  return async (event: PublishEvent = {}, context?: InvocationContext): Promise<PublishResponse> => {
     const messageIds = (event.Records ?? []).map((record) => record.messageId);
+    const now = clock();
+    let result: PublishRunResult;
     try {
       // Any change means "bring the feeds up to date": one publish covers the whole batch.
-      const result = await runPublish({
-        records: new S3RecordStore(client, { bucket: config.contentBucket, prefix: config.contentPrefix }),
-        output: new S3OutputStore(client, { bucket: config.feedsBucket, prefix: config.feedsPrefix }),
-        now: clock(),
-        siteOverrides: { feedBaseUrl: config.feedBaseUrl },
+      result = await runPublish({
+        records: new S3RecordStore(s3, { bucket: config.contentBucket, prefix: config.contentPrefix }),
+        output: new S3OutputStore(s3, { bucket: config.feedsBucket, prefix: config.feedsPrefix }),
+        now,
+        siteOverrides: { feedBaseUrl: config.feedBaseUrl, hubUrl: config.hubUrl },
       });
-      log('info', 'published', {
-        messages: messageIds.length,
-        written: result.written,
-        unchanged: result.unchanged.length,
-        ...result.report,
-      });
-      return { batchItemFailures: [] };
     } catch (error) {
       log('error', 'publish failed', { error: error instanceof Error ? error.message : String(error) });
       if (messageIds.length === 0) throw error;
-      // Every message in the batch goes back to the queue and is retried, then dead-lettered.
+      // Every message goes back to the queue and is retried, then dead-lettered.
       return { batchItemFailures: messageIds.map((itemIdentifier) => ({ itemIdentifier })) };
     }
+    const { report } = result;
+    log(report.errors.length > 0 ? 'warn' : 'info', 'published', {
+      messages: messageIds.length,
+      written: result.written,
+      unchanged: result.unchanged.length,
+      ...report,
+    });
+    const deliveryErrors = await deliver(
+      result,
+      config,
+      { cloudFront, scheduler },
+      now,
+      context?.invokedFunctionArn,
+    );
+    publishMetrics(config.metricsNamespace, now, {
+      InvalidRecords: new Set(report.errors.map((error) => error.key)).size,
+      PublishedArticles: report.published,
+      FilesWritten: result.written.length,
+      DeliveryErrors: deliveryErrors,
+    });
+    return { batchItemFailures: [] };
   };
 }
 
-function log(level: 'info' | 'error', message: string, fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === 'error') console.error(line);
-  else console.log(line);
+/**
+ * After the feeds are written: invalidate what changed, ping the hub, and wake up again at the
+ * next embargo or expiry. The feeds are already correct, so a failure here is logged and counted
+ * rather than retried; the feeds' short cache lifetime and the reconcile schedule cover it.
+ */
+async function deliver(
+  result: PublishRunResult,
+  config: HandlerConfig,
+  clients: { cloudFront: CloudFrontClient; scheduler: SchedulerClient },
+  now: Date,
+  functionArn: string | undefined,
+): Promise<number> {
+  const steps: [string, () => Promise<unknown>][] = [];
+  if (config.distributionId && result.written.length > 0) {
+    const distributionId = config.distributionId;
+    steps.push([
+      'invalidate',
+      () => invalidate(clients.cloudFront, distributionId, invalidationPaths(result.written), now),
+    ]);
+  }
+  const changedFeeds = result.written.filter(
+    (path) => /(^|\/)(rss\.xml|atom\.xml|feed\.json)$/.test(path) && !path.startsWith('archive/'),
+  );
+  if (config.hubUrl && config.feedBaseUrl && changedFeeds.length > 0) {
+    const { hubUrl, feedBaseUrl } = config;
+    steps.push([
+      'notify hub',
+      () =>
+        notifyHub(
+          hubUrl,
+          changedFeeds.map((path) => new URL(path, feedBaseUrl).href),
+        ),
+    ]);
+  }
+  const nextChangeAt = result.report.nextChangeAt;
+  if (config.schedule && functionArn && nextChangeAt) {
+    const schedule = { ...config.schedule, targetArn: functionArn };
+    steps.push(['schedule next change', () => scheduleNextChange(clients.scheduler, schedule, nextChangeAt)]);
+  }
+  let failures = 0;
+  for (const [name, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failures += 1;
+      log('error', `${name} failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return failures;
 }
 
 const config = readHandlerConfig(process.env);
 
 /** The Lambda entry point: configuration is read once, at cold start, and a bad one fails fast. */
-export const handler = createHandler(config, createS3Client(config.s3Endpoint));
+export const handler = createHandler({
+  config,
+  s3: createS3Client(config.s3Endpoint),
+  cloudFront: createCloudFrontClient(process.env.AWS_ENDPOINT_URL_CLOUDFRONT),
+  scheduler: createSchedulerClient(process.env.AWS_ENDPOINT_URL_SCHEDULER),
+});

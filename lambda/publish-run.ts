@@ -2,7 +2,7 @@ import type { FeedFile, SiteConfig } from './core/model.ts';
 import { type PublishReport, plan } from './core/plan.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import { readState, writeState } from './core/state.ts';
-import type { OutputStore, RecordStore } from './stores/store.ts';
+import { type OutputStore, type RecordStore, WriteConflictError } from './stores/store.ts';
 
 /** Where the publisher keeps its own state, beside the feeds but never served. */
 export const statePath = '_state/state.json';
@@ -26,6 +26,19 @@ export interface PublishRunResult {
  * then the state. A run that fails before the state is written is safe to repeat.
  */
 export async function runPublish(options: PublishRunOptions): Promise<PublishRunResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await publishOnce(options);
+    } catch (error) {
+      // A concurrent publish won a conditional write: read its state and records again and redo the work.
+      if (!(error instanceof WriteConflictError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}
+
+const maxAttempts = 3;
+
+async function publishOnce(options: PublishRunOptions): Promise<PublishRunResult> {
   const site = readSiteConfig(await options.records.readSiteConfig(), options.siteOverrides);
   const previous = readState(await options.output.read(statePath));
   const records = await options.records.readRecords();

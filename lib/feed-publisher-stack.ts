@@ -17,7 +17,10 @@ export interface FeedPublisherStackProps extends StackProps {
   readonly contentSource?: string;
   readonly context?: FeedPublisherContext;
   /** Anything else for the construct. */
-  readonly publisher?: Omit<FeedPublisherProps, 'contentSource' | 'domainName' | 'certificate' | 'hubUrl' | 'alarmEmail'>;
+  readonly publisher?: Omit<
+    FeedPublisherProps,
+    'contentSource' | 'domainName' | 'certificate' | 'hubUrl' | 'alarmEmail'
+  >;
 }
 
 /** One FeedPublisher and the URLs an operator needs after `cdk deploy`. */
@@ -37,7 +40,9 @@ export class FeedPublisherStack extends Stack {
       hubUrl: context.hubUrl,
       alarmEmail: context.alarmEmail,
       reconcileInterval:
-        context.reconcileMinutes === undefined ? props.publisher?.reconcileInterval : Duration.minutes(context.reconcileMinutes),
+        context.reconcileMinutes === undefined
+          ? props.publisher?.reconcileInterval
+          : Duration.minutes(context.reconcileMinutes),
     });
     const base = this.publisher.feedBaseUrl;
     new CfnOutput(this, 'SubscribePageUrl', { value: base, description: 'The subscribe page' });
@@ -52,6 +57,9 @@ export class FeedPublisherStack extends Stack {
       value: this.publisher.contentBucket.bucketName,
       description: 'Write article records under content/articles/ in this bucket',
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.publisher.alarmTopic.topicArn, description: 'Alarms go here' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.publisher.alarmTopic.topicArn,
+      description: 'Alarms go here',
+    });
   }
 }

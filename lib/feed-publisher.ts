@@ -131,7 +131,9 @@ export class FeedPublisher extends Construct {
       enforceSSL: true,
       // CloudFront standard logs are delivered with ACLs.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
       removalPolicy,
       autoDeleteObjects: destroy,
     });
@@ -187,7 +189,8 @@ export class FeedPublisher extends Construct {
     });
     acknowledge(deadLetterQueue, {
       'AwsSolutions-SQS3': 'This queue is the dead-letter queue of the publish queue.',
-      'Serverless-SQSRedrivePolicy': 'This queue is itself the dead-letter queue; messages end here for an operator to inspect.',
+      'Serverless-SQSRedrivePolicy':
+        'This queue is itself the dead-letter queue; messages end here for an operator to inspect.',
     });
     const queue = new sqs.Queue(this, 'PublishQueue', {
       // Lambda's guidance: at least six times the function timeout, so a retry never overlaps a running batch.
@@ -217,7 +220,10 @@ export class FeedPublisher extends Construct {
       deadLetterQueue,
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(this, 'PublishLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy }),
+      logGroup: new logs.LogGroup(this, 'PublishLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+      }),
       description: 'Publishes RSS, Atom and JSON Feed from the article records',
       environment: {
         CONTENT_BUCKET: contentBucket.bucketName,
@@ -240,11 +246,20 @@ export class FeedPublisher extends Construct {
         target: 'node24',
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require(); ESM bundles need it defined.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
     publishFunction.grantInvoke(schedulerRole);
-    this.grantLeastPrivilege(publishFunction, contentBucket, feedsBucket, contentPrefix, distribution, scheduleGroup, schedulerRole);
+    this.grantLeastPrivilege(
+      publishFunction,
+      contentBucket,
+      feedsBucket,
+      contentPrefix,
+      distribution,
+      scheduleGroup,
+      schedulerRole,
+    );
 
     contentBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), {
       prefix: contentPrefix,
@@ -292,8 +307,12 @@ export class FeedPublisher extends Construct {
     publishAfterDeploy.executeAfter(distribution, ...(deployment ? [deployment] : []));
     this.acknowledgeCdkHelpers();
 
-    const alarmTopic = new sns.Topic(this, 'AlarmTopic', { enforceSSL: true, displayName: 'Feed publisher alarms' });
-    if (props.alarmEmail) alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      enforceSSL: true,
+      displayName: 'Feed publisher alarms',
+    });
+    if (props.alarmEmail)
+      alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
     this.createAlarms(publishFunction, deadLetterQueue, alarmTopic);
 
     this.contentBucket = contentBucket;
@@ -332,10 +351,14 @@ export class FeedPublisher extends Construct {
         override: true,
       },
       contentTypeOptions: { override: true },
-      referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      referrerPolicy: {
+        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+        override: true,
+      },
       frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
       contentSecurityPolicy: {
-        contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        contentSecurityPolicy:
+          "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         override: true,
       },
     };
@@ -390,12 +413,14 @@ export class FeedPublisher extends Construct {
     });
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'Only static, public feed files are served (GET/HEAD); there is no input for a WAF to inspect, and a web ACL costs more than the whole stack.',
+      reason:
+        'Only static, public feed files are served (GET/HEAD); there is no input for a WAF to inspect, and a web ACL costs more than the whole stack.',
     });
     if (!props.domainName) {
       Validations.of(distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: 'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose TLS policy cannot be set; set domainName and certificate to get TLSv1.2_2021.',
+        reason:
+          'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose TLS policy cannot be set; set domainName and certificate to get TLSv1.2_2021.',
       });
     }
     return distribution;
@@ -479,7 +504,8 @@ export class FeedPublisher extends Construct {
         'The function writes every feed file in the feeds bucket; their keys (categories, archive pages) are not known in advance.',
       [`AwsSolutions-IAM5[Resource::${arnToken(contentBucket)}/${contentPrefix}*]`]:
         'The function reads every record under the content prefix and nothing else; record keys are chosen by writers.',
-      'AwsSolutions-IAM5[Resource::*]': 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) only accepts the resource *.',
+      'AwsSolutions-IAM5[Resource::*]':
+        'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) only accepts the resource *.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
         'The AWS-managed basic execution role only lets the function write its own CloudWatch logs.',
       'Serverless-LambdaEventSourceMappingDestination':
@@ -494,16 +520,21 @@ export class FeedPublisher extends Construct {
   /** The helper functions aws-cdk adds for bucket notifications and deployments are theirs to configure, not ours. */
   private acknowledgeCdkHelpers(): void {
     const stack = Stack.of(this);
-    const basicRole = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
-    const notifications = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    const basicRole =
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+    const notifications = stack.node.tryFindChild(
+      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+    );
     if (notifications) {
       acknowledge(notifications, {
-        [basicRole]: 'aws-cdk bucket-notification helper: runs only at deploy time to configure S3 event notifications.',
+        [basicRole]:
+          'aws-cdk bucket-notification helper: runs only at deploy time to configure S3 event notifications.',
       });
     }
     const deployment = stack.node.tryFindChild('Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C');
     if (deployment) {
-      const reason = 'aws-cdk BucketDeployment helper: runs only at deploy time to copy content/ into the content bucket; its runtime, role and settings are set by aws-cdk.';
+      const reason =
+        'aws-cdk BucketDeployment helper: runs only at deploy time to copy content/ into the content bucket; its runtime, role and settings are set by aws-cdk.';
       acknowledge(deployment, {
         [basicRole]: reason,
         'AwsSolutions-IAM5[Action::s3:GetObject*]': reason,
@@ -511,8 +542,10 @@ export class FeedPublisher extends Construct {
         'AwsSolutions-IAM5[Action::s3:List*]': reason,
         'AwsSolutions-IAM5[Action::s3:DeleteObject*]': reason,
         'AwsSolutions-IAM5[Action::s3:Abort*]': reason,
-        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`]: reason,
-        [`AwsSolutions-IAM5[Resource::${arnToken(this.node.findChild('ContentBucket') as s3.IBucket)}/*]`]: reason,
+        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`]:
+          reason,
+        [`AwsSolutions-IAM5[Resource::${arnToken(this.node.findChild('ContentBucket') as s3.IBucket)}/*]`]:
+          reason,
         'AwsSolutions-L1': reason,
         'Serverless-LambdaDLQ': reason,
         'Serverless-LambdaLatestVersion': reason,
@@ -534,14 +567,18 @@ export class FeedPublisher extends Construct {
       }),
       new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
         alarmDescription: 'Record changes failed to publish five times and wait in the dead-letter queue',
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'InvalidRecordsAlarm', {
-        alarmDescription: 'Some article records are invalid; the publish log names each record, field and problem',
+        alarmDescription:
+          'Some article records are invalid; the publish log names each record, field and problem',
         metric: new cloudwatch.Metric({
           namespace: metricsNamespace,
           metricName: 'InvalidRecords',
@@ -571,7 +608,9 @@ function arnToken(resource: IConstruct): string {
 
 function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
   if (!/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(contentPrefix)) {
-    throw new Error(`contentPrefix must be a key prefix like 'content/' ending with '/', got '${contentPrefix}'`);
+    throw new Error(
+      `contentPrefix must be a key prefix like 'content/' ending with '/', got '${contentPrefix}'`,
+    );
   }
   const memory = props.memorySize;
   if (memory !== undefined && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
@@ -596,7 +635,9 @@ function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
     if (!props.certificate) throw new Error(`certificate is required with domainName '${props.domainName}'`);
   }
   if (props.certificate && props.domainName === undefined) {
-    throw new Error('domainName is required with certificate: the certificate must name the domain it serves');
+    throw new Error(
+      'domainName is required with certificate: the certificate must name the domain it serves',
+    );
   }
   const arn = props.certificate?.certificateArn;
   if (arn !== undefined && !Token.isUnresolved(arn) && !arn.startsWith('arn:aws:acm:us-east-1:')) {

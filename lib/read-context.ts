@@ -5,13 +5,16 @@ export function readContext(get: (name: string) => unknown): FeedPublisherContex
   const text = (name: string): string | undefined => {
     const value = get(name);
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw new Error(`context ${name} must be text, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new Error(`context ${name} must be text, got ${JSON.stringify(value)}`);
     return value;
   };
   const minutes = get('reconcileMinutes');
   const reconcileMinutes = minutes === undefined ? undefined : Number(minutes);
   if (reconcileMinutes !== undefined && !Number.isInteger(reconcileMinutes)) {
-    throw new Error(`context reconcileMinutes must be a whole number of minutes, got ${JSON.stringify(minutes)}`);
+    throw new Error(
+      `context reconcileMinutes must be a whole number of minutes, got ${JSON.stringify(minutes)}`,
+    );
   }
   return {
     domainName: text('domainName'),

@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { FeedFile, SourceRecord } from '../core/model.ts';
-import { type OutputStore, type RecordStore, StoreReadError } from './store.ts';
+import { type OutputStore, type RecordStore, StoreReadError, WriteConflictError } from './store.ts';
 
 export interface S3Location {
   readonly bucket: string;
@@ -99,16 +99,26 @@ export class S3OutputStore implements OutputStore {
     ) {
       return false;
     }
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.location.bucket,
-        Key: key,
-        Body: file.body,
-        ContentType: file.contentType,
-        CacheControl: file.cacheControl,
-        Metadata: { sha256: hash },
-      }),
-    );
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: key,
+          Body: file.body,
+          ContentType: file.contentType,
+          CacheControl: file.cacheControl,
+          Metadata: { sha256: hash },
+          // Conditional: replace only the version we looked at, or create only if still absent.
+          ...(existing?.ETag ? { IfMatch: existing.ETag } : { IfNoneMatch: '*' }),
+        }),
+      );
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) {
+        throw new WriteConflictError(`s3://${this.location.bucket}/${key} changed while this publish ran`);
+      }
+      throw error;
+    }
     return true;
   }
 }

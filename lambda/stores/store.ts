@@ -19,3 +19,8 @@ export interface OutputStore {
 export class StoreReadError extends Error {
   override readonly name = 'StoreReadError';
 }
+
+/** Another publish wrote the same file first; the run starts over from fresh state. */
+export class WriteConflictError extends Error {
+  override readonly name = 'WriteConflictError';
+}

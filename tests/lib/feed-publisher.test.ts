@@ -11,7 +11,7 @@ function newApp(): App {
 }
 
 const template = Template.fromStack(
-  new FeedPublisherStack(newApp(), 'TestStack', { publisher: { contentSource: contentRoot } }),
+  new FeedPublisherStack(newApp(), 'TestStack', { contentSource: contentRoot }),
 );
 
 function logicalId(type: string, pattern: RegExp): string {

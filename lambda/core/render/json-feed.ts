@@ -52,6 +52,8 @@ function jsonItem(legacyItem: JsonObject, article: Article): JsonObject {
   };
   return {
     ...rest,
+    // `feed` drops the summary when the content is empty; it is the article's, whatever the body.
+    summary: article.summary,
     image: image?.url,
     authors: article.authors.length > 0 ? article.authors.map(jsonAuthor) : undefined,
     tags: tags.length > 0 ? tags : undefined,
