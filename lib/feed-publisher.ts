@@ -311,8 +311,15 @@ export class FeedPublisher extends Construct {
       enforceSSL: true,
       displayName: 'Feed publisher alarms',
     });
-    if (props.alarmEmail)
-      alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) {
+      const subscription = alarmTopic.addSubscription(
+        new snsSubscriptions.EmailSubscription(props.alarmEmail),
+      );
+      acknowledge(subscription, {
+        'Serverless-SNSRedrivePolicy':
+          'SNS retries e-mail delivery itself; an alarm e-mail that still cannot be delivered has no better place to go, and the alarm state stays visible in CloudWatch.',
+      });
+    }
     this.createAlarms(publishFunction, deadLetterQueue, alarmTopic);
 
     this.contentBucket = contentBucket;
@@ -542,7 +549,7 @@ export class FeedPublisher extends Construct {
         'AwsSolutions-IAM5[Action::s3:List*]': reason,
         'AwsSolutions-IAM5[Action::s3:DeleteObject*]': reason,
         'AwsSolutions-IAM5[Action::s3:Abort*]': reason,
-        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`]:
+        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}/*]`]:
           reason,
         [`AwsSolutions-IAM5[Resource::${arnToken(this.node.findChild('ContentBucket') as s3.IBucket)}/*]`]:
           reason,

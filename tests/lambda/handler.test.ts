@@ -1,13 +1,42 @@
 import { readdir, readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import { join, relative } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishResponse } from '../../lambda/handler.ts';
+import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
 import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 import { contentRoot, sampleExpectations } from '../helpers/sample.ts';
 
 let server: S3TestServer;
-let handler: (event: object) => Promise<PublishResponse>;
+let handler: (event: object, context?: { invokedFunctionArn: string }) => Promise<PublishResponse>;
+let services: Awaited<ReturnType<typeof startRecordingServer>>;
+const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:publish';
+const context = { invokedFunctionArn: functionArn };
+
+/** Answers as CloudFront, EventBridge Scheduler and a WebSub hub would, by path. */
+function answerAsServices(request: RecordedRequest, response: ServerResponse): void {
+  if (request.path.startsWith('/2020-05-31/distribution/')) {
+    response.writeHead(201, { 'content-type': 'text/xml' });
+    response.end(
+      '<?xml version="1.0" encoding="UTF-8"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>I1</Id><Status>InProgress</Status><CreateTime>2026-01-01T00:00:00Z</CreateTime></Invalidation>',
+    );
+  } else if (request.path.startsWith('/schedules/') && request.method === 'PUT') {
+    response.writeHead(404, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': 'ResourceNotFoundException',
+    });
+    response.end(JSON.stringify({ Message: 'Schedule next-visibility-change does not exist.' }));
+  } else if (request.path.startsWith('/schedules/')) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({ ScheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/group/next' }),
+    );
+  } else {
+    response.writeHead(204);
+    response.end();
+  }
+}
 
 async function uploadContentFolder(bucket: string, prefix: string): Promise<void> {
   const entries = await readdir(contentRoot, { recursive: true, withFileTypes: true });
@@ -37,6 +66,7 @@ const sqsBatch = {
 };
 
 beforeAll(async () => {
+  services = await startRecordingServer(answerAsServices);
   server = await startS3Server();
   await server.createBucket('content-bucket');
   await server.createBucket('feeds-bucket');
@@ -48,6 +78,13 @@ beforeAll(async () => {
     FEEDS_BUCKET: 'feeds-bucket',
     FEED_BASE_URL: 'https://feeds.example.com/',
     AWS_ENDPOINT_URL_S3: server.endpoint,
+    AWS_ENDPOINT_URL_CLOUDFRONT: services.url,
+    AWS_ENDPOINT_URL_SCHEDULER: services.url,
+    DISTRIBUTION_ID: 'E2EXAMPLE',
+    HUB_URL: `${services.url}/hub`,
+    SCHEDULE_GROUP: 'feeds',
+    SCHEDULE_NAME: 'next-visibility-change',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -57,6 +94,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  await services?.close();
 });
 
 describe('handler', () => {
@@ -128,6 +166,82 @@ describe('handler', () => {
     expect(feed.items.map((item) => item.title)).toContain('Late news');
     const state = JSON.parse((await getObject('_state/state.json')).body ?? '{}') as { articles: object };
     expect(Object.keys(state.articles)).toContain('articles/late-news.json');
+  });
+
+  it('invalidates exactly the changed paths, pings the hub, and schedules the next embargo', async () => {
+    services.requests.length = 0;
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content-bucket',
+        Key: 'content/articles/embargoed.json',
+        Body: JSON.stringify({ title: 'Later', date: '2099-01-02T03:04:05.250Z', content_text: 'Not yet.' }),
+      }),
+    );
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content-bucket',
+        Key: 'content/articles/sport.json',
+        Body: JSON.stringify({
+          title: 'Match',
+          date: '2025-02-01T00:00:00Z',
+          categories: ['Sport'],
+          content_text: 'Won.',
+        }),
+      }),
+    );
+    await expect(handler(sqsBatch, context)).resolves.toEqual({ batchItemFailures: [] });
+
+    const invalidations = services.requests.filter((request) => request.path.includes('/invalidation'));
+    expect(invalidations).toHaveLength(1);
+    expect(invalidations[0]?.path).toBe('/2020-05-31/distribution/E2EXAMPLE/invalidation');
+    const paths = [...(invalidations[0]?.body.matchAll(/<Path>([^<]+)<\/Path>/g) ?? [])]
+      .map((match) => match[1])
+      .sort();
+    expect(paths).toEqual([
+      '/',
+      '/atom.xml',
+      '/categories/sport/atom.xml',
+      '/categories/sport/feed.json',
+      '/categories/sport/rss.xml',
+      '/feed.json',
+      '/index.html',
+      '/rss.xml',
+    ]);
+
+    const hubPings = services.requests
+      .filter((request) => request.path === '/hub')
+      .map((request) => new URLSearchParams(request.body));
+    expect(hubPings.every((ping) => ping.get('hub.mode') === 'publish')).toBe(true);
+    expect(hubPings.map((ping) => ping.get('hub.url')).sort()).toEqual([
+      'https://feeds.example.com/atom.xml',
+      'https://feeds.example.com/categories/sport/atom.xml',
+      'https://feeds.example.com/categories/sport/feed.json',
+      'https://feeds.example.com/categories/sport/rss.xml',
+      'https://feeds.example.com/feed.json',
+      'https://feeds.example.com/rss.xml',
+    ]);
+
+    const [update, create] = services.requests.filter((request) => request.path.startsWith('/schedules/'));
+    expect(update?.method).toBe('PUT');
+    expect(create?.method).toBe('POST');
+    expect(create?.path).toBe('/schedules/next-visibility-change');
+    expect(JSON.parse(create?.body ?? '{}')).toMatchObject({
+      GroupName: 'feeds',
+      ScheduleExpression: 'at(2099-01-02T03:04:06)',
+      ScheduleExpressionTimezone: 'UTC',
+      ActionAfterCompletion: 'DELETE',
+      Target: { Arn: functionArn, RoleArn: 'arn:aws:iam::123456789012:role/scheduler' },
+    });
+  });
+
+  it('invalidates nothing and pings nobody when nothing changed', async () => {
+    services.requests.length = 0;
+    await handler(sqsBatch, context);
+    expect(
+      services.requests.filter(
+        (request) => request.path.includes('/invalidation') || request.path === '/hub',
+      ),
+    ).toEqual([]);
   });
 
   it('reports every message as failed when the publish cannot run', async () => {

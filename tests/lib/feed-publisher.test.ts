@@ -1,29 +1,38 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { describe, expect, it } from 'vitest';
 import { FeedPublisher, type FeedPublisherProps } from '../../lib/feed-publisher.ts';
 import { FeedPublisherStack } from '../../lib/feed-publisher-stack.ts';
 import { contentRoot } from '../helpers/sample.ts';
-
-/** Synthesizes without bundling the function: CI builds the real bundle once, with `cdk synth`. */
-function newApp(): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-}
+import { logicalId, newApp, publisherTemplate } from './synth.ts';
 
 const template = Template.fromStack(
   new FeedPublisherStack(newApp(), 'TestStack', { contentSource: contentRoot }),
 );
+const id = (type: string, pattern: RegExp) => logicalId(template, type, pattern);
+const resource = (type: string, pattern: RegExp) =>
+  template.findResources(type)[id(type, pattern)] as { Properties: Record<string, unknown> };
+const bucket = (pattern: RegExp) => resource('AWS::S3::Bucket', pattern).Properties;
+const policyStatements = (bucketPattern: RegExp) =>
+  (Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+    (policy) => (policy.Properties.Bucket as { Ref?: string }).Ref === id('AWS::S3::Bucket', bucketPattern),
+  )?.Properties.PolicyDocument.Statement ?? []) as Record<string, unknown>[];
+const functionPolicy = () =>
+  Object.values(template.findResources('AWS::IAM::Policy')).find((policy) =>
+    (policy.Properties.Roles as { Ref: string }[]).some((role) =>
+      /PublishFunctionServiceRole/.test(role.Ref),
+    ),
+  )?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+const distributionConfig = () =>
+  resource('AWS::CloudFront::Distribution', /Distribution/).Properties.DistributionConfig as Record<
+    string,
+    unknown
+  >;
 
-function logicalId(type: string, pattern: RegExp): string {
-  const id = Object.keys(template.findResources(type)).find((candidate) => pattern.test(candidate));
-  if (!id) throw new Error(`no ${type} matching ${pattern}`);
-  return id;
-}
-
-describe('FeedPublisher', () => {
-  it.each([/ContentBucket/, /FeedsBucket/])('blocks all public access to %s', (pattern) => {
-    const bucket = template.findResources('AWS::S3::Bucket')[logicalId('AWS::S3::Bucket', pattern)];
-    expect(bucket?.Properties.PublicAccessBlockConfiguration).toEqual({
+describe('FeedPublisher buckets', () => {
+  it.each([/ContentBucket/, /FeedsBucket/, /LogBucket/])('blocks all public access to %s', (pattern) => {
+    expect(bucket(pattern).PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
       IgnorePublicAcls: true,
@@ -31,82 +40,254 @@ describe('FeedPublisher', () => {
     });
   });
 
-  it.each([/ContentBucket/, /FeedsBucket/])('denies requests without TLS to %s', (pattern) => {
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: logicalId('AWS::S3::Bucket', pattern) },
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 's3:*',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
+  it.each([/ContentBucket/, /FeedsBucket/, /LogBucket/])('denies requests without TLS to %s', (pattern) => {
+    expect(policyStatements(pattern)).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it.each([/ContentBucket/, /FeedsBucket/, /LogBucket/])('encrypts %s at rest', (pattern) => {
+    expect(bucket(pattern).BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
     });
   });
 
   it('keeps every version of the content records', () => {
-    const contentBucket =
-      template.findResources('AWS::S3::Bucket')[logicalId('AWS::S3::Bucket', /ContentBucket/)];
-    expect(contentBucket?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket(/ContentBucket/).VersioningConfiguration).toEqual({ Status: 'Enabled' });
   });
 
-  it('lets only CloudFront read the feeds bucket, through Origin Access Control', () => {
-    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
-    template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({
-        DefaultRootObject: 'index.html',
-        Origins: [
-          Match.objectLike({
-            OriginAccessControlId: { 'Fn::GetAtt': [Match.stringLikeRegexp('OriginAccessControl'), 'Id'] },
-          }),
-        ],
-        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', Compress: true }),
-      }),
+  it.each([
+    [/ContentBucket/, 'content-bucket/'],
+    [/FeedsBucket/, 'feeds-bucket/'],
+  ])('logs access to %s into the log bucket', (pattern, prefix) => {
+    expect(bucket(pattern).LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: id('AWS::S3::Bucket', /LogBucket/) },
+      LogFilePrefix: prefix,
     });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: logicalId('AWS::S3::Bucket', /FeedsBucket/) },
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Action: 's3:GetObject',
-            Principal: { Service: 'cloudfront.amazonaws.com' },
-          }),
-        ]),
+  });
+
+  it('expires access logs', () => {
+    expect(bucket(/LogBucket/).LifecycleConfiguration).toEqual({
+      Rules: [expect.objectContaining({ ExpirationInDays: 90, Status: 'Enabled' })],
+    });
+  });
+
+  it('denies any feed write that is not conditional', () => {
+    expect(policyStatements(/FeedsBucket/)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'DenyUnconditionalWrites',
+        Effect: 'Deny',
+        Action: 's3:PutObject',
+        Condition: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
+      }),
+    );
+  });
+
+  it('lets only CloudFront read the feeds bucket, and never the publish state', () => {
+    const statements = policyStatements(/FeedsBucket/);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'DenyServingState',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [id('AWS::S3::Bucket', /FeedsBucket/), 'Arn'] }, '/_state/*']],
+        },
+      }),
+    );
+  });
+});
+
+describe('FeedPublisher distribution', () => {
+  it('reads the feeds bucket through Origin Access Control', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    expect(distributionConfig().Origins).toEqual([
+      expect.objectContaining({
+        OriginAccessControlId: { 'Fn::GetAtt': [expect.stringMatching(/OriginAccessControl/), 'Id'] },
+      }),
+    ]);
+  });
+
+  it('redirects to HTTPS, compresses, speaks HTTP/2 and 3, and serves index.html at the root', () => {
+    expect(distributionConfig()).toMatchObject({
+      DefaultRootObject: 'index.html',
+      HttpVersion: 'http2and3',
+      DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https', Compress: true },
+    });
+  });
+
+  it('keys the cache on the path only and honours each object Cache-Control up to a year', () => {
+    template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: {
+        DefaultTTL: 300,
+        MinTTL: 0,
+        MaxTTL: 31536000,
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+          EnableAcceptEncodingBrotli: true,
+          EnableAcceptEncodingGzip: true,
+        }),
       },
     });
   });
 
-  it('runs the publish function on the latest Node.js runtime, as ESM on arm64', () => {
+  it('sends HSTS, nosniff, a referrer policy and frame options with every response', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({
+            AccessControlMaxAgeSec: 31536000,
+            IncludeSubdomains: true,
+          }),
+          ContentTypeOptions: { Override: true },
+          ReferrerPolicy: Match.objectLike({ ReferrerPolicy: 'strict-origin-when-cross-origin' }),
+          FrameOptions: Match.objectLike({ FrameOption: 'DENY' }),
+        }),
+      }),
+    });
+  });
+
+  it('allows cross-origin GET of JSON Feed for web readers', () => {
+    const behaviors = distributionConfig().CacheBehaviors as Record<string, unknown>[];
+    expect(behaviors).toEqual([expect.objectContaining({ PathPattern: '*.json' })]);
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        CorsConfig: Match.objectLike({
+          AccessControlAllowOrigins: { Items: ['*'] },
+          AccessControlAllowMethods: { Items: ['GET', 'HEAD', 'OPTIONS'] },
+          AccessControlAllowCredentials: false,
+        }),
+      }),
+    });
+  });
+
+  it('writes access logs to the log bucket', () => {
+    expect(distributionConfig().Logging).toEqual({
+      Bucket: { 'Fn::GetAtt': [id('AWS::S3::Bucket', /LogBucket/), 'RegionalDomainName'] },
+      Prefix: 'cloudfront/',
+    });
+  });
+
+  it('serves a custom domain with its certificate and TLS 1.2 (2021)', () => {
+    const stack = new Stack(newApp(), 'Custom');
+    const certificate = acm.Certificate.fromCertificateArn(
+      stack,
+      'Cert',
+      'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+    );
+    new FeedPublisher(stack, 'FeedPublisher', { domainName: 'feeds.example.com', certificate });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['feeds.example.com'],
+        ViewerCertificate: {
+          AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
+      }),
+    });
+  });
+});
+
+describe('FeedPublisher function', () => {
+  it('runs on the latest Node.js runtime, arm64, with tracing and JSON logs', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      Environment: {
-        Variables: Match.objectLike({ CONTENT_PREFIX: 'content/', FEEDS_PREFIX: '' }),
-      },
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      MemorySize: 1024,
+      Timeout: 120,
     });
   });
 
+  it('may read only records under the content prefix and write only the feeds bucket', () => {
+    const statements = functionPolicy();
+    const s3Actions = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+    expect(s3Actions).toEqual([
+      expect.objectContaining({
+        Sid: 'ListRecords',
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': ['content/*'] } },
+      }),
+      expect.objectContaining({
+        Sid: 'ReadRecords',
+        Action: 's3:GetObject',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [id('AWS::S3::Bucket', /ContentBucket/), 'Arn'] }, '/content/*']],
+        },
+      }),
+      expect.objectContaining({ Sid: 'ReadWriteFeeds', Action: ['s3:GetObject', 's3:PutObject'] }),
+      expect.objectContaining({ Sid: 'ListFeeds', Action: 's3:ListBucket' }),
+    ]);
+    expect(JSON.stringify(statements)).not.toMatch(
+      /s3:\*|s3:DeleteObject|"\*"\]?,"Effect":"Allow","Sid":"(Read|List)/,
+    );
+  });
+
+  it('may invalidate only its own distribution and set only its own schedule', () => {
+    expect(functionPolicy()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Sid: 'InvalidateChangedFeeds', Action: 'cloudfront:CreateInvalidation' }),
+        expect.objectContaining({
+          Sid: 'ScheduleNextVisibilityChange',
+          Action: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+        }),
+        expect.objectContaining({
+          Sid: 'PassSchedulerRole',
+          Action: 'iam:PassRole',
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      ]),
+    );
+  });
+});
+
+describe('FeedPublisher triggers', () => {
   it('feeds the function from the queue, two at a time, with partial batch failures', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /PublishQueue/), 'Arn'] },
-      FunctionName: { Ref: logicalId('AWS::Lambda::Function', /PublishFunction/) },
+      EventSourceArn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /PublishQueue/), 'Arn'] },
+      FunctionName: { Ref: id('AWS::Lambda::Function', /PublishFunction/) },
       MaximumBatchingWindowInSeconds: 20,
       ScalingConfig: { MaximumConcurrency: 2 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 
-  it('sends messages that keep failing to a dead-letter queue', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', {
+  it('dead-letters messages after 5 receives, with a visibility timeout of six function timeouts', () => {
+    expect(resource('AWS::SQS::Queue', /PublishQueue/).Properties).toMatchObject({
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
+        deadLetterTargetArn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
         maxReceiveCount: 5,
       },
       VisibilityTimeout: 720,
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it.each([/PublishQueue/, /DeadLetterQueue/])('denies requests without TLS to %s', (pattern) => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: id('AWS::SQS::Queue', pattern) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -124,29 +305,131 @@ describe('FeedPublisher', () => {
     }
   });
 
+  it('reconciles every hour by default, on a schedule it can change', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)' });
+    publisherTemplate({ reconcileInterval: Duration.minutes(15) }).hasResourceProperties(
+      'AWS::Scheduler::Schedule',
+      {
+        ScheduleExpression: 'rate(15 minutes)',
+      },
+    );
+  });
+
+  it('tells the function where the one-time next-change schedule goes and which role it runs as', () => {
+    const variables = (
+      resource('AWS::Lambda::Function', /PublishFunction/).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(variables).toMatchObject({
+      SCHEDULE_NAME: 'next-visibility-change',
+      SCHEDULE_GROUP: resource('AWS::Scheduler::ScheduleGroup', /ScheduleGroup/).Properties.Name,
+      SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [id('AWS::IAM::Role', /SchedulerRole/), 'Arn'] },
+      DISTRIBUTION_ID: { Ref: id('AWS::CloudFront::Distribution', /Distribution/) },
+    });
+  });
+
+  it('publishes right after every deploy that changes the function, once the content is deployed', () => {
+    const trigger = Object.values(template.findResources('Custom::Trigger'))[0] as {
+      DependsOn?: string[];
+      Properties: Record<string, unknown>;
+    };
+    expect(trigger).toBeDefined();
+    expect(JSON.stringify(trigger.Properties.HandlerArn)).toMatch(
+      /FeedPublisherPublishFunctionCurrentVersion/,
+    );
+    expect(trigger.DependsOn?.some((dependency) => /ContentDeployment/.test(dependency))).toBe(true);
+  });
+
   it('deploys content/ under its own prefix without ever pruning records', () => {
     template.hasResourceProperties('Custom::CDKBucketDeployment', {
       DestinationBucketKeyPrefix: 'content/',
       Prune: false,
     });
   });
+});
 
-  it('outputs the feed URLs', () => {
-    const outputs = Object.keys(template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['RssUrl', 'AtomUrl', 'JsonFeedUrl', 'SubscribePageUrl']));
+describe('FeedPublisher alarms', () => {
+  it.each([
+    ['function errors', 'Errors', 'AWS/Lambda'],
+    ['messages in the dead-letter queue', 'ApproximateNumberOfMessagesVisible', 'AWS/SQS'],
+    ['invalid records', 'InvalidRecords', 'FeedPublisher'],
+  ])('alarms on %s, to the alarm topic', (_what, metricName, namespace) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metricName,
+      Namespace: namespace,
+      Threshold: 1,
+      AlarmActions: [{ Ref: id('AWS::SNS::Topic', /AlarmTopic/) }],
+    });
   });
 
-  it.each<[string, FeedPublisherProps, RegExp]>([
-    ['contentPrefix has no trailing slash', { contentPrefix: 'content' }, /contentPrefix .* got 'content'/],
-    ['memorySize is too small', { memorySize: 64 }, /memorySize .* got 64/],
-    ['timeout is over 15 minutes', { timeout: Duration.minutes(20) }, /timeout .* got 1200 seconds/],
+  it('subscribes an e-mail address to the alarms when given', () => {
+    publisherTemplate({ alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+
+  it('outputs the feed URLs', () => {
+    expect(Object.keys(template.findOutputs('*'))).toEqual(
+      expect.arrayContaining(['RssUrl', 'AtomUrl', 'JsonFeedUrl', 'SubscribePageUrl', 'ContentBucketName']),
+    );
+  });
+});
+
+describe('FeedPublisher props', () => {
+  const certificate = (stack: Stack, arn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc') =>
+    acm.Certificate.fromCertificateArn(stack, 'Cert', arn);
+
+  it.each<[string, (stack: Stack) => FeedPublisherProps, RegExp]>([
+    [
+      'contentPrefix has no trailing slash',
+      () => ({ contentPrefix: 'content' }),
+      /contentPrefix .* got 'content'/,
+    ],
+    ['memorySize is too small', () => ({ memorySize: 64 }), /memorySize .* got 64/],
+    ['timeout is over 15 minutes', () => ({ timeout: Duration.minutes(20) }), /timeout .* got 1200 seconds/],
     [
       'batchingWindow is over 5 minutes',
-      { batchingWindow: Duration.minutes(6) },
+      () => ({ batchingWindow: Duration.minutes(6) }),
       /batchingWindow .* got 360 seconds/,
     ],
+    [
+      'reconcileInterval is under 5 minutes',
+      () => ({ reconcileInterval: Duration.minutes(1) }),
+      /reconcileInterval .* got 1 minutes/,
+    ],
+    [
+      'domainName is not a host name',
+      (stack) => ({ domainName: 'https://x', certificate: certificate(stack) }),
+      /domainName .* got 'https:\/\/x'/,
+    ],
+    [
+      'domainName comes without a certificate',
+      () => ({ domainName: 'feeds.example.com' }),
+      /certificate is required with domainName 'feeds.example.com'/,
+    ],
+    [
+      'a certificate comes without a domainName',
+      (stack) => ({ certificate: certificate(stack) }),
+      /domainName is required with certificate/,
+    ],
+    [
+      'the certificate is outside us-east-1',
+      (stack) => ({
+        domainName: 'feeds.example.com',
+        certificate: certificate(stack, 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+      }),
+      /certificate must be in us-east-1 .* 'arn:aws:acm:eu-west-1/,
+    ],
+    [
+      'hubUrl is not https',
+      () => ({ hubUrl: 'http://hub.example.com/' }),
+      /hubUrl must be an https URL, got 'http:\/\/hub.example.com\/'/,
+    ],
+    ['alarmEmail is not an e-mail address', () => ({ alarmEmail: 'ops' }), /alarmEmail .* got 'ops'/],
   ])('throws when %s', (_case, props, message) => {
     const stack = new Stack(newApp(), 'Invalid');
-    expect(() => new FeedPublisher(stack, 'Publisher', props)).toThrow(message);
+    expect(() => new FeedPublisher(stack, 'Publisher', props(stack))).toThrow(message);
   });
 });
