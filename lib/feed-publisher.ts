@@ -72,14 +72,14 @@ export interface FeedPublisherProps {
   readonly reconcileInterval?: Duration;
 
   /**
-   * Memory of the publish function, in MiB.
-   * @default 1024
+   * Memory of the publish function, in MiB; Lambda gives one full vCPU at 1769 (docs/benchmarks.md).
+   * @default 1769
    */
   readonly memorySize?: number;
 
   /**
-   * Longest a publish may run.
-   * @default Duration.minutes(2)
+   * Longest a publish may run; 10,000 records take about 10 s of CPU (docs/benchmarks.md).
+   * @default Duration.minutes(3)
    */
   readonly timeout?: Duration;
 
@@ -122,7 +122,7 @@ export class FeedPublisher extends Construct {
     const contentPrefix = props.contentPrefix ?? 'content/';
     validateProps(props, contentPrefix);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const timeout = props.timeout ?? Duration.minutes(2);
+    const timeout = props.timeout ?? Duration.minutes(3);
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
 
     const logBucket = new s3.Bucket(this, 'LogBucket', {
@@ -214,7 +214,7 @@ export class FeedPublisher extends Construct {
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? 1769,
       timeout,
       // Scheduled publishes are asynchronous invocations: their failures land beside the failed S3 events.
       deadLetterQueue,

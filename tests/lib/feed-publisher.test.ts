@@ -211,8 +211,8 @@ describe('FeedPublisher function', () => {
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
-      MemorySize: 1024,
-      Timeout: 120,
+      MemorySize: 1769,
+      Timeout: 180,
     });
   });
 
@@ -275,7 +275,7 @@ describe('FeedPublisher triggers', () => {
         deadLetterTargetArn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
         maxReceiveCount: 5,
       },
-      VisibilityTimeout: 720,
+      VisibilityTimeout: 1080,
       SqsManagedSseEnabled: true,
     });
   });
