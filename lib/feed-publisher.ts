@@ -1,11 +1,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -20,12 +17,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { acknowledge, acknowledgeCdkHelpers } from './nag.ts';
+import { createAlarms, metricsNamespace } from './publisher-alarms.ts';
+import { createDistribution } from './publisher-distribution.ts';
+import { grantLeastPrivilege } from './publisher-permissions.ts';
+
+export { metricsNamespace } from './publisher-alarms.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Namespace of the metrics the publish function writes in CloudWatch Embedded Metric Format. */
-export const metricsNamespace = 'FeedPublisher';
 
 export interface FeedPublisherProps {
   /**
@@ -137,9 +137,8 @@ export class FeedPublisher extends Construct {
       removalPolicy,
       autoDeleteObjects: destroy,
     });
-    Validations.of(logBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access log bucket itself; logging it into itself would loop.',
+    acknowledge(logBucket, {
+      'AwsSolutions-S1': 'This is the access log bucket itself; logging it into itself would loop.',
     });
     const privateBucket = (logPrefix: string): s3.BucketProps => ({
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -179,7 +178,7 @@ export class FeedPublisher extends Construct {
       }),
     );
 
-    const distribution = this.createDistribution(feedsBucket, logBucket, props);
+    const distribution = createDistribution(this, feedsBucket, logBucket, props);
     const feedBaseUrl = `https://${props.domainName ?? distribution.distributionDomainName}/`;
 
     const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -251,7 +250,8 @@ export class FeedPublisher extends Construct {
       },
     });
     publishFunction.grantInvoke(schedulerRole);
-    this.grantLeastPrivilege(
+    grantLeastPrivilege(
+      this,
       publishFunction,
       contentBucket,
       feedsBucket,
@@ -305,7 +305,7 @@ export class FeedPublisher extends Construct {
       timeout,
     });
     publishAfterDeploy.executeAfter(distribution, ...(deployment ? [deployment] : []));
-    this.acknowledgeCdkHelpers();
+    acknowledgeCdkHelpers(this, contentBucket);
 
     const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       enforceSSL: true,
@@ -320,7 +320,7 @@ export class FeedPublisher extends Construct {
           'SNS retries e-mail delivery itself; an alarm e-mail that still cannot be delivered has no better place to go, and the alarm state stays visible in CloudWatch.',
       });
     }
-    this.createAlarms(publishFunction, deadLetterQueue, alarmTopic);
+    createAlarms(this, publishFunction, deadLetterQueue, alarmTopic);
 
     this.contentBucket = contentBucket;
     this.feedsBucket = feedsBucket;
@@ -332,285 +332,6 @@ export class FeedPublisher extends Construct {
     this.alarmTopic = alarmTopic;
     this.feedBaseUrl = feedBaseUrl;
   }
-
-  private createDistribution(
-    feedsBucket: s3.IBucket,
-    logBucket: s3.IBucket,
-    props: FeedPublisherProps,
-  ): cloudfront.Distribution {
-    const origin = origins.S3BucketOrigin.withOriginAccessControl(feedsBucket);
-    // Honour each object's Cache-Control: current feeds minutes, archive pages a year.
-    const cachePolicy = new cloudfront.CachePolicy(this, 'FeedCachePolicy', {
-      comment: 'Keyed on the path only; TTL from the object Cache-Control',
-      defaultTtl: Duration.minutes(5),
-      minTtl: Duration.seconds(0),
-      maxTtl: Duration.days(365),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
-      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-    });
-    const securityHeaders: cloudfront.ResponseSecurityHeadersBehavior = {
-      strictTransportSecurity: {
-        accessControlMaxAge: Duration.days(365),
-        includeSubdomains: true,
-        override: true,
-      },
-      contentTypeOptions: { override: true },
-      referrerPolicy: {
-        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-        override: true,
-      },
-      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-      contentSecurityPolicy: {
-        contentSecurityPolicy:
-          "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        override: true,
-      },
-    };
-    const headersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'Security headers for every response',
-      securityHeadersBehavior: securityHeaders,
-    });
-    // Web-based readers fetch JSON Feed from other origins.
-    const jsonFeedHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'JsonFeedHeaders', {
-      comment: 'Security headers and CORS GET for JSON Feed',
-      securityHeadersBehavior: securityHeaders,
-      corsBehavior: {
-        accessControlAllowOrigins: ['*'],
-        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-        accessControlAllowHeaders: ['*'],
-        accessControlAllowCredentials: false,
-        accessControlMaxAge: Duration.days(1),
-        originOverride: true,
-      },
-    });
-    const behavior = {
-      origin,
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
-      compress: true,
-      cachePolicy,
-    };
-    const distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `Feeds of ${Stack.of(this).stackName}`,
-      defaultRootObject: 'index.html',
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      enableLogging: true,
-      logBucket,
-      logFilePrefix: 'cloudfront/',
-      ...(props.domainName && props.certificate
-        ? {
-            domainNames: [props.domainName],
-            certificate: props.certificate,
-            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-          }
-        : {}),
-      defaultBehavior: { ...behavior, responseHeadersPolicy: headersPolicy },
-      additionalBehaviors: {
-        '*.json': { ...behavior, responseHeadersPolicy: jsonFeedHeadersPolicy },
-      },
-    });
-    Validations.of(distribution).acknowledge({
-      id: 'AwsSolutions-CFR1',
-      reason: 'Feeds are public news syndication meant for readers everywhere; no geo restriction applies.',
-    });
-    Validations.of(distribution).acknowledge({
-      id: 'AwsSolutions-CFR2',
-      reason:
-        'Only static, public feed files are served (GET/HEAD); there is no input for a WAF to inspect, and a web ACL costs more than the whole stack.',
-    });
-    if (!props.domainName) {
-      Validations.of(distribution).acknowledge({
-        id: 'AwsSolutions-CFR4',
-        reason:
-          'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose TLS policy cannot be set; set domainName and certificate to get TLSv1.2_2021.',
-      });
-    }
-    return distribution;
-  }
-
-  private grantLeastPrivilege(
-    fn: lambda.IFunction,
-    contentBucket: s3.IBucket,
-    feedsBucket: s3.IBucket,
-    contentPrefix: string,
-    distribution: cloudfront.IDistribution,
-    scheduleGroup: scheduler.IScheduleGroup,
-    schedulerRole: iam.IRole,
-  ): void {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ListRecords',
-        actions: ['s3:ListBucket'],
-        resources: [contentBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${contentPrefix}*`] } },
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadRecords',
-        actions: ['s3:GetObject'],
-        resources: [contentBucket.arnForObjects(`${contentPrefix}*`)],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadWriteFeeds',
-        actions: ['s3:GetObject', 's3:PutObject'],
-        resources: [feedsBucket.arnForObjects('*')],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ListFeeds',
-        actions: ['s3:ListBucket'],
-        resources: [feedsBucket.bucketArn],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'InvalidateChangedFeeds',
-        actions: ['cloudfront:CreateInvalidation'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'cloudfront',
-            region: '',
-            resource: 'distribution',
-            resourceName: distribution.distributionId,
-          }),
-        ],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ScheduleNextVisibilityChange',
-        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${scheduleGroup.scheduleGroupName}/next-visibility-change`,
-          }),
-        ],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'PassSchedulerRole',
-        actions: ['iam:PassRole'],
-        resources: [schedulerRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
-    acknowledge(fn, {
-      [`AwsSolutions-IAM5[Resource::${arnToken(feedsBucket)}/*]`]:
-        'The function writes every feed file in the feeds bucket; their keys (categories, archive pages) are not known in advance.',
-      [`AwsSolutions-IAM5[Resource::${arnToken(contentBucket)}/${contentPrefix}*]`]:
-        'The function reads every record under the content prefix and nothing else; record keys are chosen by writers.',
-      'AwsSolutions-IAM5[Resource::*]':
-        'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) only accepts the resource *.',
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
-        'The AWS-managed basic execution role only lets the function write its own CloudWatch logs.',
-      'Serverless-LambdaEventSourceMappingDestination':
-        'SQS event sources cannot have on-failure destinations; failed messages go to the queue dead-letter queue after 5 receives.',
-    });
-    acknowledge(schedulerRole, {
-      [`AwsSolutions-IAM5[Resource::${arnToken(fn)}:*]`]:
-        'The scheduler may invoke any version of this one publish function, as grantInvoke writes it.',
-    });
-  }
-
-  /** The helper functions aws-cdk adds for bucket notifications and deployments are theirs to configure, not ours. */
-  private acknowledgeCdkHelpers(): void {
-    const stack = Stack.of(this);
-    const basicRole =
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
-    const notifications = stack.node.tryFindChild(
-      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
-    );
-    if (notifications) {
-      acknowledge(notifications, {
-        [basicRole]:
-          'aws-cdk bucket-notification helper: runs only at deploy time to configure S3 event notifications.',
-      });
-    }
-    const deployment = stack.node.tryFindChild('Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C');
-    if (deployment) {
-      const reason =
-        'aws-cdk BucketDeployment helper: runs only at deploy time to copy content/ into the content bucket; its runtime, role and settings are set by aws-cdk.';
-      acknowledge(deployment, {
-        [basicRole]: reason,
-        'AwsSolutions-IAM5[Action::s3:GetObject*]': reason,
-        'AwsSolutions-IAM5[Action::s3:GetBucket*]': reason,
-        'AwsSolutions-IAM5[Action::s3:List*]': reason,
-        'AwsSolutions-IAM5[Action::s3:DeleteObject*]': reason,
-        'AwsSolutions-IAM5[Action::s3:Abort*]': reason,
-        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}/*]`]:
-          reason,
-        [`AwsSolutions-IAM5[Resource::${arnToken(this.node.findChild('ContentBucket') as s3.IBucket)}/*]`]:
-          reason,
-        'AwsSolutions-L1': reason,
-        'Serverless-LambdaDLQ': reason,
-        'Serverless-LambdaLatestVersion': reason,
-        'Serverless-LambdaTracing': reason,
-      });
-    }
-  }
-
-  private createAlarms(fn: lambda.IFunction, deadLetterQueue: sqs.IQueue, topic: sns.ITopic): void {
-    const action = new cloudwatchActions.SnsAction(topic);
-    const alarms = [
-      new cloudwatch.Alarm(this, 'PublishErrorsAlarm', {
-        alarmDescription: 'The publish function failed; feeds may be stale',
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Record changes failed to publish five times and wait in the dead-letter queue',
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'InvalidRecordsAlarm', {
-        alarmDescription:
-          'Some article records are invalid; the publish log names each record, field and problem',
-        metric: new cloudwatch.Metric({
-          namespace: metricsNamespace,
-          metricName: 'InvalidRecords',
-          period: Duration.minutes(15),
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    ];
-    for (const alarm of alarms) alarm.addAlarmAction(action);
-  }
-}
-
-/** Acknowledges cdk-nag findings on one construct, each with its reason. */
-function acknowledge(scope: IConstruct, findings: Readonly<Record<string, string>>): void {
-  for (const [id, reason] of Object.entries(findings)) Validations.of(scope).acknowledge({ id, reason });
-}
-
-/** How cdk-nag writes the ARN of a resource of this stack in a finding id: `<LogicalId.Arn>`. */
-function arnToken(resource: IConstruct): string {
-  const child = resource.node.defaultChild as CfnElement;
-  return `<${Stack.of(resource).getLogicalId(child)}.Arn>`;
 }
 
 function validateProps(props: FeedPublisherProps, contentPrefix: string): void {

@@ -1,0 +1,110 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
+
+export interface DistributionOptions {
+  readonly domainName?: string;
+  readonly certificate?: acm.ICertificate;
+}
+
+/** CloudFront in front of the feeds bucket: HTTPS only, security headers, CORS for JSON Feed, caching by Cache-Control. */
+export function createDistribution(
+  scope: Construct,
+  feedsBucket: s3.IBucket,
+  logBucket: s3.IBucket,
+  props: DistributionOptions,
+): cloudfront.Distribution {
+  const origin = origins.S3BucketOrigin.withOriginAccessControl(feedsBucket);
+  // Honour each object's Cache-Control: current feeds minutes, archive pages a year.
+  const cachePolicy = new cloudfront.CachePolicy(scope, 'FeedCachePolicy', {
+    comment: 'Keyed on the path only; TTL from the object Cache-Control',
+    defaultTtl: Duration.minutes(5),
+    minTtl: Duration.seconds(0),
+    maxTtl: Duration.days(365),
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+    queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+    headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+    cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+  });
+  const securityHeaders: cloudfront.ResponseSecurityHeadersBehavior = {
+    strictTransportSecurity: {
+      accessControlMaxAge: Duration.days(365),
+      includeSubdomains: true,
+      override: true,
+    },
+    contentTypeOptions: { override: true },
+    referrerPolicy: {
+      referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+      override: true,
+    },
+    frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+    contentSecurityPolicy: {
+      contentSecurityPolicy:
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      override: true,
+    },
+  };
+  const headersPolicy = new cloudfront.ResponseHeadersPolicy(scope, 'SecurityHeaders', {
+    comment: 'Security headers for every response',
+    securityHeadersBehavior: securityHeaders,
+  });
+  // Web-based readers fetch JSON Feed from other origins.
+  const jsonFeedHeadersPolicy = new cloudfront.ResponseHeadersPolicy(scope, 'JsonFeedHeaders', {
+    comment: 'Security headers and CORS GET for JSON Feed',
+    securityHeadersBehavior: securityHeaders,
+    corsBehavior: {
+      accessControlAllowOrigins: ['*'],
+      accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+      accessControlAllowHeaders: ['*'],
+      accessControlAllowCredentials: false,
+      accessControlMaxAge: Duration.days(1),
+      originOverride: true,
+    },
+  });
+  const behavior = {
+    origin,
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+    allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+    cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+    compress: true,
+    cachePolicy,
+  };
+  const distribution = new cloudfront.Distribution(scope, 'Distribution', {
+    comment: `Feeds of ${Stack.of(scope).stackName}`,
+    defaultRootObject: 'index.html',
+    httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+    priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+    enableLogging: true,
+    logBucket,
+    logFilePrefix: 'cloudfront/',
+    ...(props.domainName && props.certificate
+      ? {
+          domainNames: [props.domainName],
+          certificate: props.certificate,
+          minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        }
+      : {}),
+    defaultBehavior: { ...behavior, responseHeadersPolicy: headersPolicy },
+    additionalBehaviors: {
+      '*.json': { ...behavior, responseHeadersPolicy: jsonFeedHeadersPolicy },
+    },
+  });
+  acknowledge(distribution, {
+    'AwsSolutions-CFR1':
+      'Feeds are public news syndication meant for readers everywhere; no geo restriction applies.',
+    'AwsSolutions-CFR2':
+      'Only static, public feed files are served (GET/HEAD); there is no input for a WAF to inspect, and a web ACL costs more than the whole stack.',
+  });
+  if (!props.domainName) {
+    acknowledge(distribution, {
+      'AwsSolutions-CFR4':
+        'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose TLS policy cannot be set; set domainName and certificate to get TLSv1.2_2021.',
+    });
+  }
+  return distribution;
+}

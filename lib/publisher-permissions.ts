@@ -1,0 +1,101 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type { Construct } from 'constructs';
+import { acknowledge, arnToken } from './nag.ts';
+
+/** Exactly what the publish function needs, each statement named for its purpose. */
+export function grantLeastPrivilege(
+  scope: Construct,
+  fn: lambda.IFunction,
+  contentBucket: s3.IBucket,
+  feedsBucket: s3.IBucket,
+  contentPrefix: string,
+  distribution: cloudfront.IDistribution,
+  scheduleGroup: scheduler.IScheduleGroup,
+  schedulerRole: iam.IRole,
+): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ListRecords',
+      actions: ['s3:ListBucket'],
+      resources: [contentBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${contentPrefix}*`] } },
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadRecords',
+      actions: ['s3:GetObject'],
+      resources: [contentBucket.arnForObjects(`${contentPrefix}*`)],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadWriteFeeds',
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [feedsBucket.arnForObjects('*')],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ListFeeds',
+      actions: ['s3:ListBucket'],
+      resources: [feedsBucket.bucketArn],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'InvalidateChangedFeeds',
+      actions: ['cloudfront:CreateInvalidation'],
+      resources: [
+        Stack.of(scope).formatArn({
+          service: 'cloudfront',
+          region: '',
+          resource: 'distribution',
+          resourceName: distribution.distributionId,
+        }),
+      ],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ScheduleNextVisibilityChange',
+      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+      resources: [
+        Stack.of(scope).formatArn({
+          service: 'scheduler',
+          resource: 'schedule',
+          resourceName: `${scheduleGroup.scheduleGroupName}/next-visibility-change`,
+        }),
+      ],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'PassSchedulerRole',
+      actions: ['iam:PassRole'],
+      resources: [schedulerRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  );
+  acknowledge(fn, {
+    [`AwsSolutions-IAM5[Resource::${arnToken(feedsBucket)}/*]`]:
+      'The function writes every feed file in the feeds bucket; their keys (categories, archive pages) are not known in advance.',
+    [`AwsSolutions-IAM5[Resource::${arnToken(contentBucket)}/${contentPrefix}*]`]:
+      'The function reads every record under the content prefix and nothing else; record keys are chosen by writers.',
+    'AwsSolutions-IAM5[Resource::*]':
+      'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) only accepts the resource *.',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
+      'The AWS-managed basic execution role only lets the function write its own CloudWatch logs.',
+    'Serverless-LambdaEventSourceMappingDestination':
+      'SQS event sources cannot have on-failure destinations; failed messages go to the queue dead-letter queue after 5 receives.',
+  });
+  acknowledge(schedulerRole, {
+    [`AwsSolutions-IAM5[Resource::${arnToken(fn)}:*]`]:
+      'The scheduler may invoke any version of scope one publish function, as grantInvoke writes it.',
+  });
+}
