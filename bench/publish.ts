@@ -13,7 +13,10 @@ import { plan } from '../lambda/core/plan.ts';
 import { defaultLimits } from '../lambda/core/site-config.ts';
 import { emptyState } from '../lambda/core/state.ts';
 
-const sizes = process.argv.slice(2).map(Number).filter((size) => size > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((size) => size > 0);
 const runs = 5;
 const site = {
   title: 'Bench Wire',
@@ -74,9 +77,13 @@ function measure(run: () => unknown): { ms: number; heapMiB: number } {
 }
 
 const now = new Date('2026-01-01T00:00:00Z');
-console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+console.log(
+  `node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`,
+);
 console.log(`median of ${runs} runs\n`);
-console.log('| records | first publish (ms) | one record changed (ms) | ms per record | files | peak heap (MiB) |');
+console.log(
+  '| records | first publish (ms) | one record changed (ms) | ms per record | files | peak heap (MiB) |',
+);
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const size of sizes.length > 0 ? sizes : [100, 1000, 10000]) {
   const records = makeRecords(size);

@@ -69,6 +69,7 @@ export function renderSubscribePage(
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${title}: subscribe</title>
     <meta name="description" content="${escapeHtml(site.description)}">
+    <link rel="icon" href="${site.iconUrl ? escapeHtml(site.iconUrl) : 'data:,'}">
     ${discovery}
     <style>
       body { font: 1rem/1.5 system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }

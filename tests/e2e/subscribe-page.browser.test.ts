@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPublish } from '../../lambda/publish-run.ts';
+import { FsOutputStore, FsRecordStore } from '../../lambda/stores/fs.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { contentRoot, sampleExpectations } from '../helpers/sample.ts';
+import { serveFolder } from '../helpers/static-server.ts';
+
+let browser: Browser;
+let site: Awaited<ReturnType<typeof serveFolder>>;
+let out: string;
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'public-'));
+  site = await serveFolder(out);
+  await runPublish({
+    records: new FsRecordStore(contentRoot),
+    output: new FsOutputStore(out),
+    now: new Date('2026-01-01T00:00:00Z'),
+    siteOverrides: { feedBaseUrl: site.url },
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('the subscribe page in Chromium', () => {
+  it('renders the feeds and the latest items, requesting nothing but the page', async () => {
+    site.requested.length = 0;
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${site.url}index.html`, { waitUntil: 'networkidle' });
+
+    expect(requests).toEqual([`${site.url}index.html`]);
+    // Not even the browser's own favicon request reaches the server.
+    expect(site.requested).toEqual(['/index.html']);
+    expect(problems).toEqual([]);
+    expect(await page.locator('h1').innerText()).toBe('Example Wire');
+    expect(await page.locator('ul.latest > li h3').allInnerTexts()).toContain(sampleExpectations.title);
+    await page.close();
+  });
+
+  it('announces the three feeds for autodiscovery, and each link serves its feed', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}index.html`);
+    const alternates = await page
+      .locator('link[rel="alternate"]')
+      .evaluateAll((links) =>
+        links.map((link) => [link.getAttribute('type'), (link as HTMLLinkElement).href]),
+      );
+    expect(alternates).toEqual([
+      ['application/rss+xml', `${site.url}rss.xml`],
+      ['application/atom+xml', `${site.url}atom.xml`],
+      ['application/feed+json', `${site.url}feed.json`],
+    ]);
+    for (const [, href] of alternates) {
+      const response = await page.request.get(String(href));
+      expect(response.status()).toBe(200);
+      expect(await response.text()).toContain(sampleExpectations.title);
+    }
+    const categoryLinks = await page
+      .locator('a[href*="/categories/"]')
+      .evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).href));
+    expect(categoryLinks).toContain(`${site.url}categories/world/atom.xml`);
+    for (const href of categoryLinks) expect((await page.request.get(href)).status()).toBe(200);
+    await page.close();
+  });
+});
