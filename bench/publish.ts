@@ -10,7 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { SourceRecord } from '../lambda/core/model.ts';
 import { plan } from '../lambda/core/plan.ts';
-import { defaultLimits } from '../lambda/core/site-config.ts';
+import { siteDefaults } from '../lambda/core/site-config.ts';
 import { emptyState } from '../lambda/core/state.ts';
 
 const sizes = process.argv
@@ -23,14 +23,8 @@ const site = {
   description: 'Benchmark feeds',
   siteUrl: 'https://www.example.com/',
   feedBaseUrl: 'https://feeds.example.com/',
-  language: 'en',
+  ...siteDefaults,
   timezone: 'Europe/Berlin',
-  maxItems: 50,
-  maxFeedBytes: 1024 * 1024,
-  archivePageSize: 50,
-  ttl: 60,
-  allowedIframeHosts: [],
-  limits: defaultLimits,
 };
 const encoder = new TextEncoder();
 const paragraph = 'The council met on Tuesday to discuss the budget, which grew by four percent. '.repeat(6);

@@ -11,6 +11,18 @@ export const defaultLimits: RecordLimits = {
   maxCategories: 100,
 };
 
+/** The settings site.json may leave out. */
+export const siteDefaults = {
+  language: 'en',
+  timezone: 'UTC',
+  maxItems: 50,
+  maxFeedBytes: 1024 * 1024,
+  archivePageSize: 50,
+  ttl: 60,
+  allowedIframeHosts: [],
+  limits: defaultLimits,
+} as const satisfies Partial<SiteConfig>;
+
 type Raw = Readonly<Record<string, unknown>>;
 
 /** Reads site.json. `overrides` win over the file (e.g. the feed URL of a fresh deployment). */
@@ -27,13 +39,13 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 
-  const timezone = readText(raw, 'timezone', 'UTC');
+  const timezone = readText(raw, 'timezone', siteDefaults.timezone);
   if (!isKnownTimeZone(timezone)) {
     throw new SiteConfigError(
       `site.json: timezone '${timezone}' is not an IANA time zone like 'Europe/Berlin'`,
     );
   }
-  const maxItems = readCount(raw, 'maxItems', 50);
+  const maxItems = readCount(raw, 'maxItems', siteDefaults.maxItems);
   const archivePageSize = readCount(raw, 'archivePageSize', maxItems);
   if (archivePageSize > maxItems) {
     // Items newer than the last full page live only in the current feed, so it must hold a whole page.
@@ -62,14 +74,14 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     description: readText(raw, 'description'),
     siteUrl: readUrl(raw, 'siteUrl'),
     feedBaseUrl: asFolder(readUrl(raw, 'feedBaseUrl')),
-    language: readText(raw, 'language', 'en'),
+    language: readText(raw, 'language', siteDefaults.language),
     author: author as SiteConfig['author'],
     copyright: raw.copyright === undefined ? undefined : readText(raw, 'copyright'),
     timezone,
     maxItems,
-    maxFeedBytes: readCount(raw, 'maxFeedBytes', 1024 * 1024),
+    maxFeedBytes: readCount(raw, 'maxFeedBytes', siteDefaults.maxFeedBytes),
     archivePageSize,
-    ttl: readCount(raw, 'ttl', 60),
+    ttl: readCount(raw, 'ttl', siteDefaults.ttl),
     hubUrl: raw.hubUrl === undefined ? undefined : readUrl(raw, 'hubUrl'),
     imageUrl: raw.imageUrl === undefined ? undefined : readUrl(raw, 'imageUrl'),
     iconUrl: raw.iconUrl === undefined ? undefined : readUrl(raw, 'iconUrl'),

@@ -1,6 +1,6 @@
 import type { SiteConfig, SourceRecord } from '../../lambda/core/model.ts';
 import { plan } from '../../lambda/core/plan.ts';
-import { defaultLimits } from '../../lambda/core/site-config.ts';
+import { siteDefaults } from '../../lambda/core/site-config.ts';
 import { emptyState, type PublishState } from '../../lambda/core/state.ts';
 
 /** A fixed site configuration for tests. */
@@ -10,14 +10,8 @@ export function makeSite(overrides: Partial<SiteConfig> = {}): SiteConfig {
     description: 'Test feeds',
     siteUrl: 'https://www.example.com/',
     feedBaseUrl: 'https://feeds.example.com/',
-    language: 'en',
+    ...siteDefaults,
     timezone: 'Europe/Moscow',
-    maxItems: 50,
-    maxFeedBytes: 1024 * 1024,
-    archivePageSize: 50,
-    ttl: 60,
-    allowedIframeHosts: [],
-    limits: defaultLimits,
     ...overrides,
   };
 }

@@ -1,22 +1,10 @@
-import type { ArticleImage, Attachment, Person } from '../model.ts';
+import type { Article } from '../model.ts';
 
-/** What a record says about its article, validated and typed, before the publisher assigns an id. */
-export interface ArticleFields {
+/**
+ * What a record says about its article, validated and typed, before the publisher assigns the
+ * id: the record's own `id` is only a request, and `updated` defaults to the publication date.
+ */
+export type ArticleFields = Omit<Article, 'id' | 'key' | 'updated'> & {
   readonly id?: string;
-  readonly title: string;
-  readonly published: Date;
   readonly updated?: Date;
-  readonly summary?: string;
-  readonly contentHtml: string;
-  readonly url?: string;
-  readonly authors: readonly Person[];
-  readonly categories: readonly string[];
-  readonly tags: readonly string[];
-  readonly image?: ArticleImage;
-  readonly attachments: readonly Attachment[];
-  readonly language?: string;
-  readonly source?: string;
-  readonly dateline?: string;
-  readonly draft: boolean;
-  readonly expires?: Date;
-}
+};

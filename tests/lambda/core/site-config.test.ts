@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLimits, readSiteConfig } from '../../../lambda/core/site-config.ts';
+import { readSiteConfig, siteDefaults } from '../../../lambda/core/site-config.ts';
 import { makeRecord, makeSite, planRecords } from '../../helpers/site.ts';
 
 const minimal = {
@@ -17,14 +17,7 @@ describe('readSiteConfig', () => {
       ...minimal,
       siteUrl: 'https://www.example.com/',
       feedBaseUrl: 'https://feeds.example.com/news/',
-      language: 'en',
-      timezone: 'UTC',
-      maxItems: 50,
-      maxFeedBytes: 1024 * 1024,
-      archivePageSize: 50,
-      ttl: 60,
-      allowedIframeHosts: [],
-      limits: defaultLimits,
+      ...siteDefaults,
       author: undefined,
       copyright: undefined,
       hubUrl: undefined,
