@@ -1,14 +1,21 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join, relative } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishResponse } from '../../lambda/handler.ts';
+import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
 import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 import { contentRoot, sampleExpectations } from '../helpers/sample.ts';
 
 let server: S3TestServer;
+let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
 let handler: (event: object, context?: { invokedFunctionArn: string }) => Promise<PublishResponse>;
 let services: Awaited<ReturnType<typeof startRecordingServer>>;
 const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:publish';
@@ -68,6 +75,14 @@ const sqsBatch = {
 beforeAll(async () => {
   services = await startRecordingServer(answerAsServices);
   server = await startS3Server();
+  // The handler writes through a proxy that refuses unconditional or stale writes, as S3 and the bucket policy do.
+  proxy = await startConditionalWriteProxy(server.endpoint, {
+    currentEtag: (bucket, key) =>
+      server.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+        (head) => head.ETag,
+        () => undefined,
+      ),
+  });
   await server.createBucket('content-bucket');
   await server.createBucket('feeds-bucket');
   await uploadContentFolder('content-bucket', 'content/');
@@ -77,7 +92,7 @@ beforeAll(async () => {
     CONTENT_PREFIX: 'content/',
     FEEDS_BUCKET: 'feeds-bucket',
     FEED_BASE_URL: 'https://feeds.example.com/',
-    AWS_ENDPOINT_URL_S3: server.endpoint,
+    AWS_ENDPOINT_URL_S3: proxy.endpoint,
     AWS_ENDPOINT_URL_CLOUDFRONT: services.url,
     AWS_ENDPOINT_URL_SCHEDULER: services.url,
     DISTRIBUTION_ID: 'E2EXAMPLE',
@@ -93,6 +108,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await proxy?.close();
   await server?.close();
   await services?.close();
 });
@@ -232,6 +248,11 @@ describe('handler', () => {
       ActionAfterCompletion: 'DELETE',
       Target: { Arn: functionArn, RoleArn: 'arn:aws:iam::123456789012:role/scheduler' },
     });
+  });
+
+  it('never wrote anything the conditional-write proxy refused', () => {
+    expect(proxy.log.filter((entry) => entry.method === 'PUT' && entry.status !== 200)).toEqual([]);
+    expect(proxy.log.filter((entry) => entry.method === 'PUT').length).toBeGreaterThan(10);
   });
 
   it('invalidates nothing and pings nobody when nothing changed', async () => {
