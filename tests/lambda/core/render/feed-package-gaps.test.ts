@@ -123,3 +123,45 @@ describe('gaps of the feed package, covered', () => {
     expect(checkFeedFile('atom.xml', fileBody(result, 'atom.xml'))).toEqual([]);
   });
 });
+
+describe('feed-level metadata from site.json', () => {
+  const site = makeSite({
+    ttl: 15,
+    imageUrl: 'https://www.example.com/logo.png',
+    iconUrl: 'https://www.example.com/icon.png',
+    copyright: '© Test Wire',
+    hubUrl: 'https://hub.example.com/',
+  });
+  const result = planRecords([makeRecord('articles/a.json', { ...base })], { site });
+
+  it('gives RSS its ttl, image, copyright, self and hub links', () => {
+    const rss = fileBody(result, 'rss.xml');
+    expect(rss).toContain('<ttl>15</ttl>');
+    expect(rss).toMatch(
+      /<image>\s*<title>Test Wire<\/title>\s*<url>https:\/\/www.example.com\/logo.png<\/url>/,
+    );
+    expect(rss).toContain('<copyright>© Test Wire</copyright>');
+    expect(rss).toContain(
+      '<atom:link href="https://feeds.example.com/rss.xml" rel="self" type="application/rss+xml"/>',
+    );
+    expect(rss).toContain('<atom:link href="https://hub.example.com/" rel="hub"/>');
+  });
+
+  it('gives Atom its logo, icon, rights, self and hub links', () => {
+    const atom = fileBody(result, 'atom.xml');
+    expect(atom).toContain('<logo>https://www.example.com/logo.png</logo>');
+    expect(atom).toContain('<icon>https://www.example.com/icon.png</icon>');
+    expect(atom).toContain('<rights>© Test Wire</rights>');
+    expect(atom).toContain(
+      '<link rel="self" href="https://feeds.example.com/atom.xml" type="application/atom+xml"/>',
+    );
+    expect(atom).toContain('<link rel="hub" href="https://hub.example.com/"/>');
+  });
+
+  it('gives JSON Feed its icon and favicon', () => {
+    expect(JSON.parse(fileBody(result, 'feed.json'))).toMatchObject({
+      icon: 'https://www.example.com/logo.png',
+      favicon: 'https://www.example.com/icon.png',
+    });
+  });
+});
