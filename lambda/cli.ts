@@ -57,8 +57,9 @@ async function publishCommand(contentRoot: string, outRoot: string): Promise<num
 async function validateCommand(contentRoot: string): Promise<number> {
   const store = new FsRecordStore(contentRoot);
   const site = readSiteConfig(await store.readSiteConfig());
-  const records = await store.readRecords();
-  const { errors } = plan({ site, records, previous: emptyState, now: new Date() }).report;
+  const listing = await store.listRecords();
+  const records = await store.readRecords(listing.map((entry) => entry.key));
+  const { errors } = plan({ site, listing, records, previous: emptyState, now: new Date() }).report;
   printErrors(errors);
   const bad = new Set(errors.map((error) => error.key)).size;
   console.log(`${records.length} records checked, ${records.length - bad} valid, ${bad} invalid`);

@@ -1,5 +1,5 @@
 import type { FeedFile, SiteConfig } from './core/model.ts';
-import { type PublishReport, plan } from './core/plan.ts';
+import { type PublishReport, plan, recordsToRead } from './core/plan.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import { readState, writeState } from './core/state.ts';
 import { type OutputStore, type RecordStore, WriteConflictError } from './stores/store.ts';
@@ -41,8 +41,9 @@ const maxAttempts = 3;
 async function publishOnce(options: PublishRunOptions): Promise<PublishRunResult> {
   const site = readSiteConfig(await options.records.readSiteConfig(), options.siteOverrides);
   const previous = readState(await options.output.read(statePath));
-  const records = await options.records.readRecords();
-  const { files, state, report } = plan({ site, records, previous, now: options.now });
+  const listing = await options.records.listRecords();
+  const records = await options.records.readRecords(recordsToRead(listing, previous, site));
+  const { files, state, report } = plan({ site, listing, records, previous, now: options.now });
   const outcomes = await writeAll(options.output, files);
   await options.output.write({
     path: statePath,

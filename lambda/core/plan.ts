@@ -5,12 +5,27 @@ import type { ArticleFields } from './records/article-fields.ts';
 import { articleId } from './records/article-id.ts';
 import { parseRecord } from './records/parse-record.ts';
 import { renderSite } from './render/render-site.ts';
-import { type IdEntry, loadArticle, type PublishState, type StoredArticle, storeArticle } from './state.ts';
+import {
+  type IdEntry,
+  loadArticle,
+  type PublishState,
+  type RecordEntry,
+  type StoredArticle,
+  storeArticle,
+} from './state.ts';
 import { partitionByVisibility } from './visibility.ts';
+
+/** One record as a listing shows it: its key and a tag that changes whenever its bytes do (S3 ETag, content hash). */
+export interface RecordVersion {
+  readonly key: string;
+  readonly etag: string;
+}
 
 export interface PlanInput {
   readonly site: SiteConfig;
-  /** Every record in the store. */
+  /** Every record in the store, without bodies. */
+  readonly listing: readonly RecordVersion[];
+  /** The bodies of the records `recordsToRead` named: new or changed since the previous publish. */
   readonly records: readonly SourceRecord[];
   /** What the previous publish remembered. */
   readonly previous: PublishState;
@@ -46,25 +61,68 @@ interface Candidate {
   readonly fresh: boolean;
 }
 
+/**
+ * Bumped whenever parsing or cleaning changes what a record turns into, so stored articles are
+ * parsed again from their records rather than served as the old code left them.
+ */
+const recordReadingVersion = 1;
+
+/** What reading a record depends on besides its bytes; when it changes, every record is read again. */
+function readingKey(site: SiteConfig): string {
+  const { timezone, siteUrl, allowedIframeHosts, limits } = site;
+  return JSON.stringify([recordReadingVersion, timezone, siteUrl, allowedIframeHosts, limits]);
+}
+
+/**
+ * The records a publish must read: new ones, changed ones (another ETag), and all of them when
+ * the settings that reading depends on changed. Everything else comes from the previous state,
+ * so a publish after one change reads one record, not the whole archive.
+ */
+export function recordsToRead(
+  listing: readonly RecordVersion[],
+  previous: PublishState,
+  site: SiteConfig,
+): string[] {
+  const rereadAll = previous.readWith !== readingKey(site);
+  return listing
+    .filter((entry) => rereadAll || previous.records[entry.key]?.etag !== entry.etag)
+    .map((entry) => entry.key);
+}
+
 /** Records and the previous state in; the files to publish, the next state and a report out. Pure. */
-export function plan({ site, records, previous, now }: PlanInput): PublishPlan {
+export function plan({ site, listing, records, previous, now }: PlanInput): PublishPlan {
   const errors: RecordError[] = [];
   const keptLastGood: string[] = [];
   const candidates: Candidate[] = [];
-  for (const record of records) {
-    const parsed = parseRecord(record, site);
-    if (parsed.ok) {
-      candidates.push({
-        article: toArticle(record.key, parsed.fields, previous.ids[record.key], site),
-        fresh: true,
-      });
+  const recordEntries: Record<string, RecordEntry> = {};
+  const bodies = new Map(records.map((record) => [record.key, record]));
+  const rereadAll = previous.readWith !== readingKey(site);
+  for (const { key, etag } of listing) {
+    const body = bodies.get(key);
+    const known = previous.records[key];
+    let recordErrors: readonly RecordError[];
+    let article: Article | undefined;
+    if (body) {
+      const parsed = parseRecord(body, site);
+      recordErrors = parsed.ok ? [] : parsed.errors;
+      article = parsed.ok ? toArticle(key, parsed.fields, previous.ids[key], site) : undefined;
+    } else if (known?.etag === etag && !rereadAll) {
+      recordErrors = known.errors ?? [];
+      const stored = previous.articles[key];
+      article = recordErrors.length === 0 && stored ? loadArticle(stored) : undefined;
+    } else {
+      throw new Error(`record ${key} changed but its body was not read; read every key recordsToRead names`);
+    }
+    recordEntries[key] = recordErrors.length > 0 ? { etag, errors: recordErrors } : { etag };
+    errors.push(...recordErrors);
+    if (article) {
+      candidates.push({ article, fresh: true });
       continue;
     }
-    errors.push(...parsed.errors);
-    const lastGood: StoredArticle | undefined = previous.articles[record.key];
+    const lastGood: StoredArticle | undefined = previous.articles[key];
     if (lastGood) {
       candidates.push({ article: loadArticle(lastGood), fresh: false });
-      keptLastGood.push(record.key);
+      keptLastGood.push(key);
     }
   }
   const kept = resolveIdClaims(candidates, previous, errors);
@@ -84,7 +142,14 @@ export function plan({ site, records, previous, now }: PlanInput): PublishPlan {
   const archive = planArchive(visibility.visible, previous.archive, site.archivePageSize);
   return {
     files: renderSite(site, visibility.visible, archive),
-    state: { version: 1, ids, articles, archive: archive.state },
+    state: {
+      version: 1,
+      ids,
+      articles,
+      archive: archive.state,
+      records: recordEntries,
+      readWith: readingKey(site),
+    },
     report: {
       published: visibility.visible.length,
       drafts: visibility.drafts,

@@ -1,5 +1,5 @@
 import type { ArchiveState } from './archive.ts';
-import type { Article } from './model.ts';
+import type { Article, RecordError } from './model.ts';
 
 /**
  * What the publisher remembers between runs, stored beside the feeds under `_state/`.
@@ -7,12 +7,23 @@ import type { Article } from './model.ts';
  * - `articles`: the last good version of each record, so a record that turns invalid stays
  *   in the feeds, as it was, until it is fixed or deleted.
  * - `archive`: which articles each sealed RFC 5005 archive page holds.
+ * - `records`: the ETag each record had when last read, with its problems.
  */
 export interface PublishState {
   readonly version: 1;
   readonly ids: Readonly<Record<string, IdEntry>>;
   readonly articles: Readonly<Record<string, StoredArticle>>;
   readonly archive: ArchiveState;
+  /** The version of each record last read, and its problems, so unchanged records are not read again. */
+  readonly records: Readonly<Record<string, RecordEntry>>;
+  /** What reading depended on (code version, time zone, limits...); records are read again when it changes. */
+  readonly readWith?: string;
+}
+
+export interface RecordEntry {
+  readonly etag: string;
+  /** Problems found when it was read: reported again every publish until the record changes. */
+  readonly errors?: readonly RecordError[];
 }
 
 export interface IdEntry {
@@ -28,7 +39,13 @@ export type StoredArticle = Omit<Article, 'published' | 'updated' | 'expires'> &
   readonly expires?: string;
 };
 
-export const emptyState: PublishState = { version: 1, ids: {}, articles: {}, archive: { pages: [] } };
+export const emptyState: PublishState = {
+  version: 1,
+  ids: {},
+  articles: {},
+  archive: { pages: [] },
+  records: {},
+};
 
 export class StateReadError extends Error {
   override readonly name = 'StateReadError';
@@ -75,6 +92,8 @@ export function writeState(state: PublishState): string {
     ids: sortKeys(state.ids),
     articles: sortKeys(state.articles),
     archive: state.archive,
+    records: sortKeys(state.records),
+    readWith: state.readWith,
   };
   return `${JSON.stringify(sorted)}\n`;
 }

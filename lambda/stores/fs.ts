@@ -1,6 +1,8 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { FeedFile, SourceRecord } from '../core/model.ts';
+import type { RecordVersion } from '../core/plan.ts';
+import { versionOf } from '../core/records/content-tag.ts';
 import { type OutputStore, type RecordStore, StoreReadError } from './store.ts';
 
 /** Records in a local folder: `<root>/site.json` and `<root>/articles/**`. */
@@ -16,20 +18,37 @@ export class FsRecordStore implements RecordStore {
     }
   }
 
-  async readRecords(): Promise<SourceRecord[]> {
+  /** Local files have no ETags: each is read and hashed; the bytes are kept for `readRecords`. */
+  async listRecords(): Promise<RecordVersion[]> {
     const folder = join(this.root, 'articles');
     const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
     const files = entries
       .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
       .map((entry) => join(entry.parentPath, entry.name))
       .sort();
-    return Promise.all(
+    const records = await Promise.all(
       files.map(async (path) => ({
         key: relative(this.root, path).split(sep).join('/'),
         body: new Uint8Array(await readFile(path)),
       })),
     );
+    this.read = new Map(records.map((record) => [record.key, record]));
+    return records.map(versionOf);
   }
+
+  async readRecords(keys: readonly string[]): Promise<SourceRecord[]> {
+    return Promise.all(
+      keys.map(
+        async (key) =>
+          this.read.get(key) ?? {
+            key,
+            body: new Uint8Array(await readFile(join(this.root, ...key.split('/')))),
+          },
+      ),
+    );
+  }
+
+  private read = new Map<string, SourceRecord>();
 }
 
 /** Published files in a local folder, e.g. `public/`. */

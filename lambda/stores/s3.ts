@@ -7,7 +7,10 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { FeedFile, SourceRecord } from '../core/model.ts';
+import type { RecordVersion } from '../core/plan.ts';
 import { type OutputStore, type RecordStore, StoreReadError, WriteConflictError } from './store.ts';
+
+const readConcurrency = 32;
 
 export interface S3Location {
   readonly bucket: string;
@@ -33,8 +36,8 @@ export class S3RecordStore implements RecordStore {
     }
   }
 
-  async readRecords(): Promise<SourceRecord[]> {
-    const keys: string[] = [];
+  async listRecords(): Promise<RecordVersion[]> {
+    const versions: RecordVersion[] = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(
@@ -44,16 +47,30 @@ export class S3RecordStore implements RecordStore {
           ContinuationToken: token,
         }),
       );
-      for (const object of page.Contents ?? [])
-        if (object.Key && !object.Key.endsWith('/')) keys.push(object.Key);
+      for (const object of page.Contents ?? []) {
+        if (!object.Key || object.Key.endsWith('/')) continue;
+        versions.push({
+          key: object.Key.slice(this.location.prefix.length),
+          etag: object.ETag ?? `${object.Size}-${object.LastModified?.toISOString()}`,
+        });
+      }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return Promise.all(
-      keys.sort().map(async (key) => ({
-        key: key.slice(this.location.prefix.length),
-        body: await this.readObject(key),
-      })),
-    );
+    return versions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Reads the records named, a few at a time: a first publish of a large archive reads thousands. */
+  async readRecords(keys: readonly string[]): Promise<SourceRecord[]> {
+    const records: SourceRecord[] = [];
+    for (let start = 0; start < keys.length; start += readConcurrency) {
+      const batch = keys.slice(start, start + readConcurrency);
+      records.push(
+        ...(await Promise.all(
+          batch.map(async (key) => ({ key, body: await this.readObject(`${this.location.prefix}${key}`) })),
+        )),
+      );
+    }
+    return records;
   }
 
   private async readObject(key: string): Promise<Uint8Array> {

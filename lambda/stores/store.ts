@@ -1,11 +1,14 @@
 import type { FeedFile, SourceRecord } from '../core/model.ts';
+import type { RecordVersion } from '../core/plan.ts';
 
 /** Where site.json and the article records are read from. */
 export interface RecordStore {
   /** The text of site.json. */
   readSiteConfig(): Promise<string>;
   /** Every record under the articles folder/prefix, keyed relative to the content root (`articles/x.json`). */
-  readRecords(): Promise<SourceRecord[]>;
+  listRecords(): Promise<RecordVersion[]>;
+  /** The bytes of the records named. */
+  readRecords(keys: readonly string[]): Promise<SourceRecord[]>;
 }
 
 /** Where published files and the publisher's own state are written. */

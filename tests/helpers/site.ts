@@ -1,5 +1,6 @@
 import type { SiteConfig, SourceRecord } from '../../lambda/core/model.ts';
 import { plan } from '../../lambda/core/plan.ts';
+import { versionOf } from '../../lambda/core/records/content-tag.ts';
 import { siteDefaults } from '../../lambda/core/site-config.ts';
 import { emptyState, type PublishState } from '../../lambda/core/state.ts';
 
@@ -30,6 +31,7 @@ export function planRecords(
 ) {
   return plan({
     site: options.site ?? makeSite(),
+    listing: records.map(versionOf),
     records,
     previous: options.previous ?? emptyState,
     now: options.now ?? fixedNow,

@@ -250,6 +250,31 @@ describe('handler', () => {
     });
   });
 
+  it('reads only the record that changed, not the whole archive', async () => {
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content-bucket',
+        Key: 'content/articles/sport.json',
+        Body: JSON.stringify({
+          title: 'Match, updated',
+          date: '2025-02-01T00:00:00Z',
+          categories: ['Sport'],
+          content_text: 'Won 2-1.',
+        }),
+      }),
+    );
+    const before = proxy.log.length;
+    await handler(sqsBatch, context);
+    const recordReads = proxy.log.slice(before).filter(
+      (entry) => entry.method === 'GET' && entry.path.startsWith('/content-bucket/content/articles/'),
+    );
+    expect(recordReads.map((entry) => entry.path.split('?')[0])).toEqual([
+      '/content-bucket/content/articles/sport.json',
+    ]);
+    const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
+    expect(feed.items.map((item) => item.title)).toContain('Match, updated');
+  });
+
   it('never wrote anything the conditional-write proxy refused', () => {
     expect(proxy.log.filter((entry) => entry.method === 'PUT' && entry.status !== 200)).toEqual([]);
     expect(proxy.log.filter((entry) => entry.method === 'PUT').length).toBeGreaterThan(10);

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { plan, recordsToRead } from '../../../lambda/core/plan.ts';
+import { versionOf } from '../../../lambda/core/records/content-tag.ts';
+import { fileBody } from '../../helpers/published.ts';
+import { fixedNow, makeRecord, makeSite, planRecords } from '../../helpers/site.ts';
+
+const site = makeSite();
+const record = (name: string, fields: object) =>
+  makeRecord(`articles/${name}.json`, { date: '2025-01-01T00:00:00Z', content_text: 'x', ...fields });
+const good = record('good', { title: 'Good' });
+const bad = record('bad', { title: 'Bad', date: 'never' });
+
+describe('incremental publishing', () => {
+  const first = planRecords([good, bad]);
+
+  it('reads only new and changed records', () => {
+    const changed = record('good', { title: 'Good, edited' });
+    const added = record('new', { title: 'New' });
+    const listing = [changed, bad, added].map(versionOf);
+    expect(recordsToRead(listing, first.state, site).sort()).toEqual([
+      'articles/good.json',
+      'articles/new.json',
+    ]);
+  });
+
+  it('reads everything again when a setting that reading depends on changes', () => {
+    const listing = [good, bad].map(versionOf);
+    expect(recordsToRead(listing, first.state, site)).toEqual([]);
+    expect(recordsToRead(listing, first.state, makeSite({ timezone: 'Asia/Tokyo' })).sort()).toEqual([
+      'articles/bad.json',
+      'articles/good.json',
+    ]);
+  });
+
+  it('publishes the same files from the state alone when nothing changed, reporting old problems again', () => {
+    const again = plan({
+      site,
+      listing: [good, bad].map(versionOf),
+      records: [],
+      previous: first.state,
+      now: fixedNow,
+    });
+    expect(again.files).toEqual(first.files);
+    expect(again.report.errors).toEqual(first.report.errors);
+    expect(again.report.errors.map((error) => error.key)).toEqual(['articles/bad.json']);
+    expect(again.state).toEqual(first.state);
+  });
+
+  it('drops a record that left the listing without reading anything', () => {
+    const after = plan({
+      site,
+      listing: [bad].map(versionOf),
+      records: [],
+      previous: first.state,
+      now: fixedNow,
+    });
+    expect(fileBody(after, 'feed.json')).not.toContain('Good');
+    expect(Object.keys(after.state.records)).toEqual(['articles/bad.json']);
+  });
+
+  it('refuses to guess when a changed record was not read', () => {
+    const changed = record('good', { title: 'Changed' });
+    expect(() =>
+      plan({ site, listing: [changed].map(versionOf), records: [], previous: first.state, now: fixedNow }),
+    ).toThrow(/articles\/good.json changed but its body was not read/);
+  });
+});
