@@ -40,17 +40,25 @@ const maxAttempts = 3;
 
 async function publishOnce(options: PublishRunOptions): Promise<PublishRunResult> {
   const site = readSiteConfig(await options.records.readSiteConfig(), options.siteOverrides);
-  const previous = readState(await options.output.read(statePath));
+  const stored = await options.output.read(statePath);
+  const previous = readState(stored?.text);
   const listing = await options.records.listRecords();
   const records = await options.records.readRecords(recordsToRead(listing, previous, site));
   const { files, state, report } = plan({ site, listing, records, previous, now: options.now });
   const outcomes = await writeAll(options.output, files);
-  await options.output.write({
-    path: statePath,
-    contentType: 'application/json; charset=utf-8',
-    cacheControl: 'no-store',
-    body: writeState(state),
-  });
+  const stateText = writeState(state);
+  if (stateText !== stored?.text) {
+    // Only over the state this run started from: a publish that ran meanwhile makes this one start over.
+    await options.output.write(
+      {
+        path: statePath,
+        contentType: 'application/json; charset=utf-8',
+        cacheControl: 'no-store',
+        body: stateText,
+      },
+      { version: stored?.version },
+    );
+  }
   return {
     report,
     written: files.filter((_, index) => outcomes[index]).map((file) => file.path),

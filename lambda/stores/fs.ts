@@ -2,8 +2,15 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { FeedFile, SourceRecord } from '../core/model.ts';
 import type { RecordVersion } from '../core/plan.ts';
-import { versionOf } from '../core/records/content-tag.ts';
-import { type OutputStore, type RecordStore, StoreReadError } from './store.ts';
+import { contentTag, versionOf } from '../core/records/content-tag.ts';
+import {
+  type ExpectedVersion,
+  type OutputStore,
+  type RecordStore,
+  type StoredText,
+  StoreReadError,
+  WriteConflictError,
+} from './store.ts';
 
 /** Records in a local folder: `<root>/site.json` and `<root>/articles/**`. */
 export class FsRecordStore implements RecordStore {
@@ -55,16 +62,24 @@ export class FsRecordStore implements RecordStore {
 export class FsOutputStore implements OutputStore {
   constructor(private readonly root: string) {}
 
-  async read(path: string): Promise<string | undefined> {
-    return readFile(join(this.root, ...path.split('/')), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
+  async read(path: string): Promise<StoredText | undefined> {
+    const text = await readFile(join(this.root, ...path.split('/')), 'utf8').catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      },
+    );
+    return text === undefined ? undefined : { text, version: contentTag(new TextEncoder().encode(text)) };
   }
 
-  async write(file: FeedFile): Promise<boolean> {
+  async write(file: FeedFile, expected?: ExpectedVersion): Promise<boolean> {
     const path = join(this.root, ...file.path.split('/'));
     const existing = await readFile(path, 'utf8').catch(() => undefined);
+    if (expected) {
+      const version = existing === undefined ? undefined : contentTag(new TextEncoder().encode(existing));
+      if (version !== expected.version)
+        throw new WriteConflictError(`${path} changed while this publish ran`);
+    }
     if (existing === file.body) return false;
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, file.body, 'utf8');

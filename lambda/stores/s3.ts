@@ -8,7 +8,14 @@ import {
 } from '@aws-sdk/client-s3';
 import type { FeedFile, SourceRecord } from '../core/model.ts';
 import type { RecordVersion } from '../core/plan.ts';
-import { type OutputStore, type RecordStore, StoreReadError, WriteConflictError } from './store.ts';
+import {
+  type ExpectedVersion,
+  type OutputStore,
+  type RecordStore,
+  type StoredText,
+  StoreReadError,
+  WriteConflictError,
+} from './store.ts';
 
 const readConcurrency = 32;
 
@@ -87,28 +94,32 @@ export class S3OutputStore implements OutputStore {
     private readonly location: S3Location,
   ) {}
 
-  async read(path: string): Promise<string | undefined> {
+  async read(path: string): Promise<StoredText | undefined> {
     const key = `${this.location.prefix}${path}`;
     try {
       const response = await this.client.send(
         new GetObjectCommand({ Bucket: this.location.bucket, Key: key }),
       );
-      return await response.Body?.transformToString('utf-8');
+      const text = (await response.Body?.transformToString('utf-8')) ?? '';
+      return { text, version: response.ETag ?? '' };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
   }
 
-  async write(file: FeedFile): Promise<boolean> {
+  async write(file: FeedFile, expected?: ExpectedVersion): Promise<boolean> {
     const key = `${this.location.prefix}${file.path}`;
     const hash = createHash('sha256').update(file.body, 'utf8').digest('hex');
-    const existing = await this.client
-      .send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }))
-      .catch((error: unknown) => {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      });
+    // The caller knows which version it read: the condition is that one, not whatever is there now.
+    const existing = expected
+      ? { ETag: expected.version, Metadata: undefined, ContentType: undefined, CacheControl: undefined }
+      : await this.client
+          .send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }))
+          .catch((error: unknown) => {
+            if (isNotFound(error)) return undefined;
+            throw error;
+          });
     if (
       existing?.Metadata?.sha256 === hash &&
       existing.ContentType === file.contentType &&

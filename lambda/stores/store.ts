@@ -11,12 +11,26 @@ export interface RecordStore {
   readRecords(keys: readonly string[]): Promise<SourceRecord[]>;
 }
 
+export interface StoredText {
+  readonly text: string;
+  /** Changes whenever the bytes do (the S3 ETag). */
+  readonly version: string;
+}
+
+/**
+ * Write only if the file is still at `version` (undefined: still absent), as read at the start of
+ * the run; otherwise WriteConflictError. Without it, a write replaces whatever version it finds.
+ */
+export interface ExpectedVersion {
+  readonly version: string | undefined;
+}
+
 /** Where published files and the publisher's own state are written. */
 export interface OutputStore {
-  /** The text at `path` under the output root, or undefined when there is none. */
-  read(path: string): Promise<string | undefined>;
+  /** The text at `path` under the output root with its version, or undefined when there is none. */
+  read(path: string): Promise<StoredText | undefined>;
   /** Writes `file` unless the stored bytes are already identical; true when it wrote. */
-  write(file: FeedFile): Promise<boolean>;
+  write(file: FeedFile, expected?: ExpectedVersion): Promise<boolean>;
 }
 
 export class StoreReadError extends Error {

@@ -265,9 +265,11 @@ describe('handler', () => {
     );
     const before = proxy.log.length;
     await handler(sqsBatch, context);
-    const recordReads = proxy.log.slice(before).filter(
-      (entry) => entry.method === 'GET' && entry.path.startsWith('/content-bucket/content/articles/'),
-    );
+    const recordReads = proxy.log
+      .slice(before)
+      .filter(
+        (entry) => entry.method === 'GET' && entry.path.startsWith('/content-bucket/content/articles/'),
+      );
     expect(recordReads.map((entry) => entry.path.split('?')[0])).toEqual([
       '/content-bucket/content/articles/sport.json',
     ]);

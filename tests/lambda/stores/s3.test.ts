@@ -1,4 +1,9 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPublish } from '../../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore } from '../../../lambda/stores/s3.ts';
@@ -106,6 +111,61 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     expect(proxy.log.filter((entry) => entry.status === 412)).toHaveLength(1);
     const atom = await server.client.send(new GetObjectCommand({ Bucket: 'feeds-c', Key: 'atom.xml' }));
     expect(await atom.Body?.transformToString()).toContain('<feed');
+    await proxy.close();
+  });
+
+  it('writes the state only over the version it started from, and starts over when a publish ran meanwhile', async () => {
+    await server.createBucket('feeds-e');
+    let interfere = false;
+    const proxy = await startConditionalWriteProxy(server.endpoint, {
+      currentEtag,
+      beforePut: async (key) => {
+        if (!interfere || key !== 'rss.xml') return;
+        interfere = false;
+        // Another publish finishes between this run's reading of the state and its writing of it.
+        const state = await server.client.send(
+          new GetObjectCommand({ Bucket: 'feeds-e', Key: '_state/state.json' }),
+        );
+        const text = (await state.Body?.transformToString()) ?? '';
+        await server.client.send(
+          new PutObjectCommand({
+            Bucket: 'feeds-e',
+            Key: '_state/state.json',
+            Body: text.replace(
+              '"ids":{',
+              '"ids":{"articles/x.json":{"id":"urn:x","since":"2026-01-01T00:00:00.000Z"},',
+            ),
+          }),
+        );
+      },
+    });
+    const client = clientFor(proxy.endpoint);
+    const publish = (now: string) =>
+      runPublish({
+        records: new S3RecordStore(client, { bucket: 'content', prefix: '' }),
+        output: new S3OutputStore(client, { bucket: 'feeds-e', prefix: '' }),
+        now: new Date(now),
+      });
+    await publish('2026-01-01T00:00:00Z');
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content',
+        Key: 'articles/b.json',
+        Body: JSON.stringify({ title: 'B', date: '2025-01-02T00:00:00Z', content_text: 'y' }),
+      }),
+    );
+    interfere = true;
+    const before = proxy.log.length;
+    const result = await publish('2026-01-02T00:00:00Z');
+    expect(result.report.published).toBe(2);
+    const log = proxy.log.slice(before);
+    expect(log.filter((entry) => entry.status === 412).map((entry) => entry.path.split('?')[0])).toEqual([
+      '/feeds-e/_state/state.json',
+    ]);
+    expect(
+      log.filter((entry) => entry.method === 'GET' && entry.path.startsWith('/feeds-e/_state/state.json')),
+    ).toHaveLength(2);
+    await server.client.send(new DeleteObjectCommand({ Bucket: 'content', Key: 'articles/b.json' }));
     await proxy.close();
   });
 
