@@ -5,11 +5,13 @@ import { plan } from './core/plan.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import { emptyState } from './core/state.ts';
 import { runPublish } from './publish-run.ts';
+import { createPreviewServer } from './serve.ts';
 import { FsOutputStore, FsRecordStore } from './stores/fs.ts';
 
 const usage = `Usage:
   feed-publisher publish [--content <dir>] [--out <dir>]   publish content/ into public/
-  feed-publisher validate [<dir>]                          check every record in content/ (exit 1 on errors)`;
+  feed-publisher validate [<dir>]                          check every record in content/ (exit 1 on errors)
+  feed-publisher serve [--out <dir>] [--port <n>]          serve public/ on 127.0.0.1 with CloudFront's headers`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -18,6 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
     options: {
       content: { type: 'string', default: 'content' },
       out: { type: 'string', default: 'public' },
+      port: { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -29,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const contentRoot = resolve(folder ?? values.content);
   if (command === 'publish') return publishCommand(contentRoot, resolve(values.out));
   if (command === 'validate') return validateCommand(contentRoot);
+  if (command === 'serve') return serveCommand(resolve(values.out), Number(values.port));
   console.error(`unknown command '${command}'\n${usage}`);
   return 2;
 }
@@ -64,6 +68,19 @@ async function validateCommand(contentRoot: string): Promise<number> {
   const bad = new Set(errors.map((error) => error.key)).size;
   console.log(`${records.length} records checked, ${records.length - bad} valid, ${bad} invalid`);
   return bad > 0 ? 1 : 0;
+}
+
+function serveCommand(root: string, port: number): Promise<number> {
+  const server = createPreviewServer(root);
+  return new Promise((done) => {
+    server.on('error', (error) => {
+      console.error(`cannot serve on 127.0.0.1:${port}: ${error.message}`);
+      done(1);
+    });
+    server.listen(port, '127.0.0.1', () =>
+      console.log(`serving ${root} at http://localhost:${port}/ (Ctrl-C to stop)`),
+    );
+  });
 }
 
 function printErrors(errors: readonly RecordError[]): void {

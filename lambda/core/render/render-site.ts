@@ -27,6 +27,20 @@ const renderers: Record<FeedFormat, (document: FeedDocument) => string> = {
   json: renderJsonFeed,
 };
 
+/**
+ * The media type and Cache-Control a published file is served with, from its path alone: the
+ * local preview server answers with the same headers the S3 objects carry.
+ */
+export function headersForPath(path: string): { contentType: string; cacheControl: string } | undefined {
+  const name = path.split('/').at(-1) ?? '';
+  const format = (Object.keys(feedFileNames) as FeedFormat[]).find(
+    (candidate) => feedFileNames[candidate] === name,
+  );
+  const contentType = format ? mediaTypes[format] : name.endsWith('.html') ? mediaTypes.html : undefined;
+  if (!contentType) return undefined;
+  return { contentType, cacheControl: path.startsWith('archive/') ? archiveCaching : currentCaching };
+}
+
 /** Every file to publish: main feeds, per-category feeds, newly sealed archive pages, the subscribe page. */
 export function renderSite(site: SiteConfig, visible: readonly Article[], archive: ArchivePlan): FeedFile[] {
   const current: FeedHistory = {

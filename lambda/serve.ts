@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join, normalize, sep } from 'node:path';
+import { headersForPath } from './core/render/render-site.ts';
+
+/** Headers CloudFront adds to every response (see lib/publisher-distribution.ts). */
+const securityHeaders = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * Serves a published folder the way CloudFront serves the feeds bucket: the same media types and
+ * Cache-Control, an ETag and Last-Modified, 304 for If-None-Match and If-Modified-Since, CORS for
+ * JSON Feed, index.html at the root, and never the publisher's `_state/`.
+ */
+export function createPreviewServer(root: string): Server {
+  return createServer((request, response) => {
+    respond(root, request, response).catch(() => send(response, 500, 'internal error'));
+  });
+}
+
+async function respond(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    send(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
+    return;
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname).replace(/^\/+/, '');
+  } catch {
+    send(response, 400, 'bad path');
+    return;
+  }
+  if (path === '' || path.endsWith('/')) path = `${path}index.html`;
+  const file = normalize(join(root, path));
+  const headers = headersForPath(path);
+  if (!headers || path.startsWith('_state/') || !file.startsWith(`${normalize(root)}${sep}`)) {
+    send(response, 404, 'not found');
+    return;
+  }
+  const [body, info] = await Promise.all([readFile(file), stat(file)]).catch(
+    () => [undefined, undefined] as const,
+  );
+  if (!body || !info) {
+    send(response, 404, 'not found');
+    return;
+  }
+  const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+  const lastModified = new Date(Math.floor(info.mtimeMs / 1000) * 1000);
+  const common = {
+    ...securityHeaders,
+    ...(path.endsWith('.json') ? { 'access-control-allow-origin': '*' } : {}),
+    'content-type': headers.contentType,
+    'cache-control': headers.cacheControl,
+    etag,
+    'last-modified': lastModified.toUTCString(),
+  };
+  if (isNotModified(request, etag, lastModified)) {
+    response.writeHead(304, common).end();
+    return;
+  }
+  response.writeHead(200, { ...common, 'content-length': body.byteLength });
+  response.end(request.method === 'HEAD' ? undefined : body);
+}
+
+/** If-None-Match wins when both are sent (RFC 9110). */
+function isNotModified(request: IncomingMessage, etag: string, lastModified: Date): boolean {
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch !== undefined)
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+  const since = Date.parse(request.headers['if-modified-since'] ?? '');
+  return !Number.isNaN(since) && lastModified.getTime() <= since;
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  response
+    .writeHead(status, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8', ...headers })
+    .end(message);
+}
