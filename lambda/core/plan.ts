@@ -84,9 +84,18 @@ export function recordsToRead(
   site: SiteConfig,
 ): string[] {
   const rereadAll = previous.readWith !== readingKey(site);
-  return listing
-    .filter((entry) => rereadAll || previous.records[entry.key]?.etag !== entry.etag)
-    .map((entry) => entry.key);
+  return listing.filter((entry) => rereadAll || !canReuse(entry, previous)).map((entry) => entry.key);
+}
+
+/**
+ * A record need not be read again when its ETag is the one last read and the state holds what
+ * reading it gave: its problems, or its article. (A record whose article is missing, such as the
+ * loser of an id claim, is read again so its conflict is found and reported again.)
+ */
+function canReuse({ key, etag }: RecordVersion, previous: PublishState): boolean {
+  const known = previous.records[key];
+  if (known?.etag !== etag) return false;
+  return (known.errors?.length ?? 0) > 0 || previous.articles[key] !== undefined;
 }
 
 /** Records and the previous state in; the files to publish, the next state and a report out. Pure. */
@@ -106,7 +115,7 @@ export function plan({ site, listing, records, previous, now }: PlanInput): Publ
       const parsed = parseRecord(body, site);
       recordErrors = parsed.ok ? [] : parsed.errors;
       article = parsed.ok ? toArticle(key, parsed.fields, previous.ids[key], site) : undefined;
-    } else if (known?.etag === etag && !rereadAll) {
+    } else if (known && !rereadAll && canReuse({ key, etag }, previous)) {
       recordErrors = known.errors ?? [];
       const stored = previous.articles[key];
       article = recordErrors.length === 0 && stored ? loadArticle(stored) : undefined;

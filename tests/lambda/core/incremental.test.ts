@@ -65,3 +65,32 @@ describe('incremental publishing', () => {
     ).toThrow(/articles\/good.json changed but its body was not read/);
   });
 });
+
+describe('incremental publishing and id claims', () => {
+  it('keeps reporting two records claiming one id on later runs that read nothing new', () => {
+    const older = record('older', { title: 'Older', id: 'tag:example.com,2025:1' });
+    const newer = record('newer', {
+      title: 'Newer',
+      id: 'tag:example.com,2025:1',
+      date: '2025-02-01T00:00:00Z',
+    });
+    const first = planRecords([older]);
+    const second = planRecords([older, newer], { previous: first.state });
+    const listing = [older, newer].map(versionOf);
+    const toRead = new Set(recordsToRead(listing, second.state, site));
+    expect([...toRead]).toEqual(['articles/newer.json']);
+    const third = plan({
+      site,
+      listing,
+      records: [older, newer].filter((candidate) => toRead.has(candidate.key)),
+      previous: second.state,
+      now: fixedNow,
+    });
+    expect(third.report.errors.map((error) => [error.key, error.field])).toEqual(
+      second.report.errors.map((error) => [error.key, error.field]),
+    );
+    expect(third.report.errors).toHaveLength(2);
+    expect(fileBody(third, 'feed.json')).toContain('Older');
+    expect(fileBody(third, 'feed.json')).not.toContain('Newer');
+  });
+});
