@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkFeedFile } from '../../../helpers/feed-checks.ts';
 import { sampleBytes, sampleExpectations, sampleKey } from '../../../helpers/sample.ts';
 import { planRecords } from '../../../helpers/site.ts';
 import { assertWellFormed, parseXmlObject } from '../../../helpers/xml.ts';
@@ -22,6 +23,17 @@ function expectSampleContent(html: string) {
 describe('the sample article in every format', () => {
   it.each(['rss.xml', 'atom.xml'])('%s is well-formed XML', (path) => {
     expect(() => assertWellFormed(body(path))).not.toThrow();
+  });
+
+  it.each([
+    'rss.xml',
+    'atom.xml',
+    'feed.json',
+    'categories/world/rss.xml',
+    'categories/world/atom.xml',
+    'categories/world/feed.json',
+  ])('%s meets its format rules and both reader libraries read it', (path) => {
+    expect(checkFeedFile(path, body(path))).toEqual([]);
   });
 
   it('comes out whole in RSS 2.0', () => {
