@@ -27,3 +27,14 @@ export const sampleExpectations = {
     'These working groups will collaborate',
   ],
 } as const;
+
+/** Every feed file and page that publishing content/ writes, sorted. */
+export const contentFeedFiles = [
+  'atom.xml',
+  ...['economy', 'transport', 'world'].flatMap((slug) =>
+    ['atom.xml', 'feed.json', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
+  ),
+  'feed.json',
+  'index.html',
+  'rss.xml',
+];

@@ -23,3 +23,10 @@ export function parseXmlObject(xml: string): Record<string, unknown> {
   });
   return parser.parse(xml) as Record<string, unknown>;
 }
+
+/** The text of a node as fast-xml-parser gives it: a string, or `#text` beside attributes. */
+export function xmlText(value: unknown): string {
+  return typeof value === 'object' && value !== null
+    ? String((value as Record<string, unknown>)['#text'] ?? '')
+    : String(value ?? '');
+}

@@ -12,7 +12,7 @@ import type { PublishResponse } from '../../lambda/handler.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
 import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
-import { contentRoot, sampleExpectations } from '../helpers/sample.ts';
+import { contentFeedFiles, contentRoot, sampleExpectations } from '../helpers/sample.ts';
 
 let server: S3TestServer;
 let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
@@ -119,13 +119,7 @@ describe('handler', () => {
     const listing = await server.client.send(new ListObjectsV2Command({ Bucket: 'feeds-bucket' }));
     expect(listing.Contents?.map((object) => object.Key).sort()).toEqual([
       '_state/state.json',
-      'atom.xml',
-      ...['economy', 'transport', 'world'].flatMap((slug) =>
-        ['atom.xml', 'feed.json', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
-      ),
-      'feed.json',
-      'index.html',
-      'rss.xml',
+      ...contentFeedFiles,
     ]);
   });
 

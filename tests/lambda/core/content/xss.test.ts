@@ -4,11 +4,10 @@ import { checkFeedFile } from '../../../helpers/feed-checks.ts';
 import { fileBody, jsonFeedItems } from '../../../helpers/published.ts';
 import { makeRecord, planRecords } from '../../../helpers/site.ts';
 import { findUnsafeHtml } from '../../../helpers/unsafe-html.ts';
-import { parseXmlObject } from '../../../helpers/xml.ts';
+import { parseXmlObject, xmlText } from '../../../helpers/xml.ts';
 
 type Node = Record<string, unknown>;
-const text = (value: unknown) =>
-  typeof value === 'object' && value !== null ? String((value as Node)['#text'] ?? '') : String(value ?? '');
+const text = xmlText;
 
 describe('script injection in article HTML', () => {
   it('has a corpus of at least 100 vectors', () => {

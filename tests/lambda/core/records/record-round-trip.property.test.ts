@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { cleanLine } from '../../../../lambda/core/content/plain-text.ts';
 import { paragraphTexts } from '../../../helpers/html.ts';
 import { makeRecord, planRecords } from '../../../helpers/site.ts';
-import { assertWellFormed, parseXmlObject } from '../../../helpers/xml.ts';
+import { assertWellFormed, parseXmlObject, xmlText } from '../../../helpers/xml.ts';
 
 type Node = Record<string, unknown>;
-const text = (value: unknown): string =>
-  typeof value === 'object' && value !== null ? String((value as Node)['#text'] ?? '') : String(value ?? '');
+const text = xmlText;
 
 /** Any Unicode text with at least one visible character once cleaned. */
 const anyText = fc

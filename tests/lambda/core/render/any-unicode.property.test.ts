@@ -5,11 +5,10 @@ import { checkAtom, checkJsonFeed, checkRss } from '../../../helpers/feed-checks
 import { fileBody, jsonFeedItems } from '../../../helpers/published.ts';
 import { makeRecord, planRecords } from '../../../helpers/site.ts';
 import { findUnsafeHtml } from '../../../helpers/unsafe-html.ts';
-import { assertWellFormed, parseXmlObject } from '../../../helpers/xml.ts';
+import { assertWellFormed, parseXmlObject, xmlText } from '../../../helpers/xml.ts';
 
 type Node = Record<string, unknown>;
-const text = (value: unknown) =>
-  typeof value === 'object' && value !== null ? String((value as Node)['#text'] ?? '') : String(value ?? '');
+const text = xmlText;
 const list = (value: unknown) =>
   (value === undefined ? [] : Array.isArray(value) ? value : [value]) as Node[];
 

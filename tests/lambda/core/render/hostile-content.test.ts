@@ -4,11 +4,10 @@ import { hostileRecords } from '../../../fixtures/hostile-records.ts';
 import { checkFeedFile } from '../../../helpers/feed-checks.ts';
 import { fileBody, jsonFeedItems } from '../../../helpers/published.ts';
 import { makeRecord, makeSite, planRecords } from '../../../helpers/site.ts';
-import { parseXmlObject } from '../../../helpers/xml.ts';
+import { parseXmlObject, xmlText } from '../../../helpers/xml.ts';
 
 type Node = Record<string, unknown>;
-const text = (value: unknown) =>
-  typeof value === 'object' && value !== null ? String((value as Node)['#text'] ?? '') : String(value ?? '');
+const text = xmlText;
 const base = { title: 'Hostile', date: '2025-01-01T00:00:00Z', content_html: '<p>Body</p>' };
 
 describe('hostile but valid records', () => {

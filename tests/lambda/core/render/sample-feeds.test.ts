@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFeedFile } from '../../../helpers/feed-checks.ts';
 import { sampleBytes, sampleExpectations, sampleKey } from '../../../helpers/sample.ts';
 import { planRecords } from '../../../helpers/site.ts';
-import { assertWellFormed, parseXmlObject } from '../../../helpers/xml.ts';
+import { assertWellFormed, parseXmlObject, xmlText } from '../../../helpers/xml.ts';
 
 const { files } = planRecords([{ key: sampleKey, body: sampleBytes() }]);
 const body = (path: string) => {
@@ -11,8 +11,7 @@ const body = (path: string) => {
   return file.body;
 };
 type Node = Record<string, unknown>;
-const text = (value: unknown): string =>
-  typeof value === 'object' && value !== null ? String((value as Node)['#text'] ?? '') : String(value ?? '');
+const text = xmlText;
 
 function expectSampleContent(html: string) {
   expect(html).toContain(sampleExpectations.caption.replace("'", '&#39;'));
