@@ -18,6 +18,7 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
+import { folderHash } from './folder-hash.ts';
 import { acknowledge, acknowledgeCdkHelpers } from './nag.ts';
 import { createAlarms, metricsNamespace } from './publisher-alarms.ts';
 import { createDistribution } from './publisher-distribution.ts';
@@ -236,6 +237,8 @@ export class FeedPublisher extends Construct {
         SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
         METRICS_NAMESPACE: metricsNamespace,
         ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
+        // A new function version whenever the deployed content changes, so the publish-after-deploy trigger runs again.
+        ...(props.contentSource === undefined ? {} : { CONTENT_VERSION: folderHash(props.contentSource) }),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -298,7 +301,7 @@ export class FeedPublisher extends Construct {
             // Records written straight to the bucket are not in the local folder; they must survive a deploy.
             prune: false,
           });
-    // Feeds exist when `cdk deploy` ends: publish once the content is in place, and again whenever the code changes.
+    // Feeds exist when `cdk deploy` ends: publish once the content is in place, and again whenever code or content change.
     const publishAfterDeploy = new triggers.Trigger(this, 'PublishAfterDeploy', {
       handler: publishFunction,
       executeOnHandlerChange: true,

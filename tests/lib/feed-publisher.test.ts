@@ -1,3 +1,6 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -431,5 +434,29 @@ describe('FeedPublisher props', () => {
   ])('throws when %s', (_case, props, message) => {
     const stack = new Stack(newApp(), 'Invalid');
     expect(() => new FeedPublisher(stack, 'Publisher', props(stack))).toThrow(message);
+  });
+});
+
+describe('FeedPublisher publish after deploy', () => {
+  const triggerTarget = (contentSource: string) => {
+    const trigger = Object.values(
+      publisherTemplate({ contentSource }).findResources('Custom::Trigger'),
+    )[0] as {
+      Properties: { HandlerArn: unknown };
+    };
+    return JSON.stringify(trigger.Properties.HandlerArn);
+  };
+
+  it('runs again when the deployed content changes, not only the code', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'content-'));
+    await cp(contentRoot, copy, { recursive: true });
+    const before = triggerTarget(copy);
+    expect(triggerTarget(copy)).toBe(before);
+    await writeFile(
+      join(copy, 'articles', 'added.json'),
+      JSON.stringify({ title: 'Added', date: '2025-01-01', content_text: 'x' }),
+    );
+    expect(triggerTarget(copy)).not.toBe(before);
+    await rm(copy, { recursive: true, force: true });
   });
 });
