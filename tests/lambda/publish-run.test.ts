@@ -39,6 +39,26 @@ describe('runPublish', () => {
     expect(result.report.errors).toEqual([]);
   });
 
+  it('reads the JSON and Markdown sample records whole', async () => {
+    await publishContent(new Date('2026-01-01T00:00:00Z'));
+    const feed = JSON.parse(await readFile(join(out, 'feed.json'), 'utf8')) as {
+      items: Record<string, unknown>[];
+    };
+    const byTitle = Object.fromEntries(feed.items.map((item) => [item.title, item]));
+    expect(byTitle['Night trains return to the northern line']).toMatchObject({
+      url: 'https://www.example.com/transport/night-trains-return',
+      authors: [{ name: 'Lee Min-jun' }],
+      tags: ['Transport'],
+      date_published: '2024-06-03T04:15:00.000Z',
+      content_html: expect.stringContaining('<strong>northern line</strong>'),
+    });
+    expect(byTitle['Grain harvest forecast raised after a mild spring']).toMatchObject({
+      url: 'https://www.example.com/economy/grain-harvest-forecast',
+      authors: [{ name: 'Ana Souza' }],
+      date_modified: '2024-06-01T06:00:00.000Z',
+    });
+  });
+
   it('produces byte-identical files and rewrites none when nothing changed', async () => {
     await publishContent(new Date('2026-01-01T00:00:00Z'));
     const first = await snapshot(out);
