@@ -111,22 +111,16 @@ export class S3OutputStore implements OutputStore {
   async write(file: FeedFile, expected?: ExpectedVersion): Promise<boolean> {
     const key = `${this.location.prefix}${file.path}`;
     const hash = createHash('sha256').update(file.body, 'utf8').digest('hex');
-    // The caller knows which version it read: the condition is that one, not whatever is there now.
-    const existing = expected
-      ? { ETag: expected.version, Metadata: undefined, ContentType: undefined, CacheControl: undefined }
-      : await this.client
-          .send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }))
-          .catch((error: unknown) => {
-            if (isNotFound(error)) return undefined;
-            throw error;
-          });
+    // With an expected version the condition is the one the caller read, not whatever is there now.
+    const current = expected ? undefined : await this.head(key);
     if (
-      existing?.Metadata?.sha256 === hash &&
-      existing.ContentType === file.contentType &&
-      existing.CacheControl === file.cacheControl
+      current?.Metadata?.sha256 === hash &&
+      current.ContentType === file.contentType &&
+      current.CacheControl === file.cacheControl
     ) {
       return false;
     }
+    const etag = expected ? expected.version : current?.ETag;
     try {
       await this.client.send(
         new PutObjectCommand({
@@ -137,7 +131,7 @@ export class S3OutputStore implements OutputStore {
           CacheControl: file.cacheControl,
           Metadata: { sha256: hash },
           // Conditional: replace only the version we looked at, or create only if still absent.
-          ...(existing?.ETag ? { IfMatch: existing.ETag } : { IfNoneMatch: '*' }),
+          ...(etag ? { IfMatch: etag } : { IfNoneMatch: '*' }),
         }),
       );
     } catch (error) {
@@ -148,6 +142,15 @@ export class S3OutputStore implements OutputStore {
       throw error;
     }
     return true;
+  }
+
+  private head(key: string) {
+    return this.client
+      .send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }))
+      .catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
   }
 }
 
