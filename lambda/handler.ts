@@ -52,6 +52,8 @@ export function createHandler({
         output: new S3OutputStore(s3, { bucket: config.feedsBucket, prefix: config.feedsPrefix }),
         now,
         siteOverrides: { feedBaseUrl: config.feedBaseUrl, hubUrl: config.hubUrl },
+        // Record changes render only the feeds they touch; schedules, deploys and manual runs render all and repair.
+        renderAll: messageIds.length === 0,
       });
     } catch (error) {
       log('error', 'publish failed', { error: error instanceof Error ? error.message : String(error) });

@@ -13,6 +13,8 @@ export interface PublishRunOptions {
   readonly now: Date;
   /** Settings that win over site.json, such as the deployed feed URL. */
   readonly siteOverrides?: Partial<SiteConfig>;
+  /** Render every feed, not only those whose items changed (see PlanInput.renderAll). */
+  readonly renderAll?: boolean;
 }
 
 export interface PublishRunResult {
@@ -44,7 +46,14 @@ async function publishOnce(options: PublishRunOptions): Promise<PublishRunResult
   const previous = readState(stored?.text);
   const listing = await options.records.listRecords();
   const records = await options.records.readRecords(recordsToRead(listing, previous, site));
-  const { files, state, report } = plan({ site, listing, records, previous, now: options.now });
+  const { files, state, report } = plan({
+    site,
+    listing,
+    records,
+    previous,
+    now: options.now,
+    renderAll: options.renderAll ?? true,
+  });
   const outcomes = await writeAll(options.output, files);
   const stateText = writeState(state);
   if (stateText !== stored?.text) {

@@ -31,6 +31,11 @@ export interface PlanInput {
   readonly previous: PublishState;
   /** The instant the publish runs at: embargoes and expiry are decided against it. */
   readonly now: Date;
+  /**
+   * Render every feed even when its items did not change, restoring files lost from the output.
+   * @default true; event-driven publishes pass false and render only what changed
+   */
+  readonly renderAll?: boolean;
 }
 
 export interface PublishReport {
@@ -99,7 +104,7 @@ function canReuse({ key, etag }: RecordVersion, previous: PublishState): boolean
 }
 
 /** Records and the previous state in; the files to publish, the next state and a report out. Pure. */
-export function plan({ site, listing, records, previous, now }: PlanInput): PublishPlan {
+export function plan({ site, listing, records, previous, now, renderAll = true }: PlanInput): PublishPlan {
   const errors: RecordError[] = [];
   const keptLastGood: string[] = [];
   const candidates: Candidate[] = [];
@@ -149,14 +154,19 @@ export function plan({ site, listing, records, previous, now }: PlanInput): Publ
     now,
   );
   const archive = planArchive(visibility.visible, previous.archive, site.archivePageSize);
+  const rendered = renderSite(site, visibility.visible, archive, {
+    previous: previous.feeds ?? {},
+    renderAll,
+  });
   return {
-    files: renderSite(site, visibility.visible, archive),
+    files: rendered.files,
     state: {
       version: 1,
       ids,
       articles,
       archive: archive.state,
       records: recordEntries,
+      feeds: rendered.feeds,
       readWith: readingKey(site),
     },
     report: {

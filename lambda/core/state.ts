@@ -1,5 +1,6 @@
 import type { ArchiveState } from './archive.ts';
 import type { Article, RecordError } from './model.ts';
+import type { RenderedFeed } from './render/render-site.ts';
 
 /**
  * What the publisher remembers between runs, stored beside the feeds under `_state/`.
@@ -8,6 +9,7 @@ import type { Article, RecordError } from './model.ts';
  *   in the feeds, as it was, until it is fixed or deleted.
  * - `archive`: which articles each sealed RFC 5005 archive page holds.
  * - `records`: the ETag each record had when last read, with its problems.
+ * - `feeds`: what each feed set was last rendered from.
  */
 export interface PublishState {
   readonly version: 1;
@@ -18,6 +20,8 @@ export interface PublishState {
   readonly records: Readonly<Record<string, RecordEntry>>;
   /** What reading depended on (code version, time zone, limits...); records are read again when it changes. */
   readonly readWith?: string;
+  /** What each feed set and the subscribe page were last rendered from, so unchanged ones are not rendered again. */
+  readonly feeds?: Readonly<Record<string, RenderedFeed>>;
 }
 
 export interface RecordEntry {
@@ -94,6 +98,7 @@ export function writeState(state: PublishState): string {
     archive: state.archive,
     records: sortKeys(state.records),
     readWith: state.readWith,
+    feeds: state.feeds === undefined ? undefined : sortKeys(state.feeds),
   };
   return `${JSON.stringify(sorted)}\n`;
 }

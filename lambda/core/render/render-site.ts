@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { type ArchivePlan, archiveFolder } from '../archive.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
+import { storeArticle } from '../state.ts';
 import { renderAtom } from './atom.ts';
 import { categorySlug } from './category-slug.ts';
 import type { FeedDocument, FeedFormat, FeedHistory } from './feed-document.ts';
@@ -7,7 +9,7 @@ import { feedFileNames } from './feed-document.ts';
 import { renderJsonFeed } from './json-feed.ts';
 import { renderRss } from './rss.ts';
 import { renderWithinBudget } from './size-budget.ts';
-import { type CategoryLink, renderSubscribePage } from './subscribe-page.ts';
+import { type CategoryLink, renderSubscribePage, subscribePageItems } from './subscribe-page.ts';
 
 export const mediaTypes = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -41,26 +43,78 @@ export function headersForPath(path: string): { contentType: string; cacheContro
   return { contentType, cacheControl: path.startsWith('archive/') ? archiveCaching : currentCaching };
 }
 
-/** Every file to publish: main feeds, per-category feeds, newly sealed archive pages, the subscribe page. */
-export function renderSite(site: SiteConfig, visible: readonly Article[], archive: ArchivePlan): FeedFile[] {
+/** What the state remembers of a rendered feed set or page: what it was rendered from, and its title. */
+export interface RenderedFeed {
+  readonly fingerprint: string;
+  readonly title: string;
+}
+
+export interface RenderOptions {
+  /** What the previous publish rendered, by folder ('' for the main feeds, 'index.html' for the page). */
+  readonly previous: Readonly<Record<string, RenderedFeed>>;
+  /** Render every feed set even when its inputs did not change (reconcile: restores lost files). */
+  readonly renderAll: boolean;
+}
+
+export interface RenderedSite {
+  readonly files: FeedFile[];
+  readonly feeds: Record<string, RenderedFeed>;
+}
+
+/** Bumped whenever rendering changes, so every feed set is rendered again once. */
+const renderVersion = 1;
+
+/**
+ * Every file to publish: main feeds, per-category feeds, newly sealed archive pages and the
+ * subscribe page. A feed set whose inputs (site, title, links, its items as stored) are the same as
+ * last time is not rendered at all. A category that no longer has visible articles gets feeds with
+ * no items rather than keeping stale ones.
+ */
+export function renderSite(
+  site: SiteConfig,
+  visible: readonly Article[],
+  archive: ArchivePlan,
+  options: RenderOptions = { previous: {}, renderAll: true },
+): RenderedSite {
   const current: FeedHistory = {
     archived: false,
     prevArchive: archive.pageCount > 0 ? archiveFolder(archive.pageCount) : undefined,
   };
   const categories = groupByCategory(visible);
-  const files = [
-    ...renderFeedSet({ site, title: site.title, folder: '', articles: visible, history: current }),
-    ...categories.flatMap((category) =>
-      renderFeedSet({
-        site,
-        title: `${site.title}: ${category.name}`,
-        folder: category.folder,
-        articles: category.articles,
-        history: { archived: false },
-      }),
-    ),
-    ...archive.newPages.flatMap((page) =>
-      renderFeedSet({
+  const vanished = Object.entries(options.previous)
+    .filter(
+      ([folder]) =>
+        folder.startsWith('categories/') && !categories.some((category) => category.folder === folder),
+    )
+    .map(([folder, feed]) => ({ folder, title: feed.title, articles: [] }));
+  const sets: FeedSet[] = [
+    { site, title: site.title, folder: '', articles: visible.slice(0, site.maxItems), history: current },
+    ...categories.map((category) => ({
+      site,
+      title: `${site.title}: ${category.name}`,
+      folder: category.folder,
+      articles: category.articles.slice(0, site.maxItems),
+      history: { archived: false },
+    })),
+    ...vanished.map((category) => ({ site, ...category, history: { archived: false } })),
+  ];
+  const feeds: Record<string, RenderedFeed> = {};
+  const files: FeedFile[] = [];
+  const renderIfChanged = (key: string, title: string, inputs: unknown, render: () => FeedFile[]) => {
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([renderVersion, site, inputs]))
+      .digest('hex');
+    feeds[key] = { fingerprint, title };
+    if (options.renderAll || options.previous[key]?.fingerprint !== fingerprint) files.push(...render());
+  };
+  for (const set of sets) {
+    renderIfChanged(set.folder, set.title, [set.title, set.history, set.articles.map(storeArticle)], () =>
+      renderFeedSet(set),
+    );
+  }
+  for (const page of archive.newPages) {
+    files.push(
+      ...renderFeedSet({
         site,
         title: `${site.title} (archive ${page.number})`,
         folder: archiveFolder(page.number),
@@ -72,23 +126,26 @@ export function renderSite(site: SiteConfig, visible: readonly Article[], archiv
           nextArchive: archiveFolder(page.number + 1),
         },
       }),
-    ),
-  ];
+    );
+  }
   const links: CategoryLink[] = categories.map(({ name, folder }) => ({ name, folder }));
-  files.push({
-    path: 'index.html',
-    contentType: mediaTypes.html,
-    cacheControl: currentCaching,
-    body: renderSubscribePage(site, visible, links),
-  });
-  return files;
+  const latest = visible.slice(0, subscribePageItems);
+  renderIfChanged('index.html', site.title, [latest.map(storeArticle), links], () => [
+    {
+      path: 'index.html',
+      contentType: mediaTypes.html,
+      cacheControl: currentCaching,
+      body: renderSubscribePage(site, latest, links),
+    },
+  ]);
+  return { files, feeds };
 }
 
 type FeedSet = Omit<FeedDocument, 'fullCount'>;
 
 function renderFeedSet(set: FeedSet): FeedFile[] {
   const { archived } = set.history;
-  const articles = archived ? set.articles : set.articles.slice(0, set.site.maxItems);
+  const { articles } = set;
   return (Object.keys(renderers) as FeedFormat[]).map((format) => ({
     path: `${set.folder}${feedFileNames[format]}`,
     contentType: mediaTypes[format],

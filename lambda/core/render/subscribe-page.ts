@@ -8,7 +8,8 @@ export interface CategoryLink {
   readonly folder: string;
 }
 
-const latestCount = 10;
+/** Items the subscribe page lists. */
+export const subscribePageItems = 10;
 const formats: readonly { format: FeedFormat; label: string; type: string }[] = [
   { format: 'rss', label: 'RSS', type: 'application/rss+xml' },
   { format: 'atom', label: 'Atom', type: 'application/atom+xml' },
@@ -49,7 +50,7 @@ export function renderSubscribePage(
     })
     .join('\n        ');
   const latest = articles
-    .slice(0, latestCount)
+    .slice(0, subscribePageItems)
     .map((article) => {
       const heading = article.url
         ? `<a href="${escapeHtml(article.url)}">${escapeHtml(article.title)}</a>`

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, recordsToRead } from '../../../lambda/core/plan.ts';
 import { versionOf } from '../../../lambda/core/records/content-tag.ts';
+import { checkFeedFile } from '../../helpers/feed-checks.ts';
 import { fileBody } from '../../helpers/published.ts';
 import { fixedNow, makeRecord, makeSite, planRecords } from '../../helpers/site.ts';
 
@@ -92,5 +93,53 @@ describe('incremental publishing and id claims', () => {
     expect(third.report.errors).toHaveLength(2);
     expect(fileBody(third, 'feed.json')).toContain('Older');
     expect(fileBody(third, 'feed.json')).not.toContain('Newer');
+  });
+});
+
+describe('incremental rendering', () => {
+  const world = record('world', { title: 'World news', categories: ['World'] });
+  const sport = record('sport', { title: 'Sport news', categories: ['Sport'], date: '2024-12-01T00:00:00Z' });
+  const first = planRecords([world, sport]);
+  const next = (records: ReturnType<typeof record>[], renderAll = false) =>
+    plan({ site, listing: records.map(versionOf), records, previous: first.state, now: fixedNow, renderAll });
+  const paths = (result: { files: readonly { path: string }[] }) =>
+    result.files.map((file) => file.path).sort();
+
+  it('renders nothing when no feed set changed', () => {
+    expect(next([world, sport]).files).toEqual([]);
+  });
+
+  it('renders only the feed sets whose items changed, with the main feeds and the page', () => {
+    const edited = record('sport', {
+      title: 'Sport news, updated',
+      categories: ['Sport'],
+      date: '2024-12-01T00:00:00Z',
+    });
+    expect(paths(next([world, edited]))).toEqual([
+      'atom.xml',
+      'categories/sport/atom.xml',
+      'categories/sport/feed.json',
+      'categories/sport/rss.xml',
+      'feed.json',
+      'index.html',
+      'rss.xml',
+    ]);
+  });
+
+  it('renders every feed set on request, to restore files lost from the output', () => {
+    expect(next([world, sport], true).files.map((file) => file.body)).toEqual(
+      first.files.map((file) => file.body),
+    );
+  });
+
+  it('empties the feeds of a category that lost all its articles instead of leaving them stale', () => {
+    const result = next([world]);
+    const sportFeed = JSON.parse(fileBody(result, 'categories/sport/feed.json')) as {
+      title: string;
+      items: unknown[];
+    };
+    expect(sportFeed).toMatchObject({ title: 'Test Wire: Sport', items: [] });
+    expect(paths(result)).toContain('categories/sport/rss.xml');
+    for (const file of result.files) expect(checkFeedFile(file.path, file.body)).toEqual([]);
   });
 });
