@@ -12,7 +12,7 @@ import type { SourceRecord } from '../lambda/core/model.ts';
 import { plan, recordsToRead } from '../lambda/core/plan.ts';
 import { versionOf } from '../lambda/core/records/content-tag.ts';
 import { siteDefaults } from '../lambda/core/site-config.ts';
-import { emptyState } from '../lambda/core/state.ts';
+import { emptyState, readState, writeState } from '../lambda/core/state.ts';
 
 const sizes = process.argv
   .slice(2)
@@ -30,11 +30,11 @@ const site = {
 const encoder = new TextEncoder();
 const paragraph = 'The council met on Tuesday to discuss the budget, which grew by four percent. '.repeat(6);
 
-/** Records of realistic size (about 3 KB): a mix of the three formats, ten categories. */
+/** Records of realistic size (about 3 KB), ten categories; `revision` edits the newest one, as editors usually do. */
 function makeRecords(count: number, revision = 0): SourceRecord[] {
   return Array.from({ length: count }, (_, index) => {
     const date = new Date(Date.UTC(2020, 0, 1) + index * 3_600_000).toISOString();
-    const title = `Story ${index}${index === 0 ? ` (revision ${revision})` : ''}`;
+    const title = `Story ${index}${index === count - 1 ? ` (revision ${revision})` : ''}`;
     const category = `Section ${index % 10}`;
     if (index % 3 === 0) {
       const body = `---\ntitle: ${title}\ndate: ${date}\ncategories: [${category}]\nsummary: Summary of story ${index}\n---\n${paragraph}\n\n**${paragraph}**\n\n${paragraph}`;
@@ -77,9 +77,9 @@ console.log(
 );
 console.log(`median of ${runs} runs\n`);
 console.log(
-  '| records | first publish (ms) | one record changed (ms) | same, every record read again (ms) | files | peak heap (MiB) |',
+  '| records | first publish (ms) | one record changed (ms) | same, every record read again (ms) | state size (MiB) | state write + read (ms) | files | peak heap (MiB) |',
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const size of sizes.length > 0 ? sizes : [100, 1000, 10000]) {
   const records = makeRecords(size);
   // Listings come from the store (S3 ETags) outside the core, so they are not timed.
@@ -103,9 +103,12 @@ for (const size of sizes.length > 0 ? sizes : [100, 1000, 10000]) {
   const rereadRun = measure(() =>
     plan({ site, listing: changedListing, records: changed, previous: first.state, now }),
   );
+  // The run around the core serializes the state and parses it back every publish.
+  const stateText = writeState(first.state);
+  const stateRun = measure(() => readState(writeState(first.state)));
   const rss = process.memoryUsage().rss / 2 ** 20;
   const heap = Math.max(firstRun.heapMiB, changedRun.heapMiB, rereadRun.heapMiB);
   console.log(
-    `| ${size.toLocaleString('en')} | ${firstRun.ms.toFixed(0)} | ${changedRun.ms.toFixed(0)} | ${rereadRun.ms.toFixed(0)} | ${first.files.length} | ${heap.toFixed(0)} (rss ${rss.toFixed(0)}) |`,
+    `| ${size.toLocaleString('en')} | ${firstRun.ms.toFixed(0)} | ${changedRun.ms.toFixed(0)} | ${rereadRun.ms.toFixed(0)} | ${(stateText.length / 2 ** 20).toFixed(1)} | ${stateRun.ms.toFixed(0)} | ${first.files.length} | ${heap.toFixed(0)} (rss ${rss.toFixed(0)}) |`,
   );
 }
