@@ -1,15 +1,16 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildSite, type VersionedRecord } from './core/build-site.ts';
 import type { RecordError } from './core/model.ts';
-import { plan } from './core/plan.ts';
 import { readSiteConfig } from './core/site-config.ts';
-import { emptyState } from './core/state.ts';
 import { runPublish } from './publish-run.ts';
 import { createPreviewServer } from './serve.ts';
-import { FsOutputStore, FsRecordStore } from './stores/fs.ts';
+import { FsOutputStore, FsRecordStore, FsStateStore } from './stores/fs.ts';
+import { mapLimited } from './stores/store.ts';
 
 const usage = `Usage:
-  feed-publisher publish [--content <dir>] [--out <dir>]   publish content/ into public/
+  feed-publisher publish [--content <dir>] [--out <dir>] [--state <dir>] [--rebuild]
+      publish content/ into public/; the publisher's own state goes to .publisher/ beside public/
   feed-publisher validate [<dir>]                          check every record in content/ (exit 1 on errors)
   feed-publisher serve [--out <dir>] [--port <n>]          serve public/ on 127.0.0.1 with CloudFront's headers`;
 
@@ -20,6 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
     options: {
       content: { type: 'string', default: 'content' },
       out: { type: 'string', default: 'public' },
+      state: { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
       port: { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -30,22 +33,38 @@ async function main(argv: readonly string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const contentRoot = resolve(folder ?? values.content);
-  if (command === 'publish') return publishCommand(contentRoot, resolve(values.out));
+  const outRoot = resolve(values.out);
+  if (command === 'publish') {
+    // Beside the output, never inside it: the state holds drafts and embargoed text.
+    const stateRoot = resolve(values.state ?? join(dirname(outRoot), '.publisher'));
+    if (`${stateRoot}/`.startsWith(`${outRoot}/`)) {
+      console.error(`--state ${stateRoot} is inside --out ${outRoot}: the state would be published`);
+      return 2;
+    }
+    return publishCommand(contentRoot, outRoot, stateRoot, values.rebuild);
+  }
   if (command === 'validate') return validateCommand(contentRoot);
-  if (command === 'serve') return serveCommand(resolve(values.out), Number(values.port));
+  if (command === 'serve') return serveCommand(outRoot, Number(values.port));
   console.error(`unknown command '${command}'\n${usage}`);
   return 2;
 }
 
-async function publishCommand(contentRoot: string, outRoot: string): Promise<number> {
+async function publishCommand(
+  contentRoot: string,
+  outRoot: string,
+  stateRoot: string,
+  rebuild: boolean,
+): Promise<number> {
   const result = await runPublish({
     records: new FsRecordStore(contentRoot),
     output: new FsOutputStore(outRoot),
+    state: new FsStateStore(stateRoot),
     now: new Date(),
+    rebuild,
   });
   const { report } = result;
   for (const path of result.written) console.log(`wrote     ${outRoot}/${path}`);
-  for (const path of result.unchanged) console.log(`unchanged ${outRoot}/${path}`);
+  for (const path of result.deleted) console.log(`removed   ${outRoot}/${path}`);
   console.log(
     `${report.published} published, ${report.embargoed} embargoed, ${report.drafts} drafts, ${report.expired} expired, ${report.errors.length} record errors`,
   );
@@ -61,12 +80,17 @@ async function publishCommand(contentRoot: string, outRoot: string): Promise<num
 async function validateCommand(contentRoot: string): Promise<number> {
   const store = new FsRecordStore(contentRoot);
   const site = readSiteConfig(await store.readSiteConfig());
-  const listing = await store.listRecords();
-  const records = await store.readRecords(listing.map((entry) => entry.key));
-  const { errors } = plan({ site, listing, records, previous: emptyState, now: new Date() }).report;
+  const keys: string[] = [];
+  for await (const page of store.listRecords()) keys.push(...page.map((entry) => entry.key));
+  const records = await mapLimited(keys, 32, async (key): Promise<VersionedRecord | undefined> => {
+    const body = await store.readRecord(key);
+    return body && { key, ...body };
+  });
+  const present = records.filter((record) => record !== undefined);
+  const { errors } = buildSite({ site, records: present, now: new Date() }).report;
   printErrors(errors);
   const bad = new Set(errors.map((error) => error.key)).size;
-  console.log(`${records.length} records checked, ${records.length - bad} valid, ${bad} invalid`);
+  console.log(`${present.length} records checked, ${present.length - bad} valid, ${bad} invalid`);
   return bad > 0 ? 1 : 0;
 }
 

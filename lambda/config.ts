@@ -10,6 +10,10 @@ export interface HandlerConfig {
   readonly feedsBucket: string;
   /** Key prefix of the published files in the feeds bucket: '' or ending with '/'. */
   readonly feedsPrefix: string;
+  /** The publisher's own state: a bucket CloudFront has no route to. */
+  readonly stateBucket: string;
+  /** Key prefix of the state in the state bucket: '' or ending with '/'. */
+  readonly statePrefix: string;
   /** Overrides site.json's feedBaseUrl with where the feeds are really served. */
   readonly feedBaseUrl?: string;
   /** CloudFront distribution whose copies of changed files are invalidated after a publish. */
@@ -26,7 +30,7 @@ export interface HandlerConfig {
 
 /** Reads the configuration and fails fast, naming every missing or malformed variable. */
 export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
-  const missing = ['CONTENT_BUCKET', 'FEEDS_BUCKET'].filter((name) => !env[name]);
+  const missing = ['CONTENT_BUCKET', 'FEEDS_BUCKET', 'STATE_BUCKET'].filter((name) => !env[name]);
   if (missing.length > 0)
     throw new ConfigurationError(`missing environment variables: ${missing.join(', ')}`);
   const scheduleParts = ['SCHEDULE_GROUP', 'SCHEDULE_NAME', 'SCHEDULER_ROLE_ARN'];
@@ -45,6 +49,8 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     contentPrefix: asPrefix(env.CONTENT_PREFIX),
     feedsBucket: env.FEEDS_BUCKET ?? '',
     feedsPrefix: asPrefix(env.FEEDS_PREFIX),
+    stateBucket: env.STATE_BUCKET ?? '',
+    statePrefix: asPrefix(env.STATE_PREFIX),
     feedBaseUrl: env.FEED_BASE_URL || undefined,
     distributionId: env.DISTRIBUTION_ID || undefined,
     hubUrl: env.HUB_URL || undefined,

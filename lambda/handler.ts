@@ -3,17 +3,21 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type HandlerConfig, readHandlerConfig } from './config.ts';
 import { invalidationPaths } from './core/invalidation.ts';
+import { isArchivePath } from './core/render/feed-files.ts';
 import { createCloudFrontClient, invalidate } from './delivery/cloudfront.ts';
 import { createSchedulerClient, scheduleNextChange } from './delivery/next-change-schedule.ts';
 import { notifyHub } from './delivery/websub.ts';
 import { log, publishMetrics } from './log.ts';
 import { type PublishRunResult, runPublish } from './publish-run.ts';
-import { S3OutputStore, S3RecordStore } from './stores/s3.ts';
+import { type QueueMessage, recordTriggers } from './s3-events.ts';
+import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
 import { createS3Client } from './stores/s3-client.ts';
 
 /** An SQS batch of S3 event notifications; schedule, deploy and manual invocations carry no Records. */
 interface PublishEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId: string }>;
+  readonly Records?: readonly QueueMessage[];
+  /** A manual invoke may ask for everything to be read and rendered again. */
+  readonly rebuild?: boolean;
 }
 
 /** The part of the Lambda context the handler uses. */
@@ -41,19 +45,21 @@ export function createHandler({
   scheduler,
   clock = () => new Date(),
 }: HandlerDependencies) {
-  return async (event: PublishEvent = {}, context?: InvocationContext): Promise<PublishResponse> => {
-    const messageIds = (event.Records ?? []).map((record) => record.messageId);
+  return async (event: PublishEvent | null = {}, context?: InvocationContext): Promise<PublishResponse> => {
+    const messages = event?.Records ?? [];
+    const messageIds = messages.map((record) => record.messageId);
     const now = clock();
     let result: PublishRunResult;
     try {
-      // Any change means "bring the feeds up to date": one publish covers the whole batch.
+      // A batch of S3 events reads just the records they name; schedules and manual runs reconcile.
       result = await runPublish({
         records: new S3RecordStore(s3, { bucket: config.contentBucket, prefix: config.contentPrefix }),
         output: new S3OutputStore(s3, { bucket: config.feedsBucket, prefix: config.feedsPrefix }),
+        state: new S3StateStore(s3, { bucket: config.stateBucket, prefix: config.statePrefix }),
         now,
         siteOverrides: { feedBaseUrl: config.feedBaseUrl, hubUrl: config.hubUrl },
-        // Record changes render only the feeds they touch; schedules, deploys and manual runs render all and repair.
-        renderAll: messageIds.length === 0,
+        changes: messages.length > 0 ? recordTriggers(messages, config.contentPrefix) : undefined,
+        rebuild: event?.rebuild === true,
       });
     } catch (error) {
       log('error', 'publish failed', { error: error instanceof Error ? error.message : String(error) });
@@ -64,8 +70,10 @@ export function createHandler({
     const { report } = result;
     log(report.errors.length > 0 ? 'warn' : 'info', 'published', {
       messages: messageIds.length,
+      mode: result.mode,
+      looked: result.looked,
       written: result.written,
-      unchanged: result.unchanged.length,
+      deleted: result.deleted,
       ...report,
     });
     const deliveryErrors = await deliver(
@@ -98,15 +106,21 @@ async function deliver(
   functionArn: string | undefined,
 ): Promise<number> {
   const steps: [string, () => Promise<unknown>][] = [];
-  if (config.distributionId && result.written.length > 0) {
+  if (config.distributionId && result.written.length + result.deleted.length > 0) {
     const distributionId = config.distributionId;
     steps.push([
       'invalidate',
-      () => invalidate(clients.cloudFront, distributionId, invalidationPaths(result.written), now),
+      () =>
+        invalidate(
+          clients.cloudFront,
+          distributionId,
+          invalidationPaths([...result.written, ...result.deleted]),
+          now,
+        ),
     ]);
   }
   const changedFeeds = result.written.filter(
-    (path) => /(^|\/)(rss\.xml|atom\.xml|feed\.json)$/.test(path) && !path.startsWith('archive/'),
+    (path) => /(^|\/)(rss\.xml|atom\.xml|feed\.json)$/.test(path) && !isArchivePath(path),
   );
   if (config.hubUrl && config.feedBaseUrl && changedFeeds.length > 0) {
     const { hubUrl, feedBaseUrl } = config;

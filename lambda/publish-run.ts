@@ -1,80 +1,296 @@
-import type { FeedFile, SiteConfig } from './core/model.ts';
-import { type PublishReport, plan, recordsToRead } from './core/plan.ts';
+import { mainSet } from './core/feed-sets/feed-set.ts';
+import type { SetChange } from './core/feed-sets/update-set.ts';
+import type { Article, RecordError, SiteConfig } from './core/model.ts';
+import { subscribePageItems } from './core/render/subscribe-page.ts';
+import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
+import type { PublishReport } from './core/report.ts';
+import { readingKey, renderingKey } from './core/settings-keys.ts';
 import { readSiteConfig } from './core/site-config.ts';
-import { readState, writeState } from './core/state.ts';
-import { type OutputStore, type RecordStore, WriteConflictError } from './stores/store.ts';
-
-/** Where the publisher keeps its own state, beside the feeds but never served. */
-export const statePath = '_state/state.json';
+import { decodeManifest, decodeSiteState, encodeState } from './core/state/codec.ts';
+import { applyDeltas, duePending, type SiteState } from './core/state/site-state.ts';
+import { stateKeys } from './core/state/state-keys.ts';
+import { loadArticle } from './core/state/stored-article.ts';
+import { rebuild } from './publish/rebuild.ts';
+import {
+  type RecordStep,
+  type RecordTrigger,
+  reassertStep,
+  releaseId,
+  stepRecord,
+  writeRecordStep,
+} from './publish/record-step.ts';
+import { retryOnConflict } from './publish/retry.ts';
+import { applySetChange, type SetStepResult } from './publish/set-step.ts';
+import {
+  mapLimited,
+  type OutputStore,
+  type RecordStore,
+  type StateStore,
+  WriteConflictError,
+} from './stores/store.ts';
 
 export interface PublishRunOptions {
   readonly records: RecordStore;
   readonly output: OutputStore;
+  /** Where the publisher keeps its own state: never inside the output. */
+  readonly state: StateStore;
   readonly now: Date;
   /** Settings that win over site.json, such as the deployed feed URL. */
   readonly siteOverrides?: Partial<SiteConfig>;
-  /** Render every feed, not only those whose items changed (see PlanInput.renderAll). */
-  readonly renderAll?: boolean;
+  /**
+   * The records S3 events named: only these are read, nothing is listed. Omitted: a reconcile,
+   * which lists the records and looks at those changed since the last reconcile.
+   */
+  readonly changes?: readonly RecordTrigger[];
+  /** Read every record and render every set again, as a first publish does. */
+  readonly rebuild?: boolean;
 }
 
 export interface PublishRunResult {
   readonly report: PublishReport;
   readonly written: readonly string[];
-  readonly unchanged: readonly string[];
+  readonly deleted: readonly string[];
+  /** How the run went about it. */
+  readonly mode: 'rebuild' | 'changes' | 'reconcile';
+  /** Records read or looked at again. */
+  readonly looked: number;
 }
+
+/** Changes older than the last reconcile by less than this are looked at again: clocks drift. */
+const reconcileMarginMs = 15 * 60 * 1000;
+const recordConcurrency = 16;
+const setConcurrency = 4;
 
 /**
- * One publish: read the state and the records, run the pure core, write the files that changed,
- * then the state. A run that fails before the state is written is safe to repeat.
+ * One publish. A first publish, or one after a change of the settings that reading or
+ * rendering depend on, rebuilds everything. Otherwise only the records named (or, in a
+ * reconcile, changed since the last one) and the embargoes and expiries now due are read, and
+ * only the sets and archive periods they touch are read, rendered and written.
  */
 export async function runPublish(options: PublishRunOptions): Promise<PublishRunResult> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await publishOnce(options);
-    } catch (error) {
-      // A concurrent publish won a conditional write: read its state and records again and redo the work.
-      if (!(error instanceof WriteConflictError) || attempt >= maxAttempts) throw error;
+  const site = readSiteConfig(await options.records.readSiteConfig(), options.siteOverrides);
+  const stored = await options.state.read(stateKeys.site);
+  const siteState = stored ? decodeSiteState(stored.text, stateKeys.site) : undefined;
+  if (
+    options.rebuild ||
+    !siteState ||
+    siteState.readWith !== readingKey(site) ||
+    siteState.renderWith !== renderingKey(site)
+  ) {
+    const result = await rebuild({ ...options, site, previous: siteState });
+    return { ...result, mode: 'rebuild', looked: result.report.published };
+  }
+  const context = { site, records: options.records, state: options.state, now: options.now };
+  const { due } = duePending(siteState, options.now);
+  const triggers = new Map<string, RecordTrigger>();
+  for (const key of due) triggers.set(key, { key, visibilityOnly: true });
+  let listed: number | undefined;
+  if (options.changes) {
+    for (const change of latestPerKey(options.changes)) triggers.set(change.key, change);
+  } else {
+    listed = 0;
+    const since = siteState.reconciledAt ? Date.parse(siteState.reconciledAt) - reconcileMarginMs : -Infinity;
+    for await (const page of options.records.listRecords()) {
+      listed += page.length;
+      for (const entry of page) {
+        if (entry.lastModified >= since) triggers.set(entry.key, { key: entry.key, etag: entry.etag });
+      }
     }
   }
-}
-
-const maxAttempts = 3;
-
-async function publishOnce(options: PublishRunOptions): Promise<PublishRunResult> {
-  const site = readSiteConfig(await options.records.readSiteConfig(), options.siteOverrides);
-  const stored = await options.output.read(statePath);
-  const previous = readState(stored?.text);
-  const listing = await options.records.listRecords();
-  const records = await options.records.readRecords(recordsToRead(listing, previous, site));
-  const { files, state, report } = plan({
-    site,
-    listing,
-    records,
-    previous,
-    now: options.now,
-    renderAll: options.renderAll ?? true,
+  const first = await applySteps(context, options, await processRecords(context, [...triggers.values()]));
+  let { steps } = first;
+  let { sets } = first;
+  if (listed !== undefined && listed !== countAfter(siteState, steps)) {
+    // The listing and the state disagree on how many records there are: a deletion (or an
+    // addition) went unseen. Compare every key once and repair.
+    const missed = await findMissed(options, new Set(triggers.keys()));
+    const more = await applySteps(context, options, await processRecords(context, missed));
+    sets = mergeSets(sets, more.sets);
+    steps = [...steps, ...more.steps];
+  }
+  await Promise.all(
+    steps.flatMap((step) => (step.releasedId ? [releaseId(options.state, step.releasedId, step.key)] : [])),
+  );
+  const categories = new Map<string, string | undefined>(
+    [...sets.values()].filter((set) => set.folder !== mainSet).map((set) => [set.folder, set.name]),
+  );
+  const nextSite = await retryOnConflict(async () => {
+    const fresh = await options.state.read(stateKeys.site);
+    if (!fresh) throw new WriteConflictError('the site state vanished while this publish ran');
+    const current = decodeSiteState(fresh.text, stateKeys.site);
+    const next: SiteState = {
+      ...applyDeltas(
+        current,
+        steps.map((step) => step.delta),
+        categories,
+      ),
+      ...(listed !== undefined ? { reconciledAt: options.now.toISOString() } : {}),
+    };
+    const text = encodeState(next);
+    if (text !== fresh.text) await options.state.write(stateKeys.site, text, { version: fresh.version });
+    return { next, categoriesChanged: JSON.stringify(current.categories) !== JSON.stringify(next.categories) };
   });
-  const outcomes = await writeAll(options.output, files);
-  const stateText = writeState(state);
-  if (stateText !== stored?.text) {
-    // Only over the state this run started from: a publish that ran meanwhile makes this one start over.
-    await options.output.write(
-      {
-        path: statePath,
-        contentType: 'application/json; charset=utf-8',
-        cacheControl: 'no-store',
-        body: stateText,
-      },
-      { version: stored?.version },
+  const written = [...sets.values()].flatMap((set) => set.written);
+  const deleted = [...sets.values()].flatMap((set) => set.deleted);
+  const main = sets.get(mainSet);
+  if (nextSite.categoriesChanged || (main && main.written.length > 0)) {
+    const window = main ? main.manifest.window : await readMainWindow(options.state);
+    const file = renderSubscribePageFile(
+      site,
+      window.slice(0, subscribePageItems).map(loadArticle),
+      nextSite.next.categories,
     );
+    if (await options.output.write(file)) written.push(file.path);
   }
   return {
-    report,
-    written: files.filter((_, index) => outcomes[index]).map((file) => file.path),
-    unchanged: files.filter((_, index) => !outcomes[index]).map((file) => file.path),
+    report: reportOf(nextSite.next, steps, options.now),
+    written,
+    deleted,
+    mode: options.changes ? 'changes' : 'reconcile',
+    looked: steps.length,
   };
 }
 
-function writeAll(output: OutputStore, files: readonly FeedFile[]): Promise<boolean[]> {
-  return Promise.all(files.map((file) => output.write(file)));
+/** Of several events for one key, the newest (by sequencer) is the one that counts. */
+function latestPerKey(changes: readonly RecordTrigger[]): RecordTrigger[] {
+  const latest = new Map<string, RecordTrigger>();
+  for (const change of changes) {
+    const known = latest.get(change.key);
+    if (!known || (change.sequencer ?? '') > (known.sequencer ?? '')) latest.set(change.key, change);
+  }
+  return [...latest.values()];
+}
+
+type Context = Parameters<typeof stepRecord>[0];
+
+async function processRecords(
+  context: Context,
+  triggers: readonly RecordTrigger[],
+): Promise<RecordStep[]> {
+  const steps = await mapLimited(triggers, recordConcurrency, (trigger) =>
+    retryOnConflict(() => stepRecord(context, trigger)),
+  );
+  return steps.filter((step) => step !== undefined);
+}
+
+/**
+ * Applies the steps' set changes, then writes each record state over the version its step read.
+ * When another publish wrote a record's state meanwhile, the sets are put back in line with that
+ * state, and the record is stepped again in case it changed once more.
+ */
+async function applySteps(
+  context: Context,
+  options: PublishRunOptions,
+  steps: readonly RecordStep[],
+): Promise<{ sets: Map<string, SetStepResult>; steps: RecordStep[] }> {
+  const results = new Map<string, SetStepResult>();
+  const done: RecordStep[] = [];
+  let pending = steps;
+  for (let round = 1; pending.length > 0; round += 1) {
+    const changes = groupMoves(pending);
+    const applied = await mapLimited([...changes], setConcurrency, ([folder, change]) =>
+      applySetChange({ site: context.site, state: options.state, output: options.output }, folder, change),
+    );
+    for (const result of applied) mergeSet(results, result);
+    const lost: RecordStep[] = [];
+    await mapLimited(pending, recordConcurrency, async (step) => {
+      try {
+        await writeRecordStep(options.state, step);
+        done.push(step);
+      } catch (error) {
+        if (!(error instanceof WriteConflictError) || round >= 8) throw error;
+        lost.push(step);
+      }
+    });
+    const again = await mapLimited(lost, recordConcurrency, async (step) => [
+      await reassertStep(options.state, step),
+      await retryOnConflict(() => stepRecord(context, { key: step.key })),
+    ]);
+    pending = again.flat().filter((step) => step !== undefined);
+  }
+  return { sets: results, steps: done };
+}
+
+function groupMoves(steps: readonly RecordStep[]): Map<string, SetChange> {
+  type Removal = SetChange['removals'][number];
+  const changes = new Map<string, { removals: Removal[]; upserts: Map<string, Article> }>();
+  for (const step of steps) {
+    for (const move of step.moves) {
+      const change = changes.get(move.folder) ?? { removals: [] as Removal[], upserts: new Map<string, Article>() };
+      if (move.removal) change.removals.push(move.removal);
+      // A later step for the same record wins: it started from the state the earlier one left.
+      if (move.upsert) change.upserts.set(move.upsert.key, move.upsert);
+      else change.upserts.delete(step.key);
+      changes.set(move.folder, change);
+    }
+  }
+  return new Map(
+    [...changes].map(([folder, change]) => [folder, { removals: change.removals, upserts: [...change.upserts.values()] }]),
+  );
+}
+
+function mergeSet(results: Map<string, SetStepResult>, result: SetStepResult): void {
+  const known = results.get(result.folder);
+  results.set(
+    result.folder,
+    known
+      ? {
+          ...result,
+          written: [...new Set([...known.written, ...result.written])],
+          deleted: [...new Set([...known.deleted, ...result.deleted])],
+        }
+      : result,
+  );
+}
+
+function mergeSets(a: Map<string, SetStepResult>, b: Map<string, SetStepResult>): Map<string, SetStepResult> {
+  for (const result of b.values()) mergeSet(a, result);
+  return a;
+}
+
+function countAfter(state: SiteState, steps: readonly RecordStep[]): number {
+  return steps.reduce(
+    (count, step) => count + Number(step.delta?.exists ?? 0) - Number(step.delta?.existed ?? 0),
+    state.records,
+  );
+}
+
+/** Keys the listing has and the state lacks, or the other way round. */
+async function findMissed(options: PublishRunOptions, seen: ReadonlySet<string>): Promise<RecordTrigger[]> {
+  const known = new Set<string>();
+  for await (const page of options.state.list(stateKeys.recordsPrefix)) {
+    for (const entry of page) known.add(entry.key.slice(stateKeys.recordsPrefix.length));
+  }
+  const missed: RecordTrigger[] = [];
+  for await (const page of options.records.listRecords()) {
+    for (const entry of page) {
+      if (!known.delete(entry.key) && !seen.has(entry.key)) missed.push({ key: entry.key });
+    }
+  }
+  for (const key of known) if (!seen.has(key)) missed.push({ key });
+  return missed;
+}
+
+async function readMainWindow(state: StateStore) {
+  const key = stateKeys.manifest(mainSet);
+  const stored = await state.read(key);
+  return stored ? decodeManifest(stored.text, key).window : [];
+}
+
+function reportOf(state: SiteState, steps: readonly RecordStep[], now: Date): PublishReport {
+  const errors: RecordError[] = [
+    ...steps.flatMap((step) => step.notices),
+    ...Object.values(state.invalid).flatMap((entry) => entry.errors),
+  ];
+  return {
+    published: state.counts.published,
+    drafts: state.counts.draft,
+    embargoed: state.counts.embargoed,
+    expired: state.counts.expired,
+    errors,
+    keptLastGood: Object.entries(state.invalid)
+      .filter(([, entry]) => entry.keptLastGood)
+      .map(([key]) => key),
+    nextChangeAt: duePending(state, now).next,
+  };
 }

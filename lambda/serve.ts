@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
-import { headersForPath } from './core/render/render-site.ts';
+import { headersForPath } from './core/render/feed-files.ts';
 
 /** Headers CloudFront adds to every response (see lib/publisher-distribution.ts). */
 const securityHeaders = {
@@ -15,7 +15,7 @@ const securityHeaders = {
 /**
  * Serves a published folder the way CloudFront serves the feeds bucket: the same media types and
  * Cache-Control, an ETag and Last-Modified, 304 for If-None-Match and If-Modified-Since, CORS for
- * JSON Feed, index.html at the root, and never the publisher's `_state/`.
+ * JSON Feed, index.html at the root, and nothing but published feeds and pages.
  */
 export function createPreviewServer(root: string): Server {
   return createServer((request, response) => {
@@ -38,7 +38,7 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
   if (path === '' || path.endsWith('/')) path = `${path}index.html`;
   const file = normalize(join(root, path));
   const headers = headersForPath(path);
-  if (!headers || path.startsWith('_state/') || !file.startsWith(`${normalize(root)}${sep}`)) {
+  if (!headers || !file.startsWith(`${normalize(root)}${sep}`)) {
     send(response, 404, 'not found');
     return;
   }

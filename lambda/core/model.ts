@@ -1,3 +1,5 @@
+import type { ArchivePeriod } from './periods.ts';
+
 /** The site-wide feed metadata, read from site.json. */
 export interface SiteConfig {
   readonly title: string;
@@ -16,8 +18,8 @@ export interface SiteConfig {
   readonly maxItems: number;
   /** Largest current feed file, in bytes: older items drop to their summary, then out. */
   readonly maxFeedBytes: number;
-  /** Items per RFC 5005 archive page; a full page never changes again. At most `maxItems`. */
-  readonly archivePageSize: number;
+  /** How RFC 5005 archive pages split the history: one page per calendar month or day (UTC). */
+  readonly archivePeriod: ArchivePeriod;
   /** Minutes RSS readers may cache the feed (`<ttl>`). */
   readonly ttl: number;
   /** WebSub hub announced in the feeds. */

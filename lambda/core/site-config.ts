@@ -1,4 +1,5 @@
 import type { RecordLimits, SiteConfig } from './model.ts';
+import { archivePeriods, isArchivePeriod } from './periods.ts';
 import { isKnownTimeZone } from './records/dates.ts';
 
 export class SiteConfigError extends Error {
@@ -17,7 +18,7 @@ export const siteDefaults = {
   timezone: 'UTC',
   maxItems: 50,
   maxFeedBytes: 1024 * 1024,
-  archivePageSize: 50,
+  archivePeriod: 'month',
   ttl: 60,
   allowedIframeHosts: [],
   limits: defaultLimits,
@@ -46,11 +47,10 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     );
   }
   const maxItems = readCount(raw, 'maxItems', siteDefaults.maxItems);
-  const archivePageSize = readCount(raw, 'archivePageSize', maxItems);
-  if (archivePageSize > maxItems) {
-    // Items newer than the last full page live only in the current feed, so it must hold a whole page.
+  const archivePeriod = raw.archivePeriod ?? siteDefaults.archivePeriod;
+  if (!isArchivePeriod(archivePeriod)) {
     throw new SiteConfigError(
-      `site.json: archivePageSize (${archivePageSize}) must not exceed maxItems (${maxItems})`,
+      `site.json: archivePeriod must be one of ${archivePeriods.map((p) => `"${p}"`).join(', ')}, not ${JSON.stringify(archivePeriod)}`,
     );
   }
   const author = raw.author;
@@ -80,7 +80,7 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     timezone,
     maxItems,
     maxFeedBytes: readCount(raw, 'maxFeedBytes', siteDefaults.maxFeedBytes),
-    archivePageSize,
+    archivePeriod,
     ttl: readCount(raw, 'ttl', siteDefaults.ttl),
     hubUrl: raw.hubUrl === undefined ? undefined : readUrl(raw, 'hubUrl'),
     imageUrl: raw.imageUrl === undefined ? undefined : readUrl(raw, 'imageUrl'),

@@ -1,4 +1,22 @@
 import type { Article } from './model.ts';
+import { newestFirst } from './order.ts';
+
+export type VisibilityState = 'published' | 'draft' | 'embargoed' | 'expired';
+
+export interface ArticleVisibility {
+  readonly state: VisibilityState;
+  /** When this article's visibility changes next on its own: its embargo lifts or it expires. */
+  readonly changesAt?: Date;
+}
+
+/** Drafts never show; a future date is an embargo until that instant; `expires` hides from that instant on. */
+export function visibilityOf(article: Article, now: Date): ArticleVisibility {
+  const at = now.getTime();
+  if (article.draft) return { state: 'draft' };
+  if (article.published.getTime() > at) return { state: 'embargoed', changesAt: article.published };
+  if (article.expires && article.expires.getTime() <= at) return { state: 'expired' };
+  return { state: 'published', changesAt: article.expires };
+}
 
 export interface Visibility {
   /** Newest first; ties broken by id so the order never depends on listing order. */
@@ -10,37 +28,22 @@ export interface Visibility {
   readonly nextChangeAt?: Date;
 }
 
-/** Drafts never show; a future date is an embargo until that instant; `expires` hides from that instant on. */
 export function partitionByVisibility(articles: readonly Article[], now: Date): Visibility {
-  const at = now.getTime();
-  let drafts = 0;
-  let embargoed = 0;
-  let expired = 0;
+  const counts: Record<VisibilityState, number> = { published: 0, draft: 0, embargoed: 0, expired: 0 };
   const visible: Article[] = [];
   const upcoming: number[] = [];
   for (const article of articles) {
-    if (article.draft) {
-      drafts += 1;
-    } else if (article.published.getTime() > at) {
-      embargoed += 1;
-      upcoming.push(article.published.getTime());
-    } else if (article.expires && article.expires.getTime() <= at) {
-      expired += 1;
-    } else {
-      visible.push(article);
-      if (article.expires) upcoming.push(article.expires.getTime());
-    }
+    const { state, changesAt } = visibilityOf(article, now);
+    counts[state] += 1;
+    if (state === 'published') visible.push(article);
+    if (changesAt) upcoming.push(changesAt.getTime());
   }
   visible.sort(newestFirst);
   return {
     visible,
-    drafts,
-    embargoed,
-    expired,
+    drafts: counts.draft,
+    embargoed: counts.embargoed,
+    expired: counts.expired,
     nextChangeAt: upcoming.length > 0 ? new Date(Math.min(...upcoming)) : undefined,
   };
-}
-
-function newestFirst(a: Article, b: Article): number {
-  return b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -1,16 +1,23 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { FeedFile, SourceRecord } from '../core/model.ts';
-import type { RecordVersion } from '../core/plan.ts';
-import { contentTag, versionOf } from '../core/records/content-tag.ts';
+import type { FeedFile } from '../core/model.ts';
+import { contentTag } from './content-tag.ts';
 import {
   type ExpectedVersion,
+  mapLimited,
   type OutputStore,
+  type RecordBody,
   type RecordStore,
+  type RecordVersion,
+  type StateStore,
   type StoredText,
   StoreReadError,
   WriteConflictError,
 } from './store.ts';
+
+/** Files open at once: far below a laptop's default limit of 256. */
+const openFiles = 32;
+const pageSize = 1000;
 
 /** Records in a local folder: `<root>/site.json` and `<root>/articles/**`. */
 export class FsRecordStore implements RecordStore {
@@ -21,41 +28,55 @@ export class FsRecordStore implements RecordStore {
     try {
       return await readFile(path, 'utf8');
     } catch (error) {
-      throw new StoreReadError(`cannot read ${path}: ${(error as Error).message}`);
+      throw new StoreReadError(`cannot read ${path}: ${error instanceof Error ? error.message : error}`);
     }
   }
 
-  /** Local files have no ETags: each is read and hashed; the bytes are kept for `readRecords`. */
-  async listRecords(): Promise<RecordVersion[]> {
-    const folder = join(this.root, 'articles');
-    const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
-    const files = entries
-      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort();
-    const records = await Promise.all(
-      files.map(async (path) => ({
-        key: relative(this.root, path).split(sep).join('/'),
-        body: new Uint8Array(await readFile(path)),
-      })),
-    );
-    this.read = new Map(records.map((record) => [record.key, record]));
-    return records.map(versionOf);
+  /** Names and change times only; ctime moves on every write, even one that restores an old mtime. */
+  async *listRecords(): AsyncIterable<readonly RecordVersion[]> {
+    for await (const page of listFiles(this.root, 'articles')) {
+      yield page.map(({ key, changed }) => ({ key, lastModified: changed }));
+    }
   }
 
-  async readRecords(keys: readonly string[]): Promise<SourceRecord[]> {
-    return Promise.all(
-      keys.map(
-        async (key) =>
-          this.read.get(key) ?? {
-            key,
-            body: new Uint8Array(await readFile(join(this.root, ...key.split('/')))),
-          },
-      ),
-    );
+  async readRecord(key: string): Promise<RecordBody | undefined> {
+    const body = await readIfExists(join(this.root, ...key.split('/')));
+    return body === undefined ? undefined : { body: new Uint8Array(body), etag: contentTag(body) };
+  }
+}
+
+/** The publisher's state in a local folder beside the output (`.publisher/`), never inside it. */
+export class FsStateStore implements StateStore {
+  constructor(private readonly root: string) {}
+
+  async read(key: string): Promise<StoredText | undefined> {
+    const body = await readIfExists(this.path(key));
+    return body === undefined ? undefined : { text: body.toString('utf8'), version: contentTag(body) };
   }
 
-  private read = new Map<string, SourceRecord>();
+  async write(key: string, text: string, expected: ExpectedVersion): Promise<string> {
+    const path = this.path(key);
+    const current = await readIfExists(path);
+    if ((current === undefined ? undefined : contentTag(current)) !== expected.version) {
+      throw new WriteConflictError(`${path} changed while this publish ran`);
+    }
+    await writeAtomically(path, text);
+    return contentTag(text);
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  async *list(prefix: string): AsyncIterable<readonly { key: string; lastModified: number }[]> {
+    for await (const page of listFiles(this.root, prefix.replace(/\/$/, ''))) {
+      yield page.map(({ key, changed }) => ({ key, lastModified: changed }));
+    }
+  }
+
+  private path(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
 }
 
 /** Published files in a local folder, e.g. `public/`. */
@@ -63,26 +84,67 @@ export class FsOutputStore implements OutputStore {
   constructor(private readonly root: string) {}
 
   async read(path: string): Promise<StoredText | undefined> {
-    const text = await readFile(join(this.root, ...path.split('/')), 'utf8').catch(
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      },
-    );
-    return text === undefined ? undefined : { text, version: contentTag(new TextEncoder().encode(text)) };
+    const body = await readIfExists(this.path(path));
+    return body === undefined ? undefined : { text: body.toString('utf8'), version: contentTag(body) };
   }
 
-  async write(file: FeedFile, expected?: ExpectedVersion): Promise<boolean> {
-    const path = join(this.root, ...file.path.split('/'));
-    const existing = await readFile(path, 'utf8').catch(() => undefined);
-    if (expected) {
-      const version = existing === undefined ? undefined : contentTag(new TextEncoder().encode(existing));
-      if (version !== expected.version)
-        throw new WriteConflictError(`${path} changed while this publish ran`);
-    }
-    if (existing === file.body) return false;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.body, 'utf8');
+  async write(file: FeedFile): Promise<boolean> {
+    const path = this.path(file.path);
+    const existing = await readIfExists(path);
+    if (existing?.toString('utf8') === file.body) return false;
+    await writeAtomically(path, file.body);
     return true;
+  }
+
+  async delete(path: string): Promise<boolean> {
+    const full = this.path(path);
+    const existed = (await readIfExists(full)) !== undefined;
+    await rm(full, { force: true });
+    return existed;
+  }
+
+  private path(path: string): string {
+    return join(this.root, ...path.split('/'));
+  }
+}
+
+async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+let temporaryCount = 0;
+
+/** Readers never see half a file: write beside it, then rename over it. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  temporaryCount += 1;
+  const temporary = `${path}.${process.pid}-${temporaryCount}.tmp`;
+  await writeFile(temporary, text, 'utf8');
+  await rename(temporary, path);
+}
+
+/** Files under `root/folder`, keyed relative to root, in key order, stat-ed a few at a time. */
+async function* listFiles(
+  root: string,
+  folder: string,
+): AsyncIterable<{ key: string; changed: number }[]> {
+  const entries = await readdir(join(root, folder), { recursive: true, withFileTypes: true }).catch(
+    () => [],
+  );
+  const paths = entries
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && !entry.name.endsWith('.tmp'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (let start = 0; start < paths.length; start += pageSize) {
+    const batch = paths.slice(start, start + pageSize);
+    yield mapLimited(batch, openFiles, async (path) => {
+      const info = await stat(path);
+      return { key: relative(root, path).split(sep).join('/'), changed: Math.max(info.mtimeMs, info.ctimeMs) };
+    });
   }
 }

@@ -1,23 +1,24 @@
 import { createHash } from 'node:crypto';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { FeedFile, SourceRecord } from '../core/model.ts';
-import type { RecordVersion } from '../core/plan.ts';
+import type { FeedFile } from '../core/model.ts';
 import {
   type ExpectedVersion,
   type OutputStore,
+  type RecordBody,
   type RecordStore,
+  type RecordVersion,
+  type StateStore,
   type StoredText,
   StoreReadError,
   WriteConflictError,
 } from './store.ts';
-
-const readConcurrency = 32;
 
 export interface S3Location {
   readonly bucket: string;
@@ -34,56 +35,55 @@ export class S3RecordStore implements RecordStore {
 
   async readSiteConfig(): Promise<string> {
     const key = `${this.location.prefix}site.json`;
-    try {
-      return new TextDecoder().decode(await this.readObject(key));
-    } catch (error) {
+    const found = await readObject(this.client, this.location.bucket, key).catch((error: unknown) => {
       throw new StoreReadError(
-        `cannot read s3://${this.location.bucket}/${key}: ${(error as Error).message}`,
+        `cannot read s3://${this.location.bucket}/${key}: ${error instanceof Error ? error.message : error}`,
       );
+    });
+    if (!found) throw new StoreReadError(`s3://${this.location.bucket}/${key} does not exist`);
+    return new TextDecoder().decode(found.body);
+  }
+
+  async *listRecords(): AsyncIterable<readonly RecordVersion[]> {
+    for await (const page of listPages(this.client, this.location, 'articles/')) {
+      yield page
+        .filter((object) => !object.key.endsWith('/'))
+        .map((object) => ({ key: object.key, lastModified: object.lastModified, etag: object.etag }));
     }
   }
 
-  async listRecords(): Promise<RecordVersion[]> {
-    const versions: RecordVersion[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.location.bucket,
-          Prefix: `${this.location.prefix}articles/`,
-          ContinuationToken: token,
-        }),
-      );
-      for (const object of page.Contents ?? []) {
-        if (!object.Key || object.Key.endsWith('/')) continue;
-        versions.push({
-          key: object.Key.slice(this.location.prefix.length),
-          etag: object.ETag ?? `${object.Size}-${object.LastModified?.toISOString()}`,
-        });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return versions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  async readRecord(key: string): Promise<RecordBody | undefined> {
+    return readObject(this.client, this.location.bucket, `${this.location.prefix}${key}`);
+  }
+}
+
+/** The publisher's state in a bucket (or prefix) CloudFront has no route to. */
+export class S3StateStore implements StateStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly location: S3Location,
+  ) {}
+
+  async read(key: string): Promise<StoredText | undefined> {
+    const found = await readObject(this.client, this.location.bucket, `${this.location.prefix}${key}`);
+    return found && { text: new TextDecoder().decode(found.body), version: found.etag };
   }
 
-  /** Reads the records named, a few at a time: a first publish of a large archive reads thousands. */
-  async readRecords(keys: readonly string[]): Promise<SourceRecord[]> {
-    const records: SourceRecord[] = [];
-    for (let start = 0; start < keys.length; start += readConcurrency) {
-      const batch = keys.slice(start, start + readConcurrency);
-      records.push(
-        ...(await Promise.all(
-          batch.map(async (key) => ({ key, body: await this.readObject(`${this.location.prefix}${key}`) })),
-        )),
-      );
-    }
-    return records;
+  async write(key: string, text: string, expected: ExpectedVersion): Promise<string> {
+    return putConditionally(this.client, this.location.bucket, `${this.location.prefix}${key}`, expected.version, {
+      Body: text,
+      ContentType: 'application/json; charset=utf-8',
+    });
   }
 
-  private async readObject(key: string): Promise<Uint8Array> {
-    const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
-    if (!response.Body) throw new StoreReadError(`s3://${this.location.bucket}/${key} has no body`);
-    return response.Body.transformToByteArray();
+  async delete(key: string): Promise<void> {
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.location.bucket, Key: `${this.location.prefix}${key}` }),
+    );
+  }
+
+  list(prefix: string) {
+    return listPages(this.client, this.location, prefix);
   }
 }
 
@@ -95,24 +95,14 @@ export class S3OutputStore implements OutputStore {
   ) {}
 
   async read(path: string): Promise<StoredText | undefined> {
-    const key = `${this.location.prefix}${path}`;
-    try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: this.location.bucket, Key: key }),
-      );
-      const text = (await response.Body?.transformToString('utf-8')) ?? '';
-      return { text, version: response.ETag ?? '' };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const found = await readObject(this.client, this.location.bucket, `${this.location.prefix}${path}`);
+    return found && { text: new TextDecoder().decode(found.body), version: found.etag };
   }
 
-  async write(file: FeedFile, expected?: ExpectedVersion): Promise<boolean> {
+  async write(file: FeedFile): Promise<boolean> {
     const key = `${this.location.prefix}${file.path}`;
     const hash = createHash('sha256').update(file.body, 'utf8').digest('hex');
-    // With an expected version the condition is the one the caller read, not whatever is there now.
-    const current = expected ? undefined : await this.head(key);
+    const current = await this.head(key);
     if (
       current?.Metadata?.sha256 === hash &&
       current.ContentType === file.contentType &&
@@ -120,27 +110,20 @@ export class S3OutputStore implements OutputStore {
     ) {
       return false;
     }
-    const etag = expected ? expected.version : current?.ETag;
-    try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.location.bucket,
-          Key: key,
-          Body: file.body,
-          ContentType: file.contentType,
-          CacheControl: file.cacheControl,
-          Metadata: { sha256: hash },
-          // Conditional: replace only the version we looked at, or create only if still absent.
-          ...(etag ? { IfMatch: etag } : { IfNoneMatch: '*' }),
-        }),
-      );
-    } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412 || status === 409) {
-        throw new WriteConflictError(`s3://${this.location.bucket}/${key} changed while this publish ran`);
-      }
-      throw error;
-    }
+    // Replace only the version just looked at, or create only if still absent.
+    await putConditionally(this.client, this.location.bucket, key, current?.ETag, {
+      Body: file.body,
+      ContentType: file.contentType,
+      CacheControl: file.cacheControl,
+      Metadata: { sha256: hash },
+    });
+    return true;
+  }
+
+  async delete(path: string): Promise<boolean> {
+    const key = `${this.location.prefix}${path}`;
+    if (!(await this.head(key))) return false;
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: key }));
     return true;
   }
 
@@ -152,6 +135,73 @@ export class S3OutputStore implements OutputStore {
         throw error;
       });
   }
+}
+
+async function readObject(client: S3Client, bucket: string, key: string): Promise<RecordBody | undefined> {
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!response.Body) throw new StoreReadError(`s3://${bucket}/${key} has no body`);
+    return { body: await response.Body.transformToByteArray(), etag: response.ETag ?? '' };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function putConditionally(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  etag: string | undefined,
+  object: Omit<ConstructorParameters<typeof PutObjectCommand>[0], 'Bucket' | 'Key'>,
+): Promise<string> {
+  try {
+    const response = await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...object,
+        ...(etag ? { IfMatch: etag } : { IfNoneMatch: '*' }),
+      }),
+    );
+    return response.ETag ?? '';
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 412 || status === 409) {
+      throw new WriteConflictError(`s3://${bucket}/${key} changed while this publish ran`);
+    }
+    throw error;
+  }
+}
+
+/** A listing, one page (up to 1,000 keys) at a time: memory stays flat however many records there are. */
+async function* listPages(
+  client: S3Client,
+  location: S3Location,
+  prefix: string,
+): AsyncIterable<{ key: string; lastModified: number; etag?: string }[]> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: location.bucket,
+        Prefix: `${location.prefix}${prefix}`,
+        ContinuationToken: token,
+      }),
+    );
+    yield (page.Contents ?? []).flatMap((object) =>
+      object.Key
+        ? [
+            {
+              key: object.Key.slice(location.prefix.length),
+              lastModified: object.LastModified?.getTime() ?? 0,
+              etag: object.ETag,
+            },
+          ]
+        : [],
+    );
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
 }
 
 function isNotFound(error: unknown): boolean {

@@ -1,14 +1,28 @@
-import type { FeedFile, SourceRecord } from '../core/model.ts';
-import type { RecordVersion } from '../core/plan.ts';
+import type { FeedFile } from '../core/model.ts';
+
+/** One record as a listing shows it, without its body. */
+export interface RecordVersion {
+  readonly key: string;
+  /** When its bytes last changed (ms since the epoch): S3 LastModified, or a file's ctime. */
+  readonly lastModified: number;
+  /** Its version, when the listing tells it (S3 ETag); a local folder only knows it when read. */
+  readonly etag?: string;
+}
+
+/** One record's bytes and the version they are. */
+export interface RecordBody {
+  readonly body: Uint8Array;
+  readonly etag: string;
+}
 
 /** Where site.json and the article records are read from. */
 export interface RecordStore {
   /** The text of site.json. */
   readSiteConfig(): Promise<string>;
-  /** Every record under the articles folder/prefix, keyed relative to the content root (`articles/x.json`). */
-  listRecords(): Promise<RecordVersion[]>;
-  /** The bytes of the records named. */
-  readRecords(keys: readonly string[]): Promise<SourceRecord[]>;
+  /** Every record under the articles folder/prefix, keyed `articles/x.json`, a page at a time. */
+  listRecords(): AsyncIterable<readonly RecordVersion[]>;
+  /** One record's bytes, or undefined when it no longer exists. */
+  readRecord(key: string): Promise<RecordBody | undefined>;
 }
 
 export interface StoredText {
@@ -18,26 +32,57 @@ export interface StoredText {
 }
 
 /**
- * Write only if the file is still at `version` (undefined: still absent), as read at the start of
- * the run; otherwise WriteConflictError. Without it, a write replaces whatever version it finds.
+ * Write only if the object is still at `version` (undefined: still absent), as read earlier in the
+ * run; otherwise WriteConflictError.
  */
 export interface ExpectedVersion {
   readonly version: string | undefined;
 }
 
-/** Where published files and the publisher's own state are written. */
+/** The publisher's own state: many small objects, each written only over the version it read. */
+export interface StateStore {
+  read(key: string): Promise<StoredText | undefined>;
+  /** Writes over the version expected; answers the new version. */
+  write(key: string, text: string, expected: ExpectedVersion): Promise<string>;
+  delete(key: string): Promise<void>;
+  /** Keys under a prefix with their last change, a page at a time. */
+  list(prefix: string): AsyncIterable<readonly { readonly key: string; readonly lastModified: number }[]>;
+}
+
+/** Where published files are written. */
 export interface OutputStore {
   /** The text at `path` under the output root with its version, or undefined when there is none. */
   read(path: string): Promise<StoredText | undefined>;
   /** Writes `file` unless the stored bytes are already identical; true when it wrote. */
-  write(file: FeedFile, expected?: ExpectedVersion): Promise<boolean>;
+  write(file: FeedFile): Promise<boolean>;
+  /** Removes a published file; true when there was one. */
+  delete(path: string): Promise<boolean>;
 }
 
 export class StoreReadError extends Error {
   override readonly name = 'StoreReadError';
 }
 
-/** Another publish wrote the same file first; the run starts over from fresh state. */
+/** Another publish wrote the same object first; the step starts over from fresh state. */
 export class WriteConflictError extends Error {
   override readonly name = 'WriteConflictError';
+}
+
+/** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

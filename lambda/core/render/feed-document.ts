@@ -5,7 +5,7 @@ export type FeedFormat = keyof typeof feedFileNames;
 
 /** RFC 5005 links of one document; each names a folder such as 'archive/3/' or ''. */
 export interface FeedHistory {
-  /** True for an archive page, which never changes once written. */
+  /** True for an archive page (RFC 5005 fh:archive). */
   readonly archived: boolean;
   /** The next older archive page. */
   readonly prevArchive?: string;

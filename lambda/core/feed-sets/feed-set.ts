@@ -1,0 +1,44 @@
+import type { Article } from '../model.ts';
+import { categorySlug } from '../render/category-slug.ts';
+import type { StoredArticle } from '../state/stored-article.ts';
+
+/**
+ * A feed set is one current feed (in three formats) with its archive: the main feeds at '' and
+ * one per category at `categories/<slug>/`. It holds every visible article of its kind: the newest
+ * `maxItems` in its current window, the rest in archive pages, one per period.
+ */
+export const mainSet = '';
+
+export function categoryFolder(name: string): string {
+  return `categories/${categorySlug(name)}/`;
+}
+
+/** The sets an article shows in: the main feeds and each of its categories (names alike in slug count once). */
+export function setsOf(article: Pick<Article, 'categories'>): string[] {
+  return [mainSet, ...new Set(article.categories.map(categoryFolder))];
+}
+
+/** The article's own spelling of the category a set is for. */
+export function categoryNameIn(article: Pick<Article, 'categories'>, folder: string): string | undefined {
+  return article.categories.find((name) => categoryFolder(name) === folder);
+}
+
+/** What the state keeps of a set: its window in full and how many articles each archive page holds. */
+export interface SetManifest {
+  readonly folder: string;
+  /** Newest first. */
+  readonly window: readonly StoredArticle[];
+  /** Articles per archive period, for periods that hold any. */
+  readonly periods: Readonly<Record<string, number>>;
+}
+
+/** The articles of one archive period, newest first. */
+export type Shard = readonly StoredArticle[];
+
+export function emptyManifest(folder: string): SetManifest {
+  return { folder, window: [], periods: {} };
+}
+
+export function archiveFolder(setFolder: string, period: string): string {
+  return `${setFolder}archive/${period}/`;
+}

@@ -1,0 +1,182 @@
+import type { Article, FeedFile, SiteConfig } from '../model.ts';
+import { newestFirst } from '../order.ts';
+import { periodOf } from '../periods.ts';
+import { feedPaths } from '../render/feed-files.ts';
+import { loadArticle, storeArticle } from '../state/stored-article.ts';
+import { archiveFolder, mainSet, type SetManifest, type Shard } from './feed-set.ts';
+import { neighboursIn, renderPageFiles, renderWindowFiles } from './set-files.ts';
+
+/** What changed in one set. */
+export interface SetChange {
+  /** Keys that leave the set or change in it, with the period their last placed version belongs to. */
+  readonly removals: readonly { readonly key: string; readonly period: string }[];
+  /** Visible articles of the set, new or changed. */
+  readonly upserts: readonly Article[];
+}
+
+export interface SetUpdateInput {
+  readonly site: SiteConfig;
+  readonly manifest: SetManifest;
+  /** Archive periods read so far; `updateSet` asks for more when it needs them. */
+  readonly shards: ReadonlyMap<string, Shard>;
+  readonly change: SetChange;
+  /** Render the window and every page this change touches even when unchanged (after losing a race). */
+  readonly renderTouched?: boolean;
+}
+
+export type SetUpdate =
+  | { readonly kind: 'need'; readonly periods: readonly string[] }
+  | {
+      readonly kind: 'done';
+      readonly manifest: SetManifest;
+      /** Periods whose shard changed; an empty shard is deleted. */
+      readonly shards: ReadonlyMap<string, Shard>;
+      readonly files: readonly FeedFile[];
+      /** Published paths that no longer exist (emptied archive pages, an emptied category). */
+      readonly deletes: readonly string[];
+    };
+
+/** Raised inside the update when a period must be read first; the caller reads it and calls again. */
+class NeedPeriods {
+  constructor(readonly periods: readonly string[]) {}
+}
+
+/**
+ * Applies one change to a set, reading only the archive periods it touches: the periods of
+ * removed and backdated articles, the newest period when the window must refill or spill, and
+ * the neighbours of pages that appear or vanish. The result is the same window and pages a
+ * publish from scratch gives for the same articles (`layoutSet`), so the order in which changes
+ * arrive never shows in the output. Pure; when a period is missing, it answers which to read.
+ */
+export function updateSet(input: SetUpdateInput): SetUpdate {
+  try {
+    return applyChange(input, (period) => input.shards.get(period));
+  } catch (signal) {
+    if (signal instanceof NeedPeriods) return { kind: 'need', periods: [...new Set(signal.periods)] };
+    throw signal;
+  }
+}
+
+function applyChange(
+  { site, manifest, change, renderTouched = false }: SetUpdateInput,
+  readShard: (period: string) => Shard | undefined,
+): SetUpdate {
+  const { maxItems, archivePeriod } = site;
+  const period = (article: Article) => periodOf(article.published, archivePeriod);
+  const work = new Map<string, Article[]>();
+  const missing: string[] = [];
+  /** The period's articles as this change leaves them; undefined while the period is still unread. */
+  const open = (label: string): Article[] | undefined => {
+    const opened = work.get(label);
+    if (opened) return opened;
+    if (!(label in manifest.periods)) {
+      work.set(label, []);
+      return work.get(label);
+    }
+    const shard = readShard(label);
+    if (shard === undefined) {
+      missing.push(label);
+      return undefined;
+    }
+    const articles = shard.map(loadArticle);
+    work.set(label, articles);
+    return articles;
+  };
+  const openAll = (labels: Iterable<string>): Map<string, Article[]> => {
+    const result = new Map<string, Article[]>();
+    for (const label of labels) {
+      const articles = open(label);
+      if (articles) result.set(label, articles);
+    }
+    if (missing.length > 0) throw new NeedPeriods(missing);
+    return result;
+  };
+
+  const changedKeys = new Set([...change.removals.map((r) => r.key), ...change.upserts.map((a) => a.key)]);
+  const inWindow = new Set(manifest.window.map((article) => article.key));
+  // Take every changed key out of wherever it sits: its last placed period, and (after an
+  // interrupted run) the period of its new version.
+  const sources = new Set([
+    ...change.removals.filter((removal) => !inWindow.has(removal.key)).map((removal) => removal.period),
+    ...change.upserts.map(period).filter((label) => label in manifest.periods),
+  ]);
+  for (const articles of openAll(sources).values()) removeKeys(articles, changedKeys);
+
+  const candidates = [
+    ...manifest.window.filter((article) => !changedKeys.has(article.key)).map(loadArticle),
+    ...change.upserts,
+  ].sort(newestFirst);
+  // Refill from the newest archive periods while one of them may hold an article newer than the
+  // window's last: all of a period's articles are newer than all of an older period's.
+  const archived = Object.keys(manifest.periods).sort().reverse();
+  for (const label of archived) {
+    const last = candidates[maxItems - 1];
+    if (last && period(last) > label) break;
+    const [articles = []] = openAll([label]).values();
+    candidates.push(...articles.splice(0));
+    candidates.sort(newestFirst);
+  }
+  const window = candidates.slice(0, maxItems);
+  const spilled = candidates.slice(maxItems);
+  const targets = openAll(new Set(spilled.map(period)));
+  for (const article of spilled) targets.get(period(article))?.push(article);
+  for (const articles of work.values()) articles.sort(newestFirst);
+
+  const periods: Record<string, number> = {};
+  for (const label of new Set([...Object.keys(manifest.periods), ...work.keys()])) {
+    const count = work.get(label)?.length ?? manifest.periods[label] ?? 0;
+    if (count > 0) periods[label] = count;
+  }
+  const sortedPeriods = Object.keys(periods).sort();
+  const next: SetManifest = {
+    folder: manifest.folder,
+    window: window.map(storeArticle),
+    periods: Object.fromEntries(sortedPeriods.map((label) => [label, periods[label] ?? 0])),
+  };
+
+  const shards = new Map<string, Shard>();
+  for (const [label, articles] of work) {
+    const stored = articles.map(storeArticle);
+    const previous = label in manifest.periods ? readShard(label) : [];
+    if (!sameJson(stored, previous ?? [])) shards.set(label, stored);
+  }
+  const files: FeedFile[] = [];
+  const deletes: string[] = [];
+  const before = Object.keys(manifest.periods).sort();
+  const emptied = next.window.length === 0 && sortedPeriods.length === 0 && manifest.folder !== mainSet;
+  if (emptied) {
+    if (manifest.window.length > 0 || before.length > 0) deletes.push(...feedPaths(manifest.folder));
+  } else if (
+    renderTouched ||
+    !sameJson(next.window, manifest.window) ||
+    sortedPeriods.at(-1) !== before.at(-1)
+  ) {
+    files.push(...renderWindowFiles(site, manifest.folder, window, sortedPeriods.at(-1)));
+  }
+  const toRender = sortedPeriods.filter(
+    (label) =>
+      shards.has(label) ||
+      (renderTouched && work.has(label)) ||
+      !sameJson(neighboursIn(before, label), neighboursIn(sortedPeriods, label)),
+  );
+  for (const [label, articles] of openAll(toRender)) {
+    files.push(
+      ...renderPageFiles(site, manifest.folder, label, articles, neighboursIn(sortedPeriods, label)),
+    );
+  }
+  for (const label of before.filter((label) => !(label in periods))) {
+    deletes.push(...feedPaths(archiveFolder(manifest.folder, label)));
+  }
+  return { kind: 'done', manifest: next, shards, files, deletes };
+}
+
+function removeKeys(articles: Article[], keys: ReadonlySet<string>): void {
+  for (let index = articles.length - 1; index >= 0; index -= 1) {
+    const article = articles[index];
+    if (article && keys.has(article.key)) articles.splice(index, 1);
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

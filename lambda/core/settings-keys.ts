@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { SiteConfig } from './model.ts';
+
+/**
+ * Bumped whenever parsing or cleaning changes what a record turns into, so every record is read
+ * again rather than served as the old code left it.
+ */
+const recordReadingVersion = 2;
+/** Bumped whenever rendering changes, so every set is rendered again once. */
+const renderVersion = 2;
+
+/** What reading a record depends on besides its bytes; when it changes, every record is read again. */
+export function readingKey(site: SiteConfig): string {
+  const { timezone, siteUrl, allowedIframeHosts, limits } = site;
+  return hash([recordReadingVersion, timezone, siteUrl, allowedIframeHosts, limits]);
+}
+
+/** What rendering depends on: every setting. When it changes, every set is laid out and rendered again. */
+export function renderingKey(site: SiteConfig): string {
+  return hash([renderVersion, site]);
+}
+
+function hash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}

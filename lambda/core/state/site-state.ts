@@ -1,0 +1,107 @@
+import type { RecordError } from '../model.ts';
+import type { VisibilityState } from '../visibility.ts';
+
+/** The site-wide part of the state: small, read and written once per publish. */
+export interface SiteState {
+  readonly version: 2;
+  /** What reading records depended on; when it changes, every record is read again. */
+  readonly readWith: string;
+  /** What rendering depended on; when it changes, every set is rendered again. */
+  readonly renderWith: string;
+  /** How many records have a record state: a reconcile that lists another number looks closer. */
+  readonly records: number;
+  readonly counts: Readonly<Record<VisibilityState, number>>;
+  /** Categories that have visible articles: folder -> name as the newest article spells it. */
+  readonly categories: Readonly<Record<string, string>>;
+  /** Records whose visibility changes on its own (embargo, expiry): key -> ISO instant. */
+  readonly pending: Readonly<Record<string, string>>;
+  /** Records that are invalid now, with their problems: reported every publish until fixed. */
+  readonly invalid: Readonly<Record<string, InvalidRecord>>;
+  /** When the last reconcile listed the records (ISO); changes older than that were seen by it. */
+  readonly reconciledAt?: string;
+}
+
+export function emptySiteState(readWith: string, renderWith: string): SiteState {
+  return {
+    version: 2,
+    readWith,
+    renderWith,
+    records: 0,
+    counts: { published: 0, draft: 0, embargoed: 0, expired: 0 },
+    categories: {},
+    pending: {},
+    invalid: {},
+  };
+}
+
+export interface InvalidRecord {
+  readonly errors: readonly RecordError[];
+  /** Its last good version stays published meanwhile. */
+  readonly keptLastGood: boolean;
+}
+
+/** What one record's processing changes in the site state. */
+export interface RecordDelta {
+  readonly key: string;
+  readonly existed: boolean;
+  readonly exists: boolean;
+  readonly visibilityBefore?: VisibilityState;
+  readonly visibilityAfter?: VisibilityState;
+  readonly pendingAt?: string;
+  readonly errors: readonly RecordError[];
+  readonly keptLastGood: boolean;
+}
+
+/**
+ * Applies record deltas and category changes to a freshly read site state. Called again on the
+ * newer state when another publish wrote it first, so the deltas of both publishes survive.
+ */
+export function applyDeltas(
+  state: SiteState,
+  deltas: readonly (RecordDelta | undefined)[],
+  categories: ReadonlyMap<string, string | undefined>,
+): SiteState {
+  const counts = { ...state.counts };
+  const pending = { ...state.pending };
+  const invalid = { ...state.invalid };
+  let records = state.records;
+  for (const delta of deltas) {
+    if (!delta) continue;
+    records += Number(delta.exists) - Number(delta.existed);
+    if (delta.visibilityBefore) counts[delta.visibilityBefore] -= 1;
+    if (delta.visibilityAfter) counts[delta.visibilityAfter] += 1;
+    if (delta.pendingAt) pending[delta.key] = delta.pendingAt;
+    else delete pending[delta.key];
+    if (delta.errors.length > 0) invalid[delta.key] = { errors: delta.errors, keptLastGood: delta.keptLastGood };
+    else delete invalid[delta.key];
+  }
+  const nextCategories = { ...state.categories };
+  for (const [folder, name] of categories) {
+    if (name === undefined) delete nextCategories[folder];
+    else nextCategories[folder] = name;
+  }
+  return {
+    ...state,
+    records,
+    counts,
+    pending: sortKeys(pending),
+    invalid: sortKeys(invalid),
+    categories: sortKeys(nextCategories),
+  };
+}
+
+/** The earliest pending change, and the records due at `now`. */
+export function duePending(state: SiteState, now: Date): { due: string[]; next?: Date } {
+  const due: string[] = [];
+  let next: number | undefined;
+  for (const [key, at] of Object.entries(state.pending)) {
+    const time = Date.parse(at);
+    if (time <= now.getTime()) due.push(key);
+    else if (next === undefined || time < next) next = time;
+  }
+  return { due, next: next === undefined ? undefined : new Date(next) };
+}
+
+export function sortKeys<T>(record: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

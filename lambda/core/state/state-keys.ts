@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import { mainSet } from '../feed-sets/feed-set.ts';
+
+/**
+ * Where each piece of state lives, relative to the state root (a folder beside the output, or a
+ * bucket CloudFront has no route to). Nothing here is ever read or written whole.
+ */
+export const stateKeys = {
+  /** Site-wide: reading and rendering settings, counts, categories, pending embargoes, invalid records. */
+  site: 'publisher.json',
+  /** One per record, under the record's own key so a listing comes back in the content's order. */
+  record: (key: string) => `records/${key}`,
+  recordsPrefix: 'records/',
+  /** One per claimed id: created only if absent, so two records can never both take one id. */
+  idClaim: (id: string) => `ids/${createHash('sha256').update(id, 'utf8').digest('hex')}.json`,
+  manifest: (folder: string) => `${setRoot(folder)}manifest.json`,
+  shard: (folder: string, period: string) => `${setRoot(folder)}periods/${period}.json`,
+} as const;
+
+function setRoot(folder: string): string {
+  return `sets/${folder === mainSet ? 'main/' : folder}`;
+}
+
+/** The key a legacy single-file state was kept under, inside the feeds: migrated, then removed. */
+export const legacyStatePath = '_state/state.json';

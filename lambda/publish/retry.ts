@@ -1,0 +1,28 @@
+import { WriteConflictError } from '../stores/store.ts';
+
+export interface RetryOptions {
+  readonly attempts: number;
+  /** First backoff; it doubles each time, with full jitter. */
+  readonly baseDelayMs: number;
+}
+
+export const conflictRetry: RetryOptions = { attempts: 8, baseDelayMs: 40 };
+
+/**
+ * Runs `step` again after another publish won a conditional write (full-jitter exponential
+ * backoff), so two publishes that collide do not collide again at once.
+ */
+export async function retryOnConflict<T>(
+  step: (attempt: number) => Promise<T>,
+  options: RetryOptions = conflictRetry,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step(attempt);
+    } catch (error) {
+      if (!(error instanceof WriteConflictError) || attempt >= options.attempts) throw error;
+      const ceiling = options.baseDelayMs * 2 ** (attempt - 1);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { categoryNameIn, emptyManifest, mainSet, type SetManifest, type Shard } from '../core/feed-sets/feed-set.ts';
+import { type SetChange, updateSet } from '../core/feed-sets/update-set.ts';
+import type { SiteConfig } from '../core/model.ts';
+import { decodeManifest, decodeShard, encodeState } from '../core/state/codec.ts';
+import { stateKeys } from '../core/state/state-keys.ts';
+import { loadArticle } from '../core/state/stored-article.ts';
+import { mapLimited, type OutputStore, type StateStore } from '../stores/store.ts';
+import { retryOnConflict } from './retry.ts';
+
+export interface SetStepContext {
+  readonly site: SiteConfig;
+  readonly state: StateStore;
+  readonly output: OutputStore;
+}
+
+export interface SetStepResult {
+  readonly folder: string;
+  readonly manifest: SetManifest;
+  /** The category's name as its newest article spells it; undefined when the set is empty. */
+  readonly name: string | undefined;
+  readonly written: readonly string[];
+  readonly deleted: readonly string[];
+}
+
+/** Files written at once. */
+const writeConcurrency = 16;
+
+/**
+ * Applies a change to one set as a transaction: read its manifest and the periods it needs,
+ * write the changed periods and then the manifest, each only over the version read, then the
+ * files. When another publish committed first, start over from its state. When another publish
+ * commits after this one, while this one writes files, render again from the newest state so the
+ * last files written always come from the last committed state.
+ */
+export async function applySetChange(
+  context: SetStepContext,
+  folder: string,
+  change: SetChange,
+): Promise<SetStepResult> {
+  const written = new Set<string>();
+  const deleted = new Set<string>();
+  let renderTouched = false;
+  for (;;) {
+    const committed = await retryOnConflict(() => commitOnce(context, folder, change, renderTouched));
+    const outcomes = await mapLimited(committed.files, writeConcurrency, (file) => context.output.write(file));
+    committed.files.forEach((file, index) => {
+      if (outcomes[index]) written.add(file.path);
+    });
+    for (const path of committed.deletes) if (await context.output.delete(path)) deleted.add(path);
+    const now = await context.state.read(stateKeys.manifest(folder));
+    if (now?.version === committed.version) {
+      const newest = committed.manifest.window[0];
+      return {
+        folder,
+        manifest: committed.manifest,
+        name: folder === mainSet || !newest ? undefined : categoryNameIn(loadArticle(newest), folder),
+        written: [...written],
+        deleted: [...deleted],
+      };
+    }
+    renderTouched = true;
+  }
+}
+
+async function commitOnce(context: SetStepContext, folder: string, change: SetChange, renderTouched: boolean) {
+  const { state, site } = context;
+  const manifestKey = stateKeys.manifest(folder);
+  const stored = await state.read(manifestKey);
+  const manifest = stored ? decodeManifest(stored.text, manifestKey) : emptyManifest(folder);
+  const shards = new Map<string, Shard>();
+  const versions = new Map<string, string>();
+  for (;;) {
+    const update = updateSet({ site, manifest, shards, change, renderTouched });
+    if (update.kind === 'need') {
+      await Promise.all(
+        update.periods.map(async (period) => {
+          const key = stateKeys.shard(folder, period);
+          const shard = await state.read(key);
+          shards.set(period, shard ? decodeShard(shard.text, key) : []);
+          if (shard) versions.set(period, shard.version);
+        }),
+      );
+      continue;
+    }
+    await Promise.all(
+      [...update.shards].map(async ([period, articles]) => {
+        const key = stateKeys.shard(folder, period);
+        const version = versions.get(period);
+        // An emptied period is written empty, not deleted: a delete cannot be made conditional,
+        // and a publish that committed meanwhile may have put articles there.
+        await state.write(key, encodeState(articles), { version });
+      }),
+    );
+    const text = encodeState(update.manifest);
+    let version = stored?.version;
+    if (text !== stored?.text) {
+      version = await state.write(manifestKey, text, { version: stored?.version });
+    }
+    return { manifest: update.manifest, files: update.files, deletes: update.deletes, version };
+  }
+}

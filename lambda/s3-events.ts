@@ -1,0 +1,43 @@
+import type { RecordTrigger } from './publish/record-step.ts';
+
+/** An SQS message as the event source hands it over. */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body?: string;
+}
+
+interface S3EventRecord {
+  readonly eventName?: string;
+  readonly s3?: { readonly object?: { readonly key?: string; readonly eTag?: string; readonly sequencer?: string } };
+}
+
+/**
+ * The records S3 event notifications name, relative to the content prefix. Keys arrive
+ * URL-encoded with '+' for spaces. Messages that are not S3 events (the test event S3 sends
+ * when notifications are set up) name nothing; events outside articles/ (site.json) name nothing
+ * either, since every run reads site.json.
+ */
+export function recordTriggers(messages: readonly QueueMessage[], contentPrefix: string): RecordTrigger[] {
+  const triggers: RecordTrigger[] = [];
+  for (const message of messages) {
+    let parsed: { Records?: S3EventRecord[] };
+    try {
+      parsed = JSON.parse(message.body ?? '{}') as { Records?: S3EventRecord[] };
+    } catch {
+      continue;
+    }
+    for (const record of parsed.Records ?? []) {
+      const object = record.s3?.object;
+      if (!object?.key) continue;
+      const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
+      if (!key.startsWith(`${contentPrefix}articles/`)) continue;
+      triggers.push({
+        key: key.slice(contentPrefix.length),
+        // A removal names no version: the record is read, found gone, and taken out.
+        etag: record.eventName?.startsWith('ObjectRemoved') ? undefined : object.eTag,
+        sequencer: object.sequencer,
+      });
+    }
+  }
+  return triggers;
+}
