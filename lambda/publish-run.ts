@@ -124,7 +124,9 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
         steps.map((step) => step.delta),
         categories,
       ),
-      ...(listed !== undefined ? { reconciledAt: options.now.toISOString() } : {}),
+      // A reconcile that found nothing leaves the state as it was: changes after the last
+      // reconcile that did find something are few, and each is looked at by its version alone.
+      ...(listed !== undefined && triggers.size > 0 ? { reconciledAt: options.now.toISOString() } : {}),
     };
     const text = encodeState(next);
     if (text !== fresh.text) await options.state.write(stateKeys.site, text, { version: fresh.version });

@@ -1,8 +1,8 @@
 import type { FeedFile } from '../../lambda/core/model.ts';
-import type { PublishPlan } from '../../lambda/core/plan.ts';
+import type { Build } from '../../lambda/core/build-site.ts';
 
 /** The body of one published file; throws when it was not published. */
-export function fileBody(result: Pick<PublishPlan, 'files'> | readonly FeedFile[], path: string): string {
+export function fileBody(result: Pick<Build, 'files'> | readonly FeedFile[], path: string): string {
   const files = 'files' in result ? result.files : result;
   const file = files.find((candidate) => candidate.path === path);
   if (!file) throw new Error(`${path} was not published; published: ${files.map((f) => f.path).join(', ')}`);
@@ -11,6 +11,6 @@ export function fileBody(result: Pick<PublishPlan, 'files'> | readonly FeedFile[
 
 export type JsonFeedItem = Record<string, unknown> & { id: string; title?: string; content_html?: string };
 
-export function jsonFeedItems(result: Pick<PublishPlan, 'files'>, path = 'feed.json'): JsonFeedItem[] {
+export function jsonFeedItems(result: Pick<Build, 'files'>, path = 'feed.json'): JsonFeedItem[] {
   return (JSON.parse(fileBody(result, path)) as { items: JsonFeedItem[] }).items;
 }

@@ -1,8 +1,7 @@
+import { buildSite } from '../../lambda/core/build-site.ts';
 import type { SiteConfig, SourceRecord } from '../../lambda/core/model.ts';
-import { plan } from '../../lambda/core/plan.ts';
-import { versionOf } from '../../lambda/core/records/content-tag.ts';
 import { siteDefaults } from '../../lambda/core/site-config.ts';
-import { emptyState, type PublishState } from '../../lambda/core/state.ts';
+import { contentTag } from '../../lambda/stores/content-tag.ts';
 
 /** A fixed site configuration for tests. */
 export function makeSite(overrides: Partial<SiteConfig> = {}): SiteConfig {
@@ -24,16 +23,14 @@ export function makeRecord(key: string, text: string | object): SourceRecord {
 
 export const fixedNow = new Date('2026-01-01T00:00:00Z');
 
-/** Runs the pure core over records, from an empty state unless one is given. */
+/** Runs the pure core over records from scratch. */
 export function planRecords(
   records: readonly SourceRecord[],
-  options: { now?: Date; previous?: PublishState; site?: SiteConfig } = {},
+  options: { now?: Date; site?: SiteConfig } = {},
 ) {
-  return plan({
+  return buildSite({
     site: options.site ?? makeSite(),
-    listing: records.map(versionOf),
-    records,
-    previous: options.previous ?? emptyState,
+    records: records.map((record) => ({ ...record, etag: contentTag(record.body) })),
     now: options.now ?? fixedNow,
   });
 }

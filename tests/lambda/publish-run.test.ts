@@ -1,49 +1,49 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runPublish } from '../../lambda/publish-run.ts';
-import { FsOutputStore, FsRecordStore } from '../../lambda/stores/fs.ts';
+import { readTree } from '../helpers/local-publisher.ts';
+import {
+  createLocalPublisher,
+  feedTitles,
+  type LocalPublisher,
+  testSiteJson,
+} from '../helpers/local-publisher.ts';
 import { contentFeedFiles, contentRoot } from '../helpers/sample.ts';
+import { fixedNow } from '../helpers/site.ts';
 
-let out: string;
+let publisher: LocalPublisher;
 beforeEach(async () => {
-  out = await mkdtemp(join(tmpdir(), 'feeds-'));
+  publisher = await createLocalPublisher();
 });
 afterEach(async () => {
-  await rm(out, { recursive: true, force: true });
+  await publisher.close();
 });
 
-const publishContent = (now: Date) =>
-  runPublish({ records: new FsRecordStore(contentRoot), output: new FsOutputStore(out), now });
-
-async function snapshot(folder: string) {
-  const names = (await readdir(folder, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
-    .sort();
-  return Promise.all(
-    names.map(async (name) => ({
-      name,
-      bytes: await readFile(join(folder, name)),
-      modified: (await stat(join(folder, name))).mtimeMs,
-    })),
+const article = (fields: object = {}) => ({
+  title: 'Original title',
+  date: '2025-06-01T10:00:00Z',
+  content_text: 'Body.',
+  ...fields,
+});
+const later = (minutes: number) => new Date(fixedNow.getTime() + minutes * 60_000);
+const titles = async (path = 'feed.json') => feedTitles(await publisher.read(path));
+const ids = async () =>
+  (JSON.parse((await publisher.read('feed.json')) ?? '{"items":[]}') as { items: { id: string }[] }).items.map(
+    (item) => item.id,
   );
-}
 
-describe('runPublish', () => {
+describe('runPublish: the sample content', () => {
   it('publishes content/ into the three feeds and the subscribe page', async () => {
-    const result = await publishContent(new Date('2026-01-01T00:00:00Z'));
+    await publisher.copyContentFrom(contentRoot);
+    const result = await publisher.publish();
     expect([...result.written].sort()).toEqual(contentFeedFiles);
     expect(result.report.published).toBe(3);
     expect(result.report.errors).toEqual([]);
   });
 
   it('reads the JSON and Markdown sample records whole', async () => {
-    await publishContent(new Date('2026-01-01T00:00:00Z'));
-    const feed = JSON.parse(await readFile(join(out, 'feed.json'), 'utf8')) as {
-      items: Record<string, unknown>[];
-    };
+    await publisher.copyContentFrom(contentRoot);
+    await publisher.publish();
+    const feed = JSON.parse((await publisher.read('feed.json')) ?? '') as { items: Record<string, unknown>[] };
     const byTitle = Object.fromEntries(feed.items.map((item) => [item.title, item]));
     expect(byTitle['Night trains return to the northern line']).toMatchObject({
       url: 'https://www.example.com/transport/night-trains-return',
@@ -59,12 +59,221 @@ describe('runPublish', () => {
     });
   });
 
-  it('produces byte-identical files and rewrites none when nothing changed', async () => {
-    await publishContent(new Date('2026-01-01T00:00:00Z'));
-    const first = await snapshot(out);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = await publishContent(new Date('2026-02-01T00:00:00Z'));
+  it('produces byte-identical files and rewrites nothing when nothing changed', async () => {
+    await publisher.copyContentFrom(contentRoot);
+    // The reconcile compares file change times with its own clock: here the real one.
+    await publisher.publish({ now: new Date() });
+    const first = await publisher.files();
+    const second = await publisher.publish({ now: new Date(Date.now() + 86_400_000) });
     expect(second.written).toEqual([]);
-    expect(await snapshot(out)).toEqual(first);
+    expect(second.looked).toBe(0);
+    expect(await publisher.files()).toEqual(first);
+    // Once a reconcile has seen the changes, the next one writes no state at all.
+    const settled = await readTree(publisher.state);
+    const third = await publisher.publish({ now: new Date(Date.now() + 2 * 86_400_000) });
+    expect(third.written).toEqual([]);
+    expect(await readTree(publisher.state)).toEqual(settled);
+    expect(await publisher.files()).toEqual(first);
+  });
+});
+
+describe('runPublish: the state is never servable', () => {
+  it('keeps the state beside the output, and no draft or embargoed text in the output', async () => {
+    await publisher.write('articles/live.json', article({ title: 'Live' }));
+    await publisher.write('articles/draft.json', article({ title: 'Draft', draft: true, content_text: 'SECRET-DRAFT' }));
+    await publisher.write(
+      'articles/embargo.json',
+      article({ title: 'Embargoed', date: '2026-06-01T00:00:00Z', content_text: 'SECRET-EMBARGO' }),
+    );
+    await publisher.publish();
+    const output = await publisher.files();
+    expect([...output.keys()].some((path) => path.startsWith('_state'))).toBe(false);
+    for (const [path, body] of output) {
+      expect(body, path).not.toMatch(/SECRET-DRAFT|SECRET-EMBARGO/);
+    }
+    const state = [...(await readTree(publisher.state)).values()].join('\n');
+    expect(state).toContain('SECRET-DRAFT');
+    expect(state).toContain('SECRET-EMBARGO');
+  });
+
+  it('moves an earlier single-file state out of the output, keeping every id', async () => {
+    await publisher.write('articles/a.json', article({ title: 'A' }));
+    const legacyId = 'urn:uuid:11111111-2222-5333-8444-555555555555';
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(join(publisher.out, '_state'), { recursive: true });
+    await writeFile(
+      join(publisher.out, '_state', 'state.json'),
+      JSON.stringify({
+        version: 1,
+        ids: { 'articles/a.json': { id: legacyId, since: '2024-01-01T00:00:00.000Z' } },
+        articles: {},
+        archive: { pages: [] },
+        records: {},
+      }),
+    );
+    await publisher.publish();
+    expect(await ids()).toEqual([legacyId]);
+    expect(await publisher.read('_state/state.json')).toBeUndefined();
+    await publisher.write('articles/a.json', article({ title: 'A, edited' }));
+    await publisher.publish({ now: later(1) });
+    expect(await ids()).toEqual([legacyId]);
+  });
+});
+
+describe('runPublish: last good versions', () => {
+  it('keeps the last good version when a record turns invalid, and reports it every run', async () => {
+    await publisher.write('articles/a.json', article());
+    await publisher.publish();
+    await publisher.write('articles/a.json', article({ title: 'Fixed?', date: '2025-02-30' }));
+    const second = await publisher.publish({ now: later(1) });
+    expect(await titles()).toEqual(['Original title']);
+    expect(second.report.errors).toEqual([{ key: 'articles/a.json', field: 'date', message: expect.any(String) }]);
+    expect(second.report.keptLastGood).toEqual(['articles/a.json']);
+    const third = await publisher.publish({ now: later(2) });
+    expect(third.report.errors).toHaveLength(1);
+    expect(third.looked).toBe(0);
+  });
+
+  it('publishes the fixed version once the record is valid again', async () => {
+    await publisher.write('articles/a.json', article());
+    await publisher.publish();
+    await publisher.write('articles/a.json', '{');
+    await publisher.publish({ now: later(1) });
+    await publisher.write('articles/a.json', article({ title: 'New title' }));
+    const fixed = await publisher.publish({ now: later(2) });
+    expect(await titles()).toEqual(['New title']);
+    expect(fixed.report.keptLastGood).toEqual([]);
+    expect(fixed.report.errors).toEqual([]);
+  });
+
+  it('drops a deleted record, even one that was kept at its last good version', async () => {
+    await publisher.write('articles/a.json', article());
+    await publisher.write('articles/b.json', article({ title: 'B' }));
+    await publisher.publish();
+    await publisher.write('articles/a.json', '{');
+    await publisher.publish({ now: later(1) });
+    await publisher.remove('articles/a.json');
+    const result = await publisher.publish({ now: later(2) });
+    expect(await titles()).toEqual(['B']);
+    expect(result.report.errors).toEqual([]);
+    expect(result.report.published).toBe(1);
+  });
+});
+
+describe('runPublish: stable ids', () => {
+  it.each([
+    ['the title', { title: 'A new title' }],
+    ['the URL', { url: 'https://www.example.com/moved' }],
+    ['the date', { date: '2025-06-02T10:00:00Z' }],
+  ])('keeps the id when %s changes', async (_what, change) => {
+    await publisher.write('articles/a.json', article());
+    await publisher.publish();
+    const before = await ids();
+    await publisher.write('articles/a.json', article(change));
+    await publisher.publish({ now: later(1) });
+    expect(await ids()).toEqual(before);
+  });
+
+  it('uses an explicit id, and remembers it when the field is later removed', async () => {
+    await publisher.write('articles/a.json', article({ id: 'https://www.example.com/id/7' }));
+    await publisher.publish();
+    expect(await ids()).toEqual(['https://www.example.com/id/7']);
+    await publisher.write('articles/a.json', article());
+    await publisher.publish({ now: later(1) });
+    expect(await ids()).toEqual(['https://www.example.com/id/7']);
+  });
+
+  it('lets the record that claimed an id first keep it, and rejects the newcomer', async () => {
+    await publisher.write('articles/z-old.json', article({ id: 'tag:example.com,2025:1', title: 'Old' }));
+    await publisher.publish();
+    await publisher.write(
+      'articles/a-new.json',
+      article({ id: 'tag:example.com,2025:1', title: 'New', date: '2025-01-01T00:00:00Z' }),
+    );
+    const second = await publisher.publish({ now: later(1) });
+    expect(await titles()).toEqual(['Old']);
+    expect(second.report.errors.map((error) => [error.key, error.field])).toEqual([
+      ['articles/z-old.json', 'id'],
+      ['articles/a-new.json', 'id'],
+    ]);
+    const third = await publisher.publish({ now: later(2) });
+    expect(third.report.errors.map((error) => error.key)).toEqual(['articles/a-new.json']);
+    expect(third.report.errors[0]?.message).toContain('already belongs to articles/z-old.json');
+  });
+
+  it('gives an id free again once its holder is deleted', async () => {
+    await publisher.write('articles/old.json', article({ id: 'tag:example.com,2025:1', title: 'Old' }));
+    await publisher.publish();
+    await publisher.remove('articles/old.json');
+    await publisher.publish({ now: later(1) });
+    await publisher.write('articles/new.json', article({ id: 'tag:example.com,2025:1', title: 'New' }));
+    const result = await publisher.publish({ now: later(2) });
+    expect(result.report.errors).toEqual([]);
+    expect(await titles()).toEqual(['New']);
+  });
+});
+
+describe('runPublish: visibility over time', () => {
+  beforeEach(async () => {
+    await publisher.write('articles/now.json', article({ title: 'Now', date: '2025-12-31T00:00:00Z' }));
+    await publisher.write('articles/draft.json', article({ title: 'Draft', draft: true }));
+    await publisher.write('articles/embargo.json', article({ title: 'Embargoed', date: '2026-01-01T06:00:00Z' }));
+    await publisher.write(
+      'articles/expiring.json',
+      article({ title: 'Expiring', expires: '2026-01-01T03:00:00Z' }),
+    );
+  });
+
+  it('lifts an embargo and expires an article exactly at their instants, reading no record', async () => {
+    const first = await publisher.publish();
+    expect(await titles()).toEqual(['Now', 'Expiring']);
+    expect(first.report).toMatchObject({ published: 2, drafts: 1, embargoed: 1, expired: 0 });
+    expect(first.report.nextChangeAt?.toISOString()).toBe('2026-01-01T03:00:00.000Z');
+    const expired = await publisher.publish({ now: new Date('2026-01-01T03:00:00.000Z'), changes: [] });
+    expect(await titles()).toEqual(['Now']);
+    expect(expired.report.nextChangeAt?.toISOString()).toBe('2026-01-01T06:00:00.000Z');
+    await publisher.publish({ now: new Date('2026-01-01T05:59:59.999Z'), changes: [] });
+    expect(await titles()).toEqual(['Now']);
+    const lifted = await publisher.publish({ now: new Date('2026-01-01T06:00:00.000Z'), changes: [] });
+    expect(await titles()).toEqual(['Embargoed', 'Now']);
+    expect(lifted.report).toMatchObject({ published: 2, drafts: 1, embargoed: 0, expired: 1 });
+    expect(lifted.report.nextChangeAt).toBeUndefined();
+  });
+});
+
+describe('runPublish: events and reconciles', () => {
+  it('reads only the records an event names, and nothing for a duplicate', async () => {
+    await publisher.write('articles/a.json', article({ title: 'A' }));
+    await publisher.write('articles/b.json', article({ title: 'B', date: '2025-05-01T00:00:00Z' }));
+    await publisher.publish();
+    await publisher.write('articles/a.json', article({ title: 'A, edited' }));
+    await publisher.write('articles/b.json', article({ title: 'B, edited', date: '2025-05-01T00:00:00Z' }));
+    const first = await publisher.publish({ now: later(1), changes: [{ key: 'articles/a.json' }] });
+    expect(first.looked).toBe(1);
+    expect(await titles()).toEqual(['A, edited', 'B']);
+    const again = await publisher.publish({ now: later(2), changes: [{ key: 'articles/a.json' }] });
+    expect(again.looked).toBe(0);
+    expect(again.written).toEqual([]);
+  });
+
+  it('finds a deletion no event told of when the reconcile counts the records', async () => {
+    await publisher.write('articles/a.json', article({ title: 'A' }));
+    await publisher.write('articles/b.json', article({ title: 'B', date: '2025-05-01T00:00:00Z' }));
+    await publisher.publish();
+    await publisher.remove('articles/b.json');
+    await publisher.publish({ now: later(60 * 24), changes: [] });
+    expect(await titles()).toEqual(['A', 'B']);
+    await publisher.publish({ now: later(60 * 24 * 2) });
+    expect(await titles()).toEqual(['A']);
+  });
+
+  it('renders everything again when a rendering setting changes', async () => {
+    await publisher.write('articles/a.json', article({ title: 'A' }));
+    await publisher.publish();
+    await publisher.writeSite({ ...testSiteJson, title: 'Renamed Wire' });
+    const result = await publisher.publish({ now: later(1) });
+    expect(result.mode).toBe('rebuild');
+    expect(await publisher.read('rss.xml')).toContain('Renamed Wire');
+    expect(await publisher.read('index.html')).toContain('Renamed Wire');
   });
 });
