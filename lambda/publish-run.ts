@@ -1,8 +1,8 @@
 import { mainSet } from './core/feed-sets/feed-set.ts';
 import type { SetChange } from './core/feed-sets/update-set.ts';
 import type { Article, RecordError, SiteConfig } from './core/model.ts';
-import { subscribePageItems } from './core/render/subscribe-page.ts';
 import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
+import { subscribePageItems } from './core/render/subscribe-page.ts';
 import type { PublishReport } from './core/report.ts';
 import { readingKey, renderingKey } from './core/settings-keys.ts';
 import { readSiteConfig } from './core/site-config.ts';
@@ -130,7 +130,10 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     };
     const text = encodeState(next);
     if (text !== fresh.text) await options.state.write(stateKeys.site, text, { version: fresh.version });
-    return { next, categoriesChanged: JSON.stringify(current.categories) !== JSON.stringify(next.categories) };
+    return {
+      next,
+      categoriesChanged: JSON.stringify(current.categories) !== JSON.stringify(next.categories),
+    };
   });
   const written = [...sets.values()].flatMap((set) => set.written);
   const deleted = [...sets.values()].flatMap((set) => set.deleted);
@@ -165,10 +168,7 @@ function latestPerKey(changes: readonly RecordTrigger[]): RecordTrigger[] {
 
 type Context = Parameters<typeof stepRecord>[0];
 
-async function processRecords(
-  context: Context,
-  triggers: readonly RecordTrigger[],
-): Promise<RecordStep[]> {
+async function processRecords(context: Context, triggers: readonly RecordTrigger[]): Promise<RecordStep[]> {
   const steps = await mapLimited(triggers, recordConcurrency, (trigger) =>
     retryOnConflict(() => stepRecord(context, trigger)),
   );
@@ -218,7 +218,10 @@ function groupMoves(steps: readonly RecordStep[]): Map<string, SetChange> {
   const changes = new Map<string, { removals: Removal[]; upserts: Map<string, Article> }>();
   for (const step of steps) {
     for (const move of step.moves) {
-      const change = changes.get(move.folder) ?? { removals: [] as Removal[], upserts: new Map<string, Article>() };
+      const change = changes.get(move.folder) ?? {
+        removals: [] as Removal[],
+        upserts: new Map<string, Article>(),
+      };
       if (move.removal) change.removals.push(move.removal);
       // A later step for the same record wins: it started from the state the earlier one left.
       if (move.upsert) change.upserts.set(move.upsert.key, move.upsert);
@@ -227,7 +230,10 @@ function groupMoves(steps: readonly RecordStep[]): Map<string, SetChange> {
     }
   }
   return new Map(
-    [...changes].map(([folder, change]) => [folder, { removals: change.removals, upserts: [...change.upserts.values()] }]),
+    [...changes].map(([folder, change]) => [
+      folder,
+      { removals: change.removals, upserts: [...change.upserts.values()] },
+    ]),
   );
 }
 

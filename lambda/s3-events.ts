@@ -8,7 +8,9 @@ export interface QueueMessage {
 
 interface S3EventRecord {
   readonly eventName?: string;
-  readonly s3?: { readonly object?: { readonly key?: string; readonly eTag?: string; readonly sequencer?: string } };
+  readonly s3?: {
+    readonly object?: { readonly key?: string; readonly eTag?: string; readonly sequencer?: string };
+  };
 }
 
 /**

@@ -107,6 +107,8 @@ export class FeedPublisher extends Construct {
   public readonly contentBucket: s3.IBucket;
   /** Where published files are written; read only by CloudFront. */
   public readonly feedsBucket: s3.IBucket;
+  /** The publisher's own state; nothing serves it. */
+  public readonly stateBucket: s3.IBucket;
   /** Access logs of the buckets and of CloudFront. */
   public readonly logBucket: s3.IBucket;
   public readonly distribution: cloudfront.IDistribution;
@@ -168,14 +170,17 @@ export class FeedPublisher extends Construct {
         conditions: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
       }),
     );
-    // The publisher's state lives beside the feeds but is never served.
-    feedsBucket.addToResourcePolicy(
+    // The publisher's own state (drafts and embargoed text among it) lives in a bucket of its
+    // own that CloudFront has no route to at all.
+    const stateBucket = new s3.Bucket(this, 'StateBucket', privateBucket('state-bucket/'));
+    stateBucket.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'DenyServingState',
+        sid: 'DenyUnconditionalWrites',
         effect: iam.Effect.DENY,
-        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
-        actions: ['s3:GetObject'],
-        resources: [feedsBucket.arnForObjects('_state/*')],
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [stateBucket.arnForObjects('*')],
+        conditions: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
       }),
     );
 
@@ -230,6 +235,7 @@ export class FeedPublisher extends Construct {
         CONTENT_PREFIX: contentPrefix,
         FEEDS_BUCKET: feedsBucket.bucketName,
         FEEDS_PREFIX: '',
+        STATE_BUCKET: stateBucket.bucketName,
         FEED_BASE_URL: feedBaseUrl,
         DISTRIBUTION_ID: distribution.distributionId,
         SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
@@ -253,16 +259,16 @@ export class FeedPublisher extends Construct {
       },
     });
     publishFunction.grantInvoke(schedulerRole);
-    grantLeastPrivilege(
-      this,
-      publishFunction,
+    grantLeastPrivilege(this, {
+      fn: publishFunction,
       contentBucket,
-      feedsBucket,
       contentPrefix,
+      feedsBucket,
+      stateBucket,
       distribution,
       scheduleGroup,
       schedulerRole,
-    );
+    });
 
     contentBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), {
       prefix: contentPrefix,
@@ -327,6 +333,7 @@ export class FeedPublisher extends Construct {
 
     this.contentBucket = contentBucket;
     this.feedsBucket = feedsBucket;
+    this.stateBucket = stateBucket;
     this.logBucket = logBucket;
     this.distribution = distribution;
     this.publishFunction = publishFunction;

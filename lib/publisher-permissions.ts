@@ -7,17 +7,30 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import { acknowledge, arnToken } from './nag.ts';
 
+/** What the publish function works on. */
+export interface PublisherResources {
+  readonly fn: lambda.IFunction;
+  readonly contentBucket: s3.IBucket;
+  readonly contentPrefix: string;
+  readonly feedsBucket: s3.IBucket;
+  readonly stateBucket: s3.IBucket;
+  readonly distribution: cloudfront.IDistribution;
+  readonly scheduleGroup: scheduler.IScheduleGroup;
+  readonly schedulerRole: iam.IRole;
+}
+
 /** Exactly what the publish function needs, each statement named for its purpose. */
-export function grantLeastPrivilege(
-  scope: Construct,
-  fn: lambda.IFunction,
-  contentBucket: s3.IBucket,
-  feedsBucket: s3.IBucket,
-  contentPrefix: string,
-  distribution: cloudfront.IDistribution,
-  scheduleGroup: scheduler.IScheduleGroup,
-  schedulerRole: iam.IRole,
-): void {
+export function grantLeastPrivilege(scope: Construct, resources: PublisherResources): void {
+  const {
+    fn,
+    contentBucket,
+    contentPrefix,
+    feedsBucket,
+    stateBucket,
+    distribution,
+    scheduleGroup,
+    schedulerRole,
+  } = resources;
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       sid: 'ListRecords',
@@ -36,8 +49,23 @@ export function grantLeastPrivilege(
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       sid: 'ReadWriteFeeds',
-      actions: ['s3:GetObject', 's3:PutObject'],
+      // Delete: archive pages that empty out, and the feeds of a category left without articles.
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       resources: [feedsBucket.arnForObjects('*')],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadWriteState',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [stateBucket.arnForObjects('*')],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ListState',
+      actions: ['s3:ListBucket'],
+      resources: [stateBucket.bucketArn],
     }),
   );
   fn.addToRolePolicy(
@@ -85,6 +113,8 @@ export function grantLeastPrivilege(
   acknowledge(fn, {
     [`AwsSolutions-IAM5[Resource::${arnToken(feedsBucket)}/*]`]:
       'The function writes every feed file in the feeds bucket; their keys (categories, archive pages) are not known in advance.',
+    [`AwsSolutions-IAM5[Resource::${arnToken(stateBucket)}/*]`]:
+      'The state holds one object per record, id and archive period; their keys follow the records and are not known in advance.',
     [`AwsSolutions-IAM5[Resource::${arnToken(contentBucket)}/${contentPrefix}*]`]:
       'The function reads every record under the content prefix and nothing else; record keys are chosen by writers.',
     'AwsSolutions-IAM5[Resource::*]':

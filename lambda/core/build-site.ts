@@ -1,5 +1,5 @@
-import { layoutSets, manifestOf, renderLayout } from './feed-sets/layout-sets.ts';
 import { categoryNameIn, mainSet, type SetManifest, type Shard } from './feed-sets/feed-set.ts';
+import { layoutSets, manifestOf, renderLayout } from './feed-sets/layout-sets.ts';
 import type { Article, FeedFile, RecordError, SiteConfig, SourceRecord } from './model.ts';
 import { compareText } from './order.ts';
 import { idConflict, readArticle } from './records/read-article.ts';

@@ -78,7 +78,8 @@ export async function rebuild(context: RebuildContext): Promise<{
   await mapLimited(stale, concurrency, (key) => state.delete(key));
   const builtFolders = new Set(build.state.sets.map((set) => set.manifest.folder));
   for (const folder of previousSets.folders) {
-    if (!builtFolders.has(folder)) await overwrite(stateKeys.manifest(folder), encodeState({ folder, window: [], periods: {} }));
+    if (!builtFolders.has(folder))
+      await overwrite(stateKeys.manifest(folder), encodeState({ folder, window: [], periods: {} }));
   }
   const gone = previousSets.paths.filter((path) => !newPaths.has(path));
   const deleted: string[] = [];
@@ -107,7 +108,8 @@ async function readPreviousPages(context: RebuildContext): Promise<{ folders: st
     if (!stored) continue;
     const manifest = decodeManifest(stored.text, key);
     paths.push(...feedPaths(folder));
-    for (const period of Object.keys(manifest.periods)) paths.push(...feedPaths(archiveFolder(folder, period)));
+    for (const period of Object.keys(manifest.periods))
+      paths.push(...feedPaths(archiveFolder(folder, period)));
   }
   // Earlier versions numbered their archive pages; the numbers stop at the first one missing.
   for (let page = 1; ; page += 1) {

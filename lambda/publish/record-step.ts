@@ -72,10 +72,19 @@ export async function stepRecord(
   const where = stateKeys.record(trigger.key);
   const stored = await context.state.read(where);
   const previous = stored ? decodeRecordState(stored.text, where) : undefined;
-  if (trigger.sequencer && previous?.sequencer && compareSequencers(trigger.sequencer, previous.sequencer) <= 0) {
+  if (
+    trigger.sequencer &&
+    previous?.sequencer &&
+    compareSequencers(trigger.sequencer, previous.sequencer) <= 0
+  ) {
     return undefined;
   }
-  if (!trigger.visibilityOnly && trigger.etag && previous && unquote(previous.etag) === unquote(trigger.etag)) {
+  if (
+    !trigger.visibilityOnly &&
+    trigger.etag &&
+    previous &&
+    unquote(previous.etag) === unquote(trigger.etag)
+  ) {
     return undefined;
   }
   let next: RecordState | undefined;
@@ -135,7 +144,10 @@ export async function stepRecord(
     stateVersion: stored?.version,
     previousText: stored?.text,
     next,
-    moves: setMoves(trigger.key, previous ?? {}, { placed: placement.placed, article: article && placement.placed ? article : undefined }),
+    moves: setMoves(trigger.key, previous ?? {}, {
+      placed: placement.placed,
+      article: article && placement.placed ? article : undefined,
+    }),
     delta: {
       key: trigger.key,
       existed: previous !== undefined,
@@ -157,8 +169,7 @@ export async function writeRecordStep(state: StateStore, step: RecordStep): Prom
   if (step.next) {
     const text = encodeState(step.next);
     if (text !== step.previousText) await state.write(key, text, { version: step.stateVersion });
-  }
-  else if (step.stateVersion !== undefined) await state.delete(key);
+  } else if (step.stateVersion !== undefined) await state.delete(key);
 }
 
 /**

@@ -1,4 +1,10 @@
-import { categoryNameIn, emptyManifest, mainSet, type SetManifest, type Shard } from '../core/feed-sets/feed-set.ts';
+import {
+  categoryNameIn,
+  emptyManifest,
+  mainSet,
+  type SetManifest,
+  type Shard,
+} from '../core/feed-sets/feed-set.ts';
 import { type SetChange, updateSet } from '../core/feed-sets/update-set.ts';
 import type { SiteConfig } from '../core/model.ts';
 import { decodeManifest, decodeShard, encodeState } from '../core/state/codec.ts';
@@ -42,7 +48,9 @@ export async function applySetChange(
   let renderTouched = false;
   for (;;) {
     const committed = await retryOnConflict(() => commitOnce(context, folder, change, renderTouched));
-    const outcomes = await mapLimited(committed.files, writeConcurrency, (file) => context.output.write(file));
+    const outcomes = await mapLimited(committed.files, writeConcurrency, (file) =>
+      context.output.write(file),
+    );
     committed.files.forEach((file, index) => {
       if (outcomes[index]) written.add(file.path);
     });
@@ -62,7 +70,12 @@ export async function applySetChange(
   }
 }
 
-async function commitOnce(context: SetStepContext, folder: string, change: SetChange, renderTouched: boolean) {
+async function commitOnce(
+  context: SetStepContext,
+  folder: string,
+  change: SetChange,
+  renderTouched: boolean,
+) {
   const { state, site } = context;
   const manifestKey = stateKeys.manifest(folder);
   const stored = await state.read(manifestKey);

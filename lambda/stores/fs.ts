@@ -129,13 +129,8 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** Files under `root/folder`, keyed relative to root, in key order, stat-ed a few at a time. */
-async function* listFiles(
-  root: string,
-  folder: string,
-): AsyncIterable<{ key: string; changed: number }[]> {
-  const entries = await readdir(join(root, folder), { recursive: true, withFileTypes: true }).catch(
-    () => [],
-  );
+async function* listFiles(root: string, folder: string): AsyncIterable<{ key: string; changed: number }[]> {
+  const entries = await readdir(join(root, folder), { recursive: true, withFileTypes: true }).catch(() => []);
   const paths = entries
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && !entry.name.endsWith('.tmp'))
     .map((entry) => join(entry.parentPath, entry.name))
@@ -144,7 +139,10 @@ async function* listFiles(
     const batch = paths.slice(start, start + pageSize);
     yield mapLimited(batch, openFiles, async (path) => {
       const info = await stat(path);
-      return { key: relative(root, path).split(sep).join('/'), changed: Math.max(info.mtimeMs, info.ctimeMs) };
+      return {
+        key: relative(root, path).split(sep).join('/'),
+        changed: Math.max(info.mtimeMs, info.ctimeMs),
+      };
     });
   }
 }

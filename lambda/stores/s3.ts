@@ -70,10 +70,16 @@ export class S3StateStore implements StateStore {
   }
 
   async write(key: string, text: string, expected: ExpectedVersion): Promise<string> {
-    return putConditionally(this.client, this.location.bucket, `${this.location.prefix}${key}`, expected.version, {
-      Body: text,
-      ContentType: 'application/json; charset=utf-8',
-    });
+    return putConditionally(
+      this.client,
+      this.location.bucket,
+      `${this.location.prefix}${key}`,
+      expected.version,
+      {
+        Body: text,
+        ContentType: 'application/json; charset=utf-8',
+      },
+    );
   }
 
   async delete(key: string): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPublish } from '../../lambda/publish-run.ts';
-import { FsOutputStore, FsRecordStore } from '../../lambda/stores/fs.ts';
+import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { contentRoot, sampleExpectations } from '../helpers/sample.ts';
 import { serveFolder } from '../helpers/static-server.ts';
@@ -19,6 +19,7 @@ beforeAll(async () => {
   await runPublish({
     records: new FsRecordStore(contentRoot),
     output: new FsOutputStore(out),
+    state: new FsStateStore(`${out}-state`),
     now: new Date('2026-01-01T00:00:00Z'),
     siteOverrides: { feedBaseUrl: site.url },
   });
@@ -29,6 +30,7 @@ afterAll(async () => {
   await browser?.close();
   await site?.close();
   await rm(out, { recursive: true, force: true });
+  await rm(`${out}-state`, { recursive: true, force: true });
 });
 
 describe('the subscribe page in Chromium', () => {

@@ -1,5 +1,5 @@
-import type { FeedFile } from '../../lambda/core/model.ts';
 import type { Build } from '../../lambda/core/build-site.ts';
+import type { FeedFile } from '../../lambda/core/model.ts';
 
 /** The body of one published file; throws when it was not published. */
 export function fileBody(result: Pick<Build, 'files'> | readonly FeedFile[], path: string): string {

@@ -34,13 +34,29 @@ describe('cli', () => {
     expect(result.stdout).toMatch(/wrote .*rss\.xml/);
     expect(result.stdout).toContain('3 published');
     expect((await readdir(join(work, 'public'))).sort()).toEqual([
-      '_state',
       'atom.xml',
       'categories',
       'feed.json',
       'index.html',
       'rss.xml',
     ]);
+  });
+
+  it('publish keeps its state in .publisher/ beside the output, or where --state says', async () => {
+    await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
+    expect((await readdir(work)).sort()).toEqual(['.publisher', 'public']);
+    expect(await readdir(join(work, '.publisher'))).toContain('publisher.json');
+    const inside = await runCli([
+      'publish',
+      '--content',
+      contentRoot,
+      '--out',
+      join(work, 'public'),
+      '--state',
+      join(work, 'public', 'state'),
+    ]);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain('is inside --out');
   });
 
   it('publish prints record errors with key and field and still publishes the rest', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readHandlerConfig } from '../../lambda/config.ts';
 
-const required = { CONTENT_BUCKET: 'content', FEEDS_BUCKET: 'feeds' };
+const required = { CONTENT_BUCKET: 'content', FEEDS_BUCKET: 'feeds', STATE_BUCKET: 'state' };
 
 describe('readHandlerConfig', () => {
   it('reads the environment once into typed settings', () => {
@@ -18,6 +18,8 @@ describe('readHandlerConfig', () => {
     ).toMatchObject({
       contentBucket: 'content',
       contentPrefix: 'records/',
+      stateBucket: 'state',
+      statePrefix: '',
       feedsPrefix: '',
       distributionId: 'E1',
       schedule: { group: 'g', name: 'n', roleArn: 'arn:aws:iam::1:role/r' },
@@ -26,7 +28,11 @@ describe('readHandlerConfig', () => {
   });
 
   it.each([
-    ['both buckets are missing', {}, /missing environment variables: CONTENT_BUCKET, FEEDS_BUCKET/],
+    [
+      'the buckets are missing',
+      {},
+      /missing environment variables: CONTENT_BUCKET, FEEDS_BUCKET, STATE_BUCKET/,
+    ],
     [
       'the schedule is half configured',
       { ...required, SCHEDULE_NAME: 'n' },

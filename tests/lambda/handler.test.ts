@@ -72,6 +72,32 @@ const sqsBatch = {
   Records: [{ messageId: 'message-1', eventSource: 'aws:sqs', body: '{"Records":[]}' }],
 };
 
+let sequence = 0x100;
+/** An SQS batch carrying the S3 event notifications of these content keys, as S3 would send them. */
+async function eventsFor(...keys: string[]) {
+  const records = await Promise.all(
+    keys.map(async (key) => {
+      const head = await server.client
+        .send(new HeadObjectCommand({ Bucket: 'content-bucket', Key: key }))
+        .catch(() => undefined);
+      sequence += 1;
+      return {
+        eventName: head ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete',
+        s3: {
+          object: {
+            key: encodeURIComponent(key).replace(/%2F/g, '/'),
+            eTag: head?.ETag?.replace(/"/g, ''),
+            sequencer: `00${sequence.toString(16).toUpperCase()}`,
+          },
+        },
+      };
+    }),
+  );
+  return {
+    Records: [{ messageId: 'message-1', eventSource: 'aws:sqs', body: JSON.stringify({ Records: records }) }],
+  };
+}
+
 beforeAll(async () => {
   services = await startRecordingServer(answerAsServices);
   server = await startS3Server();
@@ -85,12 +111,14 @@ beforeAll(async () => {
   });
   await server.createBucket('content-bucket');
   await server.createBucket('feeds-bucket');
+  await server.createBucket('state-bucket');
   await uploadContentFolder('content-bucket', 'content/');
   // The handler reads its environment once, at import, as in Lambda.
   Object.assign(process.env, {
     CONTENT_BUCKET: 'content-bucket',
     CONTENT_PREFIX: 'content/',
     FEEDS_BUCKET: 'feeds-bucket',
+    STATE_BUCKET: 'state-bucket',
     FEED_BASE_URL: 'https://feeds.example.com/',
     AWS_ENDPOINT_URL_S3: proxy.endpoint,
     AWS_ENDPOINT_URL_CLOUDFRONT: services.url,
@@ -117,10 +145,7 @@ describe('handler', () => {
   it('publishes the content bucket into the feeds bucket for an SQS batch', async () => {
     await expect(handler(sqsBatch)).resolves.toEqual({ batchItemFailures: [] });
     const listing = await server.client.send(new ListObjectsV2Command({ Bucket: 'feeds-bucket' }));
-    expect(listing.Contents?.map((object) => object.Key).sort()).toEqual([
-      '_state/state.json',
-      ...contentFeedFiles,
-    ]);
+    expect(listing.Contents?.map((object) => object.Key).sort()).toEqual(contentFeedFiles);
   });
 
   it.each([
@@ -158,12 +183,12 @@ describe('handler', () => {
         Body: JSON.stringify({ title: 'Late news', date: '2025-01-02T03:04:05Z', content_text: 'Just in.' }),
       }),
     );
-    await handler(sqsBatch);
+    await handler(await eventsFor('content/articles/late-news.json'));
     const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
     expect(feed.items.map((item) => item.title)).toContain('Late news');
   });
 
-  it('keeps the last good version of a record that turns invalid, from the state in the feeds bucket', async () => {
+  it('keeps the last good version of a record that turns invalid, from its state in the state bucket', async () => {
     await server.client.send(
       new PutObjectCommand({
         Bucket: 'content-bucket',
@@ -171,11 +196,20 @@ describe('handler', () => {
         Body: '{ "title": ',
       }),
     );
-    await expect(handler(sqsBatch)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler(await eventsFor('content/articles/late-news.json'))).resolves.toEqual({
+      batchItemFailures: [],
+    });
     const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
     expect(feed.items.map((item) => item.title)).toContain('Late news');
-    const state = JSON.parse((await getObject('_state/state.json')).body ?? '{}') as { articles: object };
-    expect(Object.keys(state.articles)).toContain('articles/late-news.json');
+    const state = await server.client.send(
+      new GetObjectCommand({ Bucket: 'state-bucket', Key: 'records/articles/late-news.json' }),
+    );
+    const record = JSON.parse((await state.Body?.transformToString()) ?? '{}') as {
+      article: { title: string };
+      errors: unknown[];
+    };
+    expect(record.article.title).toBe('Late news');
+    expect(record.errors).toHaveLength(1);
   });
 
   it('invalidates exactly the changed paths, pings the hub, and schedules the next embargo', async () => {
@@ -199,7 +233,9 @@ describe('handler', () => {
         }),
       }),
     );
-    await expect(handler(sqsBatch, context)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(
+      handler(await eventsFor('content/articles/embargoed.json', 'content/articles/sport.json'), context),
+    ).resolves.toEqual({ batchItemFailures: [] });
 
     const invalidations = services.requests.filter((request) => request.path.includes('/invalidation'));
     expect(invalidations).toHaveLength(1);
@@ -257,18 +293,40 @@ describe('handler', () => {
         }),
       }),
     );
+    const batch = await eventsFor('content/articles/sport.json');
     const before = proxy.log.length;
-    await handler(sqsBatch, context);
-    const recordReads = proxy.log
-      .slice(before)
-      .filter(
-        (entry) => entry.method === 'GET' && entry.path.startsWith('/content-bucket/content/articles/'),
-      );
+    await handler(batch, context);
+    const requests = proxy.log.slice(before);
+    const recordReads = requests.filter(
+      (entry) => entry.method === 'GET' && entry.path.startsWith('/content-bucket/content/articles/'),
+    );
     expect(recordReads.map((entry) => entry.path.split('?')[0])).toEqual([
       '/content-bucket/content/articles/sport.json',
     ]);
+    expect(requests.filter((entry) => entry.path.includes('list-type=2'))).toEqual([]);
     const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
     expect(feed.items.map((item) => item.title)).toContain('Match, updated');
+  });
+
+  it.each([
+    ['a duplicate of an event already handled', 0],
+    ['an event older than the one the record state saw', -1],
+  ])('writes nothing for %s', async (_case, shift) => {
+    const batch = await eventsFor('content/articles/sport.json');
+    await handler(batch, context);
+    const body = JSON.parse(batch.Records[0]?.body ?? '{}') as {
+      Records: { s3: { object: { sequencer: string } } }[];
+    };
+    const event = body.Records[0];
+    if (event) event.s3.object.sequencer = `00${(sequence + shift).toString(16).toUpperCase()}`;
+    const replay = { Records: [{ ...batch.Records[0], body: JSON.stringify(body) }] };
+    const before = proxy.log.length;
+    await expect(handler(replay, context)).resolves.toEqual({ batchItemFailures: [] });
+    const requests = proxy.log.slice(before);
+    expect(requests.filter((entry) => ['PUT', 'DELETE'].includes(entry.method))).toEqual([]);
+    expect(requests.filter((entry) => entry.path.startsWith('/content-bucket/content/articles/'))).toEqual(
+      [],
+    );
   });
 
   it('never wrote anything the conditional-write proxy refused', () => {
@@ -278,7 +336,7 @@ describe('handler', () => {
 
   it('invalidates nothing and pings nobody when nothing changed', async () => {
     services.requests.length = 0;
-    await handler(sqsBatch, context);
+    await handler(await eventsFor('content/articles/sport.json'), context);
     expect(
       services.requests.filter(
         (request) => request.path.includes('/invalidation') || request.path === '/hub',

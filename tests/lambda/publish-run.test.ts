@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTree } from '../helpers/local-publisher.ts';
 import {
   createLocalPublisher,
   feedTitles,
   type LocalPublisher,
+  readTree,
   testSiteJson,
 } from '../helpers/local-publisher.ts';
 import { contentFeedFiles, contentRoot } from '../helpers/sample.ts';
@@ -27,9 +27,9 @@ const article = (fields: object = {}) => ({
 const later = (minutes: number) => new Date(fixedNow.getTime() + minutes * 60_000);
 const titles = async (path = 'feed.json') => feedTitles(await publisher.read(path));
 const ids = async () =>
-  (JSON.parse((await publisher.read('feed.json')) ?? '{"items":[]}') as { items: { id: string }[] }).items.map(
-    (item) => item.id,
-  );
+  (
+    JSON.parse((await publisher.read('feed.json')) ?? '{"items":[]}') as { items: { id: string }[] }
+  ).items.map((item) => item.id);
 
 describe('runPublish: the sample content', () => {
   it('publishes content/ into the three feeds and the subscribe page', async () => {
@@ -43,7 +43,9 @@ describe('runPublish: the sample content', () => {
   it('reads the JSON and Markdown sample records whole', async () => {
     await publisher.copyContentFrom(contentRoot);
     await publisher.publish();
-    const feed = JSON.parse((await publisher.read('feed.json')) ?? '') as { items: Record<string, unknown>[] };
+    const feed = JSON.parse((await publisher.read('feed.json')) ?? '') as {
+      items: Record<string, unknown>[];
+    };
     const byTitle = Object.fromEntries(feed.items.map((item) => [item.title, item]));
     expect(byTitle['Night trains return to the northern line']).toMatchObject({
       url: 'https://www.example.com/transport/night-trains-return',
@@ -80,7 +82,10 @@ describe('runPublish: the sample content', () => {
 describe('runPublish: the state is never servable', () => {
   it('keeps the state beside the output, and no draft or embargoed text in the output', async () => {
     await publisher.write('articles/live.json', article({ title: 'Live' }));
-    await publisher.write('articles/draft.json', article({ title: 'Draft', draft: true, content_text: 'SECRET-DRAFT' }));
+    await publisher.write(
+      'articles/draft.json',
+      article({ title: 'Draft', draft: true, content_text: 'SECRET-DRAFT' }),
+    );
     await publisher.write(
       'articles/embargo.json',
       article({ title: 'Embargoed', date: '2026-06-01T00:00:00Z', content_text: 'SECRET-EMBARGO' }),
@@ -127,7 +132,9 @@ describe('runPublish: last good versions', () => {
     await publisher.write('articles/a.json', article({ title: 'Fixed?', date: '2025-02-30' }));
     const second = await publisher.publish({ now: later(1) });
     expect(await titles()).toEqual(['Original title']);
-    expect(second.report.errors).toEqual([{ key: 'articles/a.json', field: 'date', message: expect.any(String) }]);
+    expect(second.report.errors).toEqual([
+      { key: 'articles/a.json', field: 'date', message: expect.any(String) },
+    ]);
     expect(second.report.keptLastGood).toEqual(['articles/a.json']);
     const third = await publisher.publish({ now: later(2) });
     expect(third.report.errors).toHaveLength(1);
@@ -217,7 +224,10 @@ describe('runPublish: visibility over time', () => {
   beforeEach(async () => {
     await publisher.write('articles/now.json', article({ title: 'Now', date: '2025-12-31T00:00:00Z' }));
     await publisher.write('articles/draft.json', article({ title: 'Draft', draft: true }));
-    await publisher.write('articles/embargo.json', article({ title: 'Embargoed', date: '2026-01-01T06:00:00Z' }));
+    await publisher.write(
+      'articles/embargo.json',
+      article({ title: 'Embargoed', date: '2026-01-01T06:00:00Z' }),
+    );
     await publisher.write(
       'articles/expiring.json',
       article({ title: 'Expiring', expires: '2026-01-01T03:00:00Z' }),

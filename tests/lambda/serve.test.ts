@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headersForPath } from '../../lambda/core/render/render-site.ts';
+import { headersForPath } from '../../lambda/core/render/feed-files.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { createPreviewServer } from '../../lambda/serve.ts';
-import { FsOutputStore, FsRecordStore } from '../../lambda/stores/fs.ts';
+import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
 import { contentRoot } from '../helpers/sample.ts';
 import { makeRecord, makeSite, planRecords } from '../helpers/site.ts';
 
@@ -20,6 +20,7 @@ beforeAll(async () => {
   await runPublish({
     records: new FsRecordStore(contentRoot),
     output: new FsOutputStore(out),
+    state: new FsStateStore(`${out}-state`),
     now: new Date('2026-01-01T00:00:00Z'),
   });
   server = createPreviewServer(out);
@@ -30,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await rm(out, { recursive: true, force: true });
+  await rm(`${out}-state`, { recursive: true, force: true });
 });
 
 describe('the local preview server', () => {
@@ -77,11 +79,11 @@ describe('the local preview server', () => {
 
 describe('headersForPath', () => {
   it('gives every published file the headers its S3 object gets', () => {
-    const site = makeSite({ maxItems: 2, archivePageSize: 2 });
+    const site = makeSite({ maxItems: 2 });
     const records = Array.from({ length: 5 }, (_, index) =>
       makeRecord(`articles/${index}.json`, {
         title: `T${index}`,
-        date: `2025-01-0${index + 1}`,
+        date: `2025-0${index + 1}-01`,
         content_text: 'x',
         categories: ['Мир'],
       }),

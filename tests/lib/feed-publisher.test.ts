@@ -90,7 +90,7 @@ describe('FeedPublisher buckets', () => {
     );
   });
 
-  it('lets only CloudFront read the feeds bucket, and never the publish state', () => {
+  it('lets only CloudFront read the feeds bucket', () => {
     const statements = policyStatements(/FeedsBucket/);
     expect(statements).toContainEqual(
       expect.objectContaining({
@@ -99,17 +99,21 @@ describe('FeedPublisher buckets', () => {
         Principal: { Service: 'cloudfront.amazonaws.com' },
       }),
     );
+  });
+
+  it('keeps the publish state in a bucket CloudFront has no route to, written only conditionally', () => {
+    const statements = policyStatements(/StateBucket/);
+    expect(JSON.stringify(statements)).not.toContain('cloudfront');
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Sid: 'DenyServingState',
+        Sid: 'DenyUnconditionalWrites',
         Effect: 'Deny',
-        Action: 's3:GetObject',
-        Principal: { Service: 'cloudfront.amazonaws.com' },
-        Resource: {
-          'Fn::Join': ['', [{ 'Fn::GetAtt': [id('AWS::S3::Bucket', /FeedsBucket/), 'Arn'] }, '/_state/*']],
-        },
+        Action: 's3:PutObject',
+        Condition: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
       }),
     );
+    const stateBucket = id('AWS::S3::Bucket', /StateBucket/);
+    expect(JSON.stringify(distributionConfig().Origins)).not.toContain(stateBucket);
   });
 });
 
@@ -219,7 +223,7 @@ describe('FeedPublisher function', () => {
     });
   });
 
-  it('may read only records under the content prefix and write only the feeds bucket', () => {
+  it('may read only records under the content prefix, and write only the feeds and the state', () => {
     const statements = functionPolicy();
     const s3Actions = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
     expect(s3Actions).toEqual([
@@ -235,12 +239,24 @@ describe('FeedPublisher function', () => {
           'Fn::Join': ['', [{ 'Fn::GetAtt': [id('AWS::S3::Bucket', /ContentBucket/), 'Arn'] }, '/content/*']],
         },
       }),
-      expect.objectContaining({ Sid: 'ReadWriteFeeds', Action: ['s3:GetObject', 's3:PutObject'] }),
+      expect.objectContaining({
+        Sid: 'ReadWriteFeeds',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [id('AWS::S3::Bucket', /FeedsBucket/), 'Arn'] }, '/*']],
+        },
+      }),
+      expect.objectContaining({
+        Sid: 'ReadWriteState',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [id('AWS::S3::Bucket', /StateBucket/), 'Arn'] }, '/*']],
+        },
+      }),
+      expect.objectContaining({ Sid: 'ListState', Action: 's3:ListBucket' }),
       expect.objectContaining({ Sid: 'ListFeeds', Action: 's3:ListBucket' }),
     ]);
-    expect(JSON.stringify(statements)).not.toMatch(
-      /s3:\*|s3:DeleteObject|"\*"\]?,"Effect":"Allow","Sid":"(Read|List)/,
-    );
+    expect(JSON.stringify(statements)).not.toMatch(/s3:\*|"\*"\]?,"Effect":"Allow","Sid":"(Read|List)/);
   });
 
   it('may invalidate only its own distribution and set only its own schedule', () => {

@@ -16,7 +16,10 @@ export function readArticle(
   const parsed = parseRecord(record, site);
   if (!parsed.ok) return { errors: parsed.errors };
   const { fields } = parsed;
-  const id = fields.id !== undefined ? articleId(record.key, fields.id) : (rememberedId ?? articleId(record.key, undefined));
+  const id =
+    fields.id !== undefined
+      ? articleId(record.key, fields.id)
+      : (rememberedId ?? articleId(record.key, undefined));
   const contentHtml = cleanHtml(fields.contentHtml, {
     baseUrl: fields.url ?? site.siteUrl,
     iframeHosts: site.allowedIframeHosts,

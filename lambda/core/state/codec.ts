@@ -77,7 +77,11 @@ export function decodeRecordState(text: string, where: string): RecordState {
   if (value.article !== undefined) checkArticle(value.article, where);
   if (value.placed !== undefined) {
     const placed = value.placed as Json;
-    expect(where, isMap(placed) && isText(placed.period) && Array.isArray(placed.sets), 'placed must be {period, sets}');
+    expect(
+      where,
+      isMap(placed) && isText(placed.period) && Array.isArray(placed.sets),
+      'placed must be {period, sets}',
+    );
   }
   return value as unknown as RecordState;
 }
@@ -103,6 +107,10 @@ export function decodeShard(text: string, where: string): Shard {
 
 export function decodeIdClaim(text: string, where: string): IdClaim {
   const value = parseObject(text, where);
-  expect(where, isText(value.id) && isText(value.key) && isText(value.since), 'id, key and since must be text');
+  expect(
+    where,
+    isText(value.id) && isText(value.key) && isText(value.since),
+    'id, key and since must be text',
+  );
   return value as unknown as IdClaim;
 }

@@ -40,7 +40,10 @@ export function placementOf(
 ): { placed?: Placement; visibility?: VisibilityState; changesAt?: Date } {
   if (!article) return {};
   const { state, changesAt } = visibilityOf(article, now);
-  const placed = state === 'published' ? { period: periodOf(article.published, period), sets: setsOf(article) } : undefined;
+  const placed =
+    state === 'published'
+      ? { period: periodOf(article.published, period), sets: setsOf(article) }
+      : undefined;
   return { placed, visibility: state, changesAt };
 }
 
@@ -72,7 +75,8 @@ export function setMoves(
     moves.set(folder, { removal: { key, period: before.placed?.period ?? '' } });
   }
   if (after.placed && after.article) {
-    for (const folder of after.placed.sets) moves.set(folder, { ...moves.get(folder), upsert: after.article });
+    for (const folder of after.placed.sets)
+      moves.set(folder, { ...moves.get(folder), upsert: after.article });
   }
   return [...moves].map(([folder, move]) => ({ folder, ...move }));
 }

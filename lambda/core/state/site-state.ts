@@ -72,7 +72,8 @@ export function applyDeltas(
     if (delta.visibilityAfter) counts[delta.visibilityAfter] += 1;
     if (delta.pendingAt) pending[delta.key] = delta.pendingAt;
     else delete pending[delta.key];
-    if (delta.errors.length > 0) invalid[delta.key] = { errors: delta.errors, keptLastGood: delta.keptLastGood };
+    if (delta.errors.length > 0)
+      invalid[delta.key] = { errors: delta.errors, keptLastGood: delta.keptLastGood };
     else delete invalid[delta.key];
   }
   const nextCategories = { ...state.categories };

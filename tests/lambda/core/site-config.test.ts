@@ -42,9 +42,9 @@ describe('readSiteConfig', () => {
     ],
     ['a zero item limit', { maxItems: 0 }, /maxItems must be a whole number of at least 1/],
     [
-      'an archive page larger than the feed',
-      { maxItems: 10, archivePageSize: 20 },
-      /archivePageSize \(20\) must not exceed maxItems \(10\)/,
+      'an archive period that is not one',
+      { archivePeriod: 'week' },
+      /archivePeriod must be one of "month", "day", not "week"/,
     ],
     [
       'an iframe host that is a URL',

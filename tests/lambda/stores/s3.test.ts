@@ -1,12 +1,6 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPublish } from '../../../lambda/publish-run.ts';
-import { S3OutputStore, S3RecordStore } from '../../../lambda/stores/s3.ts';
+import { S3OutputStore, S3RecordStore, S3StateStore } from '../../../lambda/stores/s3.ts';
 import { createS3Client } from '../../../lambda/stores/s3-client.ts';
 import { WriteConflictError } from '../../../lambda/stores/store.ts';
 import { startConditionalWriteProxy } from '../../helpers/conditional-write-proxy.ts';
@@ -88,87 +82,6 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     await proxy.close();
   });
 
-  it('starts a publish over from fresh state when it loses a conditional write, and then succeeds', async () => {
-    await server.createBucket('feeds-c');
-    let conflicts = 1;
-    const proxy = await startConditionalWriteProxy(server.endpoint, {
-      currentEtag,
-      beforePut: async (key) => {
-        if (key !== 'atom.xml' || conflicts === 0) return;
-        conflicts -= 1;
-        await server.client.send(
-          new PutObjectCommand({ Bucket: 'feeds-c', Key: key, Body: 'a concurrent publish' }),
-        );
-      },
-    });
-    const client = clientFor(proxy.endpoint);
-    const result = await runPublish({
-      records: new S3RecordStore(client, { bucket: 'content', prefix: '' }),
-      output: new S3OutputStore(client, { bucket: 'feeds-c', prefix: '' }),
-      now: new Date('2026-01-01T00:00:00Z'),
-    });
-    expect(result.report.published).toBe(1);
-    expect(proxy.log.filter((entry) => entry.status === 412)).toHaveLength(1);
-    const atom = await server.client.send(new GetObjectCommand({ Bucket: 'feeds-c', Key: 'atom.xml' }));
-    expect(await atom.Body?.transformToString()).toContain('<feed');
-    await proxy.close();
-  });
-
-  it('writes the state only over the version it started from, and starts over when a publish ran meanwhile', async () => {
-    await server.createBucket('feeds-e');
-    let interfere = false;
-    const proxy = await startConditionalWriteProxy(server.endpoint, {
-      currentEtag,
-      beforePut: async (key) => {
-        if (!interfere || key !== 'rss.xml') return;
-        interfere = false;
-        // Another publish finishes between this run's reading of the state and its writing of it.
-        const state = await server.client.send(
-          new GetObjectCommand({ Bucket: 'feeds-e', Key: '_state/state.json' }),
-        );
-        const text = (await state.Body?.transformToString()) ?? '';
-        await server.client.send(
-          new PutObjectCommand({
-            Bucket: 'feeds-e',
-            Key: '_state/state.json',
-            Body: text.replace(
-              '"ids":{',
-              '"ids":{"articles/x.json":{"id":"urn:x","since":"2026-01-01T00:00:00.000Z"},',
-            ),
-          }),
-        );
-      },
-    });
-    const client = clientFor(proxy.endpoint);
-    const publish = (now: string) =>
-      runPublish({
-        records: new S3RecordStore(client, { bucket: 'content', prefix: '' }),
-        output: new S3OutputStore(client, { bucket: 'feeds-e', prefix: '' }),
-        now: new Date(now),
-      });
-    await publish('2026-01-01T00:00:00Z');
-    await server.client.send(
-      new PutObjectCommand({
-        Bucket: 'content',
-        Key: 'articles/b.json',
-        Body: JSON.stringify({ title: 'B', date: '2025-01-02T00:00:00Z', content_text: 'y' }),
-      }),
-    );
-    interfere = true;
-    const before = proxy.log.length;
-    const result = await publish('2026-01-02T00:00:00Z');
-    expect(result.report.published).toBe(2);
-    const log = proxy.log.slice(before);
-    expect(log.filter((entry) => entry.status === 412).map((entry) => entry.path.split('?')[0])).toEqual([
-      '/feeds-e/_state/state.json',
-    ]);
-    expect(
-      log.filter((entry) => entry.method === 'GET' && entry.path.startsWith('/feeds-e/_state/state.json')),
-    ).toHaveLength(2);
-    await server.client.send(new DeleteObjectCommand({ Bucket: 'content', Key: 'articles/b.json' }));
-    await proxy.close();
-  });
-
   it('is refused outright by the bucket policy when it writes unconditionally', async () => {
     await server.createBucket('feeds-d');
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
@@ -179,5 +92,45 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
       $metadata: { httpStatusCode: 403 },
     });
     await proxy.close();
+  });
+});
+
+describe('S3StateStore', () => {
+  it('creates only if absent and replaces only the version it read', async () => {
+    await server.createBucket('state-a');
+    const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    const store = new S3StateStore(clientFor(proxy.endpoint), { bucket: 'state-a', prefix: 'p/' });
+    const first = await store.write('records/a', '{"n":1}', { version: undefined });
+    await expect(store.write('records/a', '{"n":2}', { version: undefined })).rejects.toBeInstanceOf(
+      WriteConflictError,
+    );
+    const second = await store.write('records/a', '{"n":2}', { version: first });
+    await expect(store.write('records/a', '{"n":3}', { version: first })).rejects.toBeInstanceOf(
+      WriteConflictError,
+    );
+    expect(await store.read('records/a')).toEqual({ text: '{"n":2}', version: second });
+    await proxy.close();
+  });
+
+  it('lists a prefix a page at a time, keyed relative to its own prefix', async () => {
+    await server.createBucket('state-b');
+    const store = new S3StateStore(server.client, { bucket: 'state-b', prefix: 'p/' });
+    for (const key of ['records/b', 'records/a', 'ids/x'])
+      await store.write(key, '{}', { version: undefined });
+    const keys: string[] = [];
+    for await (const page of store.list('records/')) keys.push(...page.map((entry) => entry.key));
+    expect(keys).toEqual(['records/a', 'records/b']);
+  });
+});
+
+describe('S3RecordStore', () => {
+  it('lists records with their versions, and reads one with its version, or nothing once deleted', async () => {
+    const store = new S3RecordStore(server.client, { bucket: 'content', prefix: '' });
+    const listed = [];
+    for await (const page of store.listRecords()) listed.push(...page);
+    expect(listed.map((entry) => entry.key)).toEqual(['articles/a.json']);
+    const read = await store.readRecord('articles/a.json');
+    expect(read?.etag).toBe(listed[0]?.etag);
+    expect(await store.readRecord('articles/missing.json')).toBeUndefined();
   });
 });
