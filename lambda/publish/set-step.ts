@@ -98,7 +98,9 @@ async function commitOnce(
     await Promise.all(
       [...update.shards].map(async ([period, articles]) => {
         const key = stateKeys.shard(folder, period);
-        const version = versions.get(period);
+        // A period the manifest does not list may still have an emptied shard from before; the
+        // manifest's own conditional write below is what keeps two publishes apart.
+        const version = versions.has(period) ? versions.get(period) : (await state.read(key))?.version;
         // An emptied period is written empty, not deleted: a delete cannot be made conditional,
         // and a publish that committed meanwhile may have put articles there.
         await state.write(key, encodeState(articles), { version });
