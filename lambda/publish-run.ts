@@ -56,8 +56,6 @@ export interface PublishRunResult {
   readonly looked: number;
 }
 
-/** Changes older than the last reconcile by less than this are looked at again: clocks drift. */
-const reconcileMarginMs = 15 * 60 * 1000;
 const recordConcurrency = 16;
 const setConcurrency = 4;
 
@@ -89,7 +87,7 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     for (const change of latestPerKey(options.changes)) triggers.set(change.key, change);
   } else {
     listed = 0;
-    const since = siteState.reconciledAt ? Date.parse(siteState.reconciledAt) - reconcileMarginMs : -Infinity;
+    const since = siteState.reconciledAt ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs : -Infinity;
     for await (const page of options.records.listRecords()) {
       listed += page.length;
       for (const entry of page) {

@@ -23,6 +23,9 @@ const pageSize = 1000;
 export class FsRecordStore implements RecordStore {
   constructor(private readonly root: string) {}
 
+  /** The same clock; file systems keep times to the second or better. */
+  readonly clockMarginMs = 2000;
+
   async readSiteConfig(): Promise<string> {
     const path = join(this.root, 'site.json');
     try {

@@ -33,6 +33,9 @@ export class S3RecordStore implements RecordStore {
     private readonly location: S3Location,
   ) {}
 
+  /** S3 stamps LastModified with its own clock; Lambda's is kept close to it, but not exactly. */
+  readonly clockMarginMs = 5 * 60 * 1000;
+
   async readSiteConfig(): Promise<string> {
     const key = `${this.location.prefix}site.json`;
     const found = await readObject(this.client, this.location.bucket, key).catch((error: unknown) => {

@@ -19,6 +19,11 @@ export interface RecordBody {
 export interface RecordStore {
   /** The text of site.json. */
   readSiteConfig(): Promise<string>;
+  /**
+   * How far the store's change times may be from the publisher's clock: a reconcile looks again
+   * at records changed this long before the last one started.
+   */
+  readonly clockMarginMs: number;
   /** Every record under the articles folder/prefix, keyed `articles/x.json`, a page at a time. */
   listRecords(): AsyncIterable<readonly RecordVersion[]>;
   /** One record's bytes, or undefined when it no longer exists. */

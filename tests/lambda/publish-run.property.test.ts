@@ -39,7 +39,9 @@ const batchArbitrary = fc.record({
   duplicate: fc.boolean(),
 });
 
-function recordOf(fields: fc.RecordValue<typeof fieldsArbitrary> extends infer T ? T : never, index: number) {
+type Fields = typeof fieldsArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function recordOf(fields: Fields, index: number) {
   return {
     title: `${fields.title} ${index}`,
     date: new Date(start + fields.offsetDays * day + index * 60_000).toISOString(),
