@@ -87,7 +87,9 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     for (const change of latestPerKey(options.changes)) triggers.set(change.key, change);
   } else {
     listed = 0;
-    const since = siteState.reconciledAt ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs : -Infinity;
+    const since = siteState.reconciledAt
+      ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs
+      : -Infinity;
     for await (const page of options.records.listRecords()) {
       listed += page.length;
       for (const entry of page) {

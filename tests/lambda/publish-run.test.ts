@@ -277,6 +277,27 @@ describe('runPublish: events and reconciles', () => {
     expect(await titles()).toEqual(['A']);
   });
 
+  it('removes the pages of the old layout when the archive period changes', async () => {
+    await publisher.writeSite({ ...testSiteJson, maxItems: 1 });
+    await publisher.write('articles/a.json', article({ title: 'A', date: '2025-03-02T00:00:00Z' }));
+    await publisher.write('articles/b.json', article({ title: 'B', date: '2025-02-02T00:00:00Z' }));
+    await publisher.publish();
+    expect(await publisher.read('archive/2025-02/feed.json')).toBeDefined();
+    await publisher.writeSite({ ...testSiteJson, maxItems: 1, archivePeriod: 'day' });
+    const result = await publisher.publish({ now: later(1) });
+    expect(result.deleted).toEqual([
+      'archive/2025-02/rss.xml',
+      'archive/2025-02/atom.xml',
+      'archive/2025-02/feed.json',
+    ]);
+    expect(feedTitles(await publisher.read('archive/2025-02-02/feed.json'))).toEqual(['B']);
+    expect([...(await publisher.files()).keys()].filter((path) => path.startsWith('archive/'))).toEqual([
+      'archive/2025-02-02/atom.xml',
+      'archive/2025-02-02/feed.json',
+      'archive/2025-02-02/rss.xml',
+    ]);
+  });
+
   it('renders everything again when a rendering setting changes', async () => {
     await publisher.write('articles/a.json', article({ title: 'A' }));
     await publisher.publish();

@@ -1,41 +1,85 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
+import { newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
 import { storeArticle } from '../state/stored-article.ts';
 import { mainSet, type SetManifest, type Shard, setsOf } from './feed-set.ts';
 import { neighboursIn, renderPageFiles, renderWindowFiles } from './set-files.ts';
 
-/** A set laid out from scratch: its window and its archive pages by period, oldest period first. */
+/** What laying out the sets needs of an article: not its text. */
+export interface LayoutEntry {
+  readonly key: string;
+  readonly id: string;
+  readonly published: Date;
+  readonly sets: readonly string[];
+  readonly period: string;
+}
+
+/** A set laid out by record key: its window, and its archive pages by period, oldest first. */
+export interface KeyLayout {
+  readonly folder: string;
+  readonly window: readonly string[];
+  readonly pages: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Every set of the visible articles: the main set, always, and one per category. Each window
+ * holds the newest `maxItems` of its set; the rest go to the page of their period. Works on keys,
+ * so a rebuild of any size lays out everything without holding a single article.
+ */
+export function layoutKeys(site: SiteConfig, entries: readonly LayoutEntry[]): KeyLayout[] {
+  const members = new Map<string, LayoutEntry[]>([[mainSet, []]]);
+  for (const entry of [...entries].sort(newestFirst)) {
+    for (const folder of entry.sets) {
+      const list = members.get(folder) ?? [];
+      list.push(entry);
+      members.set(folder, list);
+    }
+  }
+  return [...members.keys()].sort().map((folder) => {
+    const sorted = members.get(folder) ?? [];
+    const pages = new Map<string, string[]>();
+    for (const entry of sorted.slice(site.maxItems)) {
+      const page = pages.get(entry.period) ?? [];
+      page.push(entry.key);
+      pages.set(entry.period, page);
+    }
+    return {
+      folder,
+      window: sorted.slice(0, site.maxItems).map((entry) => entry.key),
+      pages: new Map([...pages.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+    };
+  });
+}
+
+export function layoutEntryOf(article: Article, site: SiteConfig): LayoutEntry {
+  return {
+    key: article.key,
+    id: article.id,
+    published: article.published,
+    sets: setsOf(article),
+    period: periodOf(article.published, site.archivePeriod),
+  };
+}
+
+/** A set laid out with its articles. */
 export interface SetLayout {
   readonly folder: string;
   readonly window: readonly Article[];
   readonly pages: ReadonlyMap<string, readonly Article[]>;
 }
 
-/**
- * Every set of the visible articles (newest first): the main set, always, and one per category.
- * Each window holds the newest `maxItems` of its set; the rest go to the page of their period.
- */
+/** The sets of visible articles held in memory (see `layoutKeys`). */
 export function layoutSets(site: SiteConfig, visible: readonly Article[]): SetLayout[] {
-  const members = new Map<string, Article[]>([[mainSet, []]]);
-  for (const article of visible) {
-    for (const folder of setsOf(article)) {
-      const list = members.get(folder) ?? [];
-      list.push(article);
-      members.set(folder, list);
-    }
-  }
-  return [...members.keys()].sort().map((folder) => {
-    const articles = members.get(folder) ?? [];
-    const pages = new Map<string, Article[]>();
-    for (const article of articles.slice(site.maxItems)) {
-      const label = periodOf(article.published, site.archivePeriod);
-      const page = pages.get(label) ?? [];
-      page.push(article);
-      pages.set(label, page);
-    }
-    const sorted = new Map([...pages.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
-    return { folder, window: articles.slice(0, site.maxItems), pages: sorted };
-  });
+  const byKey = new Map(visible.map((article) => [article.key, article]));
+  const resolve = (keys: readonly string[]) => keys.flatMap((key) => byKey.get(key) ?? []);
+  return layoutKeys(
+    site,
+    visible.map((article) => layoutEntryOf(article, site)),
+  ).map((layout) => ({
+    folder: layout.folder,
+    window: resolve(layout.window),
+    pages: new Map([...layout.pages].map(([label, keys]) => [label, resolve(keys)])),
+  }));
 }
 
 /** The state a set laid out from scratch is kept as. */
