@@ -59,6 +59,29 @@ describe('cli', () => {
     expect(inside.stderr).toContain('is inside --out');
   });
 
+  it('publishes 2,000 records with no more than 256 files open at once', async () => {
+    const content = join(work, 'content');
+    await mkdir(join(content, 'articles'), { recursive: true });
+    await copyFile(join(contentRoot, 'site.json'), join(content, 'site.json'));
+    for (let index = 0; index < 2000; index += 1) {
+      const date = new Date(Date.UTC(2024, 0, 1) + index * 3_600_000).toISOString();
+      await writeFile(
+        join(content, 'articles', `${index}.json`),
+        JSON.stringify({
+          title: `Story ${index}`,
+          date,
+          categories: [`Section ${index % 5}`],
+          content_text: 'x',
+        }),
+      );
+    }
+    const command = `ulimit -n 256 && exec "${process.execPath}" ${cli.join(' ')} publish --content "${content}" --out "${join(work, 'public')}"`;
+    for (const run of ['first publish', 'publish again']) {
+      const { stdout } = await promisify(execFile)('bash', ['-c', command], { cwd: process.cwd() });
+      expect(stdout, run).toContain('2000 published');
+    }
+  }, 60_000);
+
   it('publish prints record errors with key and field and still publishes the rest', async () => {
     const content = join(work, 'content');
     await mkdir(join(content, 'articles'), { recursive: true });
