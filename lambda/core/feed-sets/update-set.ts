@@ -100,7 +100,12 @@ function applyChange(
     ...change.removals.filter((removal) => !inWindow.has(removal.key)).map((removal) => removal.period),
     ...change.upserts.map(period).filter((label) => label in manifest.periods),
   ]);
-  for (const articles of openAll(sources).values()) removeKeys(articles, changedKeys);
+  /** Periods a changed key left or entered: rendered even when their shard reads the same, since an
+   * interrupted earlier run may have written the shard and not the page. */
+  const touched = new Set<string>();
+  for (const [label, articles] of openAll(sources)) {
+    if (removeKeys(articles, changedKeys)) touched.add(label);
+  }
 
   const candidates = [
     ...manifest.window.filter((article) => !changedKeys.has(article.key)).map(loadArticle),
@@ -119,7 +124,10 @@ function applyChange(
   const window = candidates.slice(0, maxItems);
   const spilled = candidates.slice(maxItems);
   const targets = openAll(new Set(spilled.map(period)));
-  for (const article of spilled) targets.get(period(article))?.push(article);
+  for (const article of spilled) {
+    targets.get(period(article))?.push(article);
+    if (changedKeys.has(article.key)) touched.add(period(article));
+  }
   for (const articles of work.values()) articles.sort(newestFirst);
 
   const periods: Record<string, number> = {};
@@ -149,13 +157,15 @@ function applyChange(
   } else if (
     renderTouched ||
     !sameJson(next.window, manifest.window) ||
-    sortedPeriods.at(-1) !== before.at(-1)
+    sortedPeriods.at(-1) !== before.at(-1) ||
+    [...inWindow, ...window.map((article) => article.key)].some((key) => changedKeys.has(key))
   ) {
     files.push(...renderWindowFiles(site, manifest.folder, window, sortedPeriods.at(-1)));
   }
   const toRender = sortedPeriods.filter(
     (label) =>
       shards.has(label) ||
+      touched.has(label) ||
       (renderTouched && work.has(label)) ||
       !sameJson(neighboursIn(before, label), neighboursIn(sortedPeriods, label)),
   );
@@ -170,11 +180,17 @@ function applyChange(
   return { kind: 'done', manifest: next, shards, files, deletes };
 }
 
-function removeKeys(articles: Article[], keys: ReadonlySet<string>): void {
+/** Takes the articles with these keys out; true when there was one. */
+function removeKeys(articles: Article[], keys: ReadonlySet<string>): boolean {
+  let removed = false;
   for (let index = articles.length - 1; index >= 0; index -= 1) {
     const article = articles[index];
-    if (article && keys.has(article.key)) articles.splice(index, 1);
+    if (article && keys.has(article.key)) {
+      articles.splice(index, 1);
+      removed = true;
+    }
   }
+  return removed;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
