@@ -28,13 +28,19 @@ export interface S3Location {
 
 /** Records in S3: `<prefix>site.json` and `<prefix>articles/**`. */
 export class S3RecordStore implements RecordStore {
+  /**
+   * S3 stamps LastModified with its own clock; Lambda's is kept close to it, but not exactly.
+   * A server on the same machine shares the publisher's clock and may say so.
+   */
+  readonly clockMarginMs: number;
+
   constructor(
     private readonly client: S3Client,
     private readonly location: S3Location,
-  ) {}
-
-  /** S3 stamps LastModified with its own clock; Lambda's is kept close to it, but not exactly. */
-  readonly clockMarginMs = 5 * 60 * 1000;
+    options: { readonly clockMarginMs?: number } = {},
+  ) {
+    this.clockMarginMs = options.clockMarginMs ?? 5 * 60 * 1000;
+  }
 
   async readSiteConfig(): Promise<string> {
     const key = `${this.location.prefix}site.json`;

@@ -15,7 +15,7 @@ export interface ProxyOptions {
  */
 export async function startConditionalWriteProxy(target: string, options: ProxyOptions) {
   const targetUrl = new URL(target);
-  const log: { method: string; path: string; status: number }[] = [];
+  const log: { method: string; path: string; status: number; bytesIn: number; bytesOut: number }[] = [];
   const send = (
     method: string,
     path: string,
@@ -60,7 +60,13 @@ export async function startConditionalWriteProxy(target: string, options: ProxyO
         headers: Record<string, string | string[] | undefined>,
         body: Buffer | string,
       ) => {
-        log.push({ method, path, status });
+        log.push({
+          method,
+          path,
+          status,
+          bytesIn: Buffer.concat(chunks).length,
+          bytesOut: typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+        });
         response.writeHead(status, headers).end(body);
       };
       try {

@@ -1,0 +1,99 @@
+/**
+ * One publish, measured from inside: wall time, peak RSS and what it asked of its stores. Run as
+ * a child of bench/publish.ts so each publish has a process (and a peak RSS) of its own.
+ *
+ *   node --import tsx bench/measure-publish.ts '<json options>'
+ */
+import { performance } from 'node:perf_hooks';
+import type { FeedFile } from '../lambda/core/model.ts';
+import type { RecordTrigger } from '../lambda/publish/record-step.ts';
+import { runPublish } from '../lambda/publish-run.ts';
+import { FsOutputStore, FsRecordStore, FsStateStore } from '../lambda/stores/fs.ts';
+import { S3OutputStore, S3RecordStore, S3StateStore } from '../lambda/stores/s3.ts';
+import { createS3Client } from '../lambda/stores/s3-client.ts';
+import type { ExpectedVersion, OutputStore, StateStore } from '../lambda/stores/store.ts';
+
+interface Options {
+  readonly store: 'fs' | 's3';
+  readonly content: string;
+  readonly out: string;
+  readonly state: string;
+  readonly endpoint?: string;
+  readonly now: string;
+  readonly changes?: RecordTrigger[];
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as Options;
+
+/** State bytes each way, whatever the store. */
+const stateBytes = { read: 0, written: 0 };
+function countingState(inner: StateStore): StateStore {
+  return {
+    async read(key) {
+      const found = await inner.read(key);
+      stateBytes.read += found ? Buffer.byteLength(found.text) : 0;
+      return found;
+    },
+    write(key: string, text: string, expected: ExpectedVersion) {
+      stateBytes.written += Buffer.byteLength(text);
+      return inner.write(key, text, expected);
+    },
+    delete: (key) => inner.delete(key),
+    list: (prefix) => inner.list(prefix),
+  };
+}
+let filesWritten = 0;
+function countingOutput(inner: OutputStore): OutputStore {
+  return {
+    read: (path) => inner.read(path),
+    async write(file: FeedFile) {
+      const wrote = await inner.write(file);
+      if (wrote) filesWritten += 1;
+      return wrote;
+    },
+    delete: (path) => inner.delete(path),
+  };
+}
+
+const client =
+  options.store === 's3'
+    ? createS3Client(options.endpoint, {
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      })
+    : undefined;
+const stores = client
+  ? {
+      // s3rver runs on this machine: its clock is the publisher's.
+      records: new S3RecordStore(client, { bucket: options.content, prefix: '' }, { clockMarginMs: 2000 }),
+      output: new S3OutputStore(client, { bucket: options.out, prefix: '' }),
+      state: new S3StateStore(client, { bucket: options.state, prefix: '' }),
+    }
+  : {
+      records: new FsRecordStore(options.content),
+      output: new FsOutputStore(options.out),
+      state: new FsStateStore(options.state),
+    };
+const started = performance.now();
+const result = await runPublish({
+  records: stores.records,
+  output: countingOutput(stores.output),
+  state: countingState(stores.state),
+  now: new Date(options.now),
+  changes: options.changes,
+});
+const ms = performance.now() - started;
+client?.destroy();
+console.log(
+  JSON.stringify({
+    ms,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    mode: result.mode,
+    looked: result.looked,
+    published: result.report.published,
+    filesWritten,
+    filesDeleted: result.deleted.length,
+    stateKiBRead: stateBytes.read / 1024,
+    stateKiBWritten: stateBytes.written / 1024,
+  }),
+);
