@@ -1,0 +1,318 @@
+import type { Remembered } from '../core/build-site.ts';
+import { archiveFolder, categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
+import { layoutKeys } from '../core/feed-sets/layout-sets.ts';
+import { neighboursIn, renderPageFiles, renderWindowFiles } from '../core/feed-sets/set-files.ts';
+import type { Article, FeedFile, RecordError, SiteConfig } from '../core/model.ts';
+import {
+  type ClaimCandidate,
+  deltaOf,
+  readRecordState,
+  rejectClaim,
+  resolveClaims,
+} from '../core/records/read-record-state.ts';
+import { feedPaths } from '../core/render/feed-files.ts';
+import { renderSubscribePageFile } from '../core/render/subscribe-file.ts';
+import { subscribePageItems } from '../core/render/subscribe-page.ts';
+import type { PublishReport } from '../core/report.ts';
+import { readingKey, renderingKey } from '../core/settings-keys.ts';
+import { decodeManifest, decodeRecordState, encodeState } from '../core/state/codec.ts';
+import { articleOf, type RecordState } from '../core/state/record-state.ts';
+import {
+  applyDeltas,
+  duePending,
+  emptySiteState,
+  type RecordDelta,
+  type SiteState,
+} from '../core/state/site-state.ts';
+import { legacyStatePath, stateKeys } from '../core/state/state-keys.ts';
+import { storeArticle } from '../core/state/stored-article.ts';
+import { mapLimited, type OutputStore, type RecordStore, type StateStore } from '../stores/store.ts';
+
+/**
+ * The steps of a rebuild. Each takes and returns plain data, so they run one after another in
+ * one process (the CLI, a small archive) or as messages on a queue, spread over invocations
+ * (a large archive in Lambda); both give the same files.
+ */
+export interface RebuildContext {
+  readonly site: SiteConfig;
+  readonly records: RecordStore;
+  readonly state: StateStore;
+  readonly output: OutputStore;
+  readonly now: Date;
+}
+
+const concurrency = 32;
+/** Records read in one step: a few seconds of work and a few MB of memory. */
+export const readChunkSize = 500;
+/** Articles rendered in one step, across the archive pages it holds. */
+const renderTaskSize = 500;
+
+/** What a rebuild keeps of a record once it is read: enough to lay out the sets, not the article. */
+export interface IndexedRecord {
+  readonly key: string;
+  readonly id: string;
+  readonly published: string;
+  readonly sets: readonly string[];
+  readonly period: string;
+  readonly delta: RecordDelta;
+  readonly candidate?: ClaimCandidate;
+}
+
+/** Some archive pages of one set, rendered in one step. */
+export interface RenderTask {
+  readonly folder: string;
+  readonly pages: readonly (readonly [string, readonly string[]])[];
+  /** Every period of the set, for the pages' links. */
+  readonly periods: readonly string[];
+}
+
+export interface RebuildPlan {
+  readonly windows: readonly {
+    readonly folder: string;
+    readonly keys: readonly string[];
+    readonly periods: Readonly<Record<string, number>>;
+  }[];
+  readonly tasks: readonly RenderTask[];
+  readonly deltas: readonly RecordDelta[];
+  readonly notices: readonly RecordError[];
+}
+
+/** Before anything is written: the sets and periods of the layout being replaced. */
+export async function readPreviousLayout(
+  context: RebuildContext,
+  previous: SiteState | undefined,
+): Promise<Record<string, string[]>> {
+  const layout: Record<string, string[]> = {};
+  for (const folder of [mainSet, ...Object.keys(previous?.categories ?? {})]) {
+    const key = stateKeys.manifest(folder);
+    const stored = await context.state.read(key);
+    if (stored) layout[folder] = Object.keys(decodeManifest(stored.text, key).periods);
+  }
+  return layout;
+}
+
+/**
+ * Step 1: some records read into their record states. Ids and last good versions carry over from
+ * their record states, or from `legacy` (what the earlier single-file state remembered).
+ */
+export async function readChunk(
+  context: RebuildContext,
+  keys: readonly string[],
+  legacy?: (key: string) => Remembered | undefined,
+): Promise<IndexedRecord[]> {
+  const { site, state, now } = context;
+  const indexed = await mapLimited(keys, concurrency, async (key): Promise<IndexedRecord | undefined> => {
+    const where = stateKeys.record(key);
+    const [body, current] = await Promise.all([context.records.readRecord(key), state.read(where)]);
+    if (!body) return undefined;
+    const known: Remembered | undefined =
+      legacy?.(key) ?? (current ? decodeRecordState(current.text, where) : undefined);
+    const read = readRecordState({
+      site,
+      record: { key, body: body.body },
+      etag: body.etag.replace(/^"|"$/g, ''),
+      known,
+      now,
+    });
+    await overwrite(state, where, encodeState(read.state), current);
+    return { ...indexOf(read.state, context), candidate: read.candidate };
+  });
+  return indexed.filter((record) => record !== undefined);
+}
+
+function indexOf(record: RecordState, { now, site }: RebuildContext): IndexedRecord {
+  const article = articleOf(record);
+  return {
+    key: record.key,
+    id: record.id ?? '',
+    published: article?.published.toISOString() ?? '',
+    sets: record.placed?.sets ?? [],
+    period: record.placed?.period ?? '',
+    delta: deltaOf(record, now, site),
+  };
+}
+
+/** Step 2: id claims settled (losers rewritten without their article) and every set laid out by key. */
+export async function planRebuild(
+  context: RebuildContext,
+  records: readonly IndexedRecord[],
+): Promise<RebuildPlan> {
+  const { state, site } = context;
+  const claims = resolveClaims(records.flatMap((record) => (record.candidate ? [record.candidate] : [])));
+  const byKey = new Map(records.map((record) => [record.key, record]));
+  await mapLimited([...claims.losers], concurrency, async ([key, error]) => {
+    const where = stateKeys.record(key);
+    const current = await state.read(where);
+    if (!current) return;
+    const rejected = rejectClaim(decodeRecordState(current.text, where), error);
+    await overwrite(state, where, encodeState(rejected), current);
+    byKey.set(key, indexOf(rejected, context));
+  });
+  await mapLimited(claims.winners, concurrency, ({ id, key, since }) =>
+    overwrite(state, stateKeys.idClaim(id), encodeState({ id, key, since })),
+  );
+  const layouts = layoutKeys(
+    site,
+    [...byKey.values()]
+      .filter((record) => record.sets.length > 0)
+      .map((record) => ({ ...record, published: new Date(record.published) })),
+  );
+  const tasks: RenderTask[] = [];
+  for (const layout of layouts) {
+    const periods = [...layout.pages.keys()];
+    let task: [string, readonly string[]][] = [];
+    let size = 0;
+    for (const page of layout.pages) {
+      task.push(page);
+      size += page[1].length;
+      if (size >= renderTaskSize) {
+        tasks.push({ folder: layout.folder, pages: task, periods });
+        task = [];
+        size = 0;
+      }
+    }
+    if (task.length > 0) tasks.push({ folder: layout.folder, pages: task, periods });
+  }
+  return {
+    windows: layouts.map((layout) => ({
+      folder: layout.folder,
+      keys: layout.window,
+      periods: Object.fromEntries([...layout.pages].map(([period, keys]) => [period, keys.length])),
+    })),
+    tasks,
+    deltas: [...byKey.values()].map((record) => record.delta),
+    notices: claims.notices.filter((notice) => !claims.losers.has(notice.key)),
+  };
+}
+
+/** Step 3: some archive pages of one set: their shards and their files. Answers the paths written. */
+export async function renderTask(context: RebuildContext, task: RenderTask): Promise<string[]> {
+  const written: string[] = [];
+  for (const [period, keys] of task.pages) {
+    const articles = await loadArticles(context.state, keys);
+    await overwrite(
+      context.state,
+      stateKeys.shard(task.folder, period),
+      encodeState(articles.map(storeArticle)),
+    );
+    written.push(
+      ...(await publish(
+        context.output,
+        renderPageFiles(context.site, task.folder, period, articles, neighboursIn(task.periods, period)),
+      )),
+    );
+  }
+  return written;
+}
+
+/**
+ * Step 4: every set's window and manifest, the subscribe page, the site state; then whatever the
+ * previous layout had that this one does not (pages, sets, record states, numbered pages of
+ * earlier versions, the single-file state).
+ */
+export async function finishRebuild(
+  context: RebuildContext,
+  plan: RebuildPlan,
+  previousLayout: Readonly<Record<string, readonly string[]>>,
+  alreadyWritten: ReadonlySet<string>,
+): Promise<{ report: PublishReport; written: string[]; deleted: string[] }> {
+  const { site, state, output, now } = context;
+  const written: string[] = [];
+  const categories = new Map<string, string | undefined>();
+  let mainWindow: Article[] = [];
+  for (const { folder, keys, periods } of plan.windows) {
+    const window = await loadArticles(state, keys);
+    const manifest: SetManifest = { folder, window: window.map(storeArticle), periods };
+    await overwrite(state, stateKeys.manifest(folder), encodeState(manifest));
+    written.push(
+      ...(await publish(output, renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)))),
+    );
+    if (folder === mainSet) mainWindow = window;
+    else categories.set(folder, window[0] && categoryNameIn(window[0], folder));
+  }
+  const siteState: SiteState = {
+    ...applyDeltas(emptySiteState(readingKey(site), renderingKey(site)), plan.deltas, categories),
+    reconciledAt: now.toISOString(),
+  };
+  written.push(
+    ...(await publish(output, [
+      renderSubscribePageFile(site, mainWindow.slice(0, subscribePageItems), siteState.categories),
+    ])),
+  );
+
+  const kept = new Set(plan.deltas.map((delta) => delta.key));
+  const stale: string[] = [];
+  for await (const page of state.list(stateKeys.recordsPrefix)) {
+    for (const entry of page) {
+      if (!kept.has(entry.key.slice(stateKeys.recordsPrefix.length))) stale.push(entry.key);
+    }
+  }
+  await mapLimited(stale, concurrency, (key) => state.delete(key));
+  const current = new Map(
+    plan.windows.map((window) => [window.folder, new Set(Object.keys(window.periods))]),
+  );
+  const gone: string[] = [];
+  for (const [folder, periods] of Object.entries(previousLayout)) {
+    const pages = current.get(folder);
+    if (!pages) {
+      gone.push(...feedPaths(folder));
+      await overwrite(state, stateKeys.manifest(folder), encodeState({ folder, window: [], periods: {} }));
+    }
+    for (const period of periods)
+      if (!pages?.has(period)) gone.push(...feedPaths(archiveFolder(folder, period)));
+  }
+  // Earlier versions numbered their archive pages; the numbers stop at the first one missing.
+  for (let page = 1; ; page += 1) {
+    const paths = feedPaths(`archive/${page}/`);
+    if (!paths[0] || !(await output.read(paths[0]))) break;
+    gone.push(...paths);
+  }
+  const deleted: string[] = [];
+  for (const path of gone) {
+    if (!alreadyWritten.has(path) && !written.includes(path) && (await output.delete(path)))
+      deleted.push(path);
+  }
+  await overwrite(state, stateKeys.site, encodeState(siteState));
+  if (await output.read(legacyStatePath)) await output.delete(legacyStatePath);
+
+  return {
+    report: {
+      published: siteState.counts.published,
+      drafts: siteState.counts.draft,
+      embargoed: siteState.counts.embargoed,
+      expired: siteState.counts.expired,
+      errors: [...plan.notices, ...Object.values(siteState.invalid).flatMap((entry) => entry.errors)],
+      keptLastGood: Object.entries(siteState.invalid)
+        .filter(([, entry]) => entry.keptLastGood)
+        .map(([key]) => key),
+      nextChangeAt: duePending(siteState, now).next,
+    },
+    written,
+    deleted,
+  };
+}
+
+async function loadArticles(state: StateStore, keys: readonly string[]): Promise<Article[]> {
+  const articles = await mapLimited(keys, concurrency, async (key) => {
+    const where = stateKeys.record(key);
+    const stored = await state.read(where);
+    return stored ? articleOf(decodeRecordState(stored.text, where)) : undefined;
+  });
+  return articles.filter((article) => article !== undefined);
+}
+
+async function publish(output: OutputStore, files: readonly FeedFile[]): Promise<string[]> {
+  const outcomes = await mapLimited(files, concurrency, (file) => output.write(file));
+  return files.filter((_, index) => outcomes[index]).map((file) => file.path);
+}
+
+/** Writes over whatever version is there (a rebuild owns the state while it runs). */
+async function overwrite(
+  state: StateStore,
+  key: string,
+  text: string,
+  current?: { text: string; version: string },
+): Promise<void> {
+  const known = current ?? (await state.read(key));
+  if (known?.text !== text) await state.write(key, text, { version: known?.version });
+}
