@@ -11,6 +11,7 @@ import { applyDeltas, duePending, type SiteState } from './core/state/site-state
 import { stateKeys } from './core/state/state-keys.ts';
 import { loadArticle } from './core/state/stored-article.ts';
 import { rebuild } from './publish/rebuild.ts';
+import { currentRebuild, startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
 import {
   type RecordStep,
   type RecordTrigger,
@@ -44,14 +45,19 @@ export interface PublishRunOptions {
   readonly changes?: readonly RecordTrigger[];
   /** Read every record and render every set again, as a first publish does. */
   readonly rebuild?: boolean;
+  /**
+   * Where a rebuild's steps go to be spread over many invocations (Lambda). Without it, a rebuild
+   * runs here, in this process (the CLI).
+   */
+  readonly rebuildQueue?: TaskQueue;
 }
 
 export interface PublishRunResult {
   readonly report: PublishReport;
   readonly written: readonly string[];
   readonly deleted: readonly string[];
-  /** How the run went about it. */
-  readonly mode: 'rebuild' | 'changes' | 'reconcile';
+  /** How the run went about it; a rebuild spread over the queue is started, or already under way. */
+  readonly mode: 'rebuild' | 'rebuild-started' | 'rebuild-pending' | 'changes' | 'reconcile';
   /** Records read or looked at again. */
   readonly looked: number;
 }
@@ -75,6 +81,19 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     siteState.readWith !== readingKey(site) ||
     siteState.renderWith !== renderingKey(site)
   ) {
+    if (options.rebuildQueue) {
+      // Records changed meanwhile are found by the reconcile after it: it looks at every change
+      // since the rebuild started.
+      const running = await currentRebuild(options.state, options.now);
+      if (!running) await startRebuildJob({ ...options, site }, options.rebuildQueue, siteState);
+      return {
+        report: siteState ? reportOf(siteState, [], options.now) : emptyReport,
+        written: [],
+        deleted: [],
+        mode: running ? 'rebuild-pending' : 'rebuild-started',
+        looked: 0,
+      };
+    }
     const result = await rebuild({ ...options, site, previous: siteState });
     return { ...result, mode: 'rebuild', looked: result.report.published };
   }
@@ -284,6 +303,15 @@ async function readMainWindow(state: StateStore) {
   const stored = await state.read(key);
   return stored ? decodeManifest(stored.text, key).window : [];
 }
+
+const emptyReport: PublishReport = {
+  published: 0,
+  drafts: 0,
+  embargoed: 0,
+  expired: 0,
+  errors: [],
+  keptLastGood: [],
+};
 
 function reportOf(state: SiteState, steps: readonly RecordStep[], now: Date): PublishReport {
   const errors: RecordError[] = [

@@ -1,0 +1,207 @@
+import type { PublishReport } from '../core/report.ts';
+import type { SiteState } from '../core/state/site-state.ts';
+import { mapLimited, type StateStore, WriteConflictError } from '../stores/store.ts';
+import { readLegacyState } from './legacy-state.ts';
+import {
+  finishRebuild,
+  type IndexedRecord,
+  planRebuild,
+  type RebuildContext,
+  type RebuildPlan,
+  readChunk,
+  readChunkSize,
+  readPreviousLayout,
+  renderTask,
+} from './rebuild-steps.ts';
+
+/** One step of a rebuild spread over a queue. */
+export type RebuildMessage =
+  | {
+      readonly kind: 'rebuild-read';
+      readonly job: string;
+      readonly chunk: number;
+      readonly keys: readonly string[];
+      /** Ids the earlier single-file state held for these keys. */
+      readonly remembered?: Readonly<Record<string, { readonly id?: string; readonly since?: string }>>;
+    }
+  | { readonly kind: 'rebuild-render'; readonly job: string; readonly task: number };
+
+/** Where rebuild steps are sent: an SQS queue the same function reads, or a test's array. */
+export interface TaskQueue {
+  send(messages: readonly RebuildMessage[]): Promise<void>;
+}
+
+interface RebuildJob {
+  readonly id: string;
+  /** The rebuild's clock: every step decides visibility as of this instant. */
+  readonly now: string;
+  readonly chunks: number;
+  readonly previousLayout: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A rebuild under way, so publishes meanwhile do not start another one. */
+export interface CurrentRebuild {
+  readonly id: string;
+  readonly startedAt: string;
+}
+
+const keys = {
+  current: 'rebuilds/current.json',
+  job: (id: string) => `rebuilds/${id}/job.json`,
+  read: (id: string, chunk: number) => `rebuilds/${id}/read/${String(chunk).padStart(6, '0')}.json`,
+  readPrefix: (id: string) => `rebuilds/${id}/read/`,
+  plan: (id: string) => `rebuilds/${id}/plan.json`,
+  rendered: (id: string, task: number) => `rebuilds/${id}/rendered/${String(task).padStart(6, '0')}.json`,
+  renderedPrefix: (id: string) => `rebuilds/${id}/rendered/`,
+  lock: (id: string, step: string) => `rebuilds/${id}/${step}.lock`,
+};
+
+/** A rebuild older than this is taken to have died: the next publish starts a new one. */
+const abandonedAfterMs = 60 * 60 * 1000;
+
+/** The rebuild under way, unless it was abandoned. */
+export async function currentRebuild(state: StateStore, now: Date): Promise<CurrentRebuild | undefined> {
+  const stored = await state.read(keys.current);
+  if (!stored) return undefined;
+  const current = JSON.parse(stored.text) as CurrentRebuild;
+  return now.getTime() - Date.parse(current.startedAt) < abandonedAfterMs ? current : undefined;
+}
+
+/**
+ * Starts a rebuild spread over the queue: lists the records and sends one read step per chunk.
+ * Each read step, when it finds itself the last, plans and sends the render steps; the last
+ * render step finishes. No step reads more than a chunk of records or renders more than a task.
+ */
+export async function startRebuildJob(
+  context: RebuildContext,
+  queue: TaskQueue,
+  previous: SiteState | undefined,
+): Promise<CurrentRebuild> {
+  const { state, now } = context;
+  const id = now.getTime().toString(36);
+  const legacy = await readLegacyState(context.output);
+  const messages: RebuildMessage[] = [];
+  let chunk: string[] = [];
+  const flush = () => {
+    if (chunk.length === 0) return;
+    const remembered = legacy
+      ? Object.fromEntries(
+          chunk.flatMap((key) => {
+            const known = legacy(key);
+            return known ? [[key, { id: known.id, since: known.since }]] : [];
+          }),
+        )
+      : undefined;
+    messages.push({ kind: 'rebuild-read', job: id, chunk: messages.length, keys: chunk, remembered });
+    chunk = [];
+  };
+  for await (const page of context.records.listRecords()) {
+    for (const entry of page) {
+      chunk.push(entry.key);
+      if (chunk.length >= readChunkSize) flush();
+    }
+  }
+  flush();
+  const job: RebuildJob = {
+    id,
+    now: now.toISOString(),
+    chunks: messages.length,
+    previousLayout: await readPreviousLayout(context, previous),
+  };
+  await state.write(keys.job(id), JSON.stringify(job), { version: undefined });
+  const current: CurrentRebuild = { id, startedAt: now.toISOString() };
+  const stored = await state.read(keys.current);
+  await state.write(keys.current, JSON.stringify(current), { version: stored?.version });
+  if (messages.length === 0) {
+    await finishJob(context, job, await planRebuild(context, []));
+  } else {
+    await queue.send(messages);
+  }
+  return current;
+}
+
+/** Runs one step of a rebuild. Steps may arrive more than once and in any order. */
+export async function runRebuildMessage(
+  context: RebuildContext,
+  queue: TaskQueue,
+  message: RebuildMessage,
+): Promise<{ report: PublishReport; written: string[]; deleted: string[] } | undefined> {
+  const jobText = await context.state.read(keys.job(message.job));
+  if (!jobText) return undefined;
+  const job = JSON.parse(jobText.text) as RebuildJob;
+  const jobContext = { ...context, now: new Date(job.now) };
+  // A step delivered again after the job moved on must not undo what came after it (such as the
+  // records the plan rewrote when they lost an id claim).
+  const next = message.kind === 'rebuild-read' ? 'plan' : 'finish';
+  if (await context.state.read(keys.lock(job.id, next))) return undefined;
+  if (message.kind === 'rebuild-read') {
+    const remembered = message.remembered;
+    const indexed = await readChunk(
+      jobContext,
+      message.keys,
+      remembered ? (key) => remembered[key] : undefined,
+    );
+    await put(context.state, keys.read(job.id, message.chunk), JSON.stringify(indexed));
+    if ((await count(context.state, keys.readPrefix(job.id))) < job.chunks) return undefined;
+    if (!(await takeLock(context.state, keys.lock(job.id, 'plan')))) return undefined;
+    const records: IndexedRecord[] = [];
+    for (let chunk = 0; chunk < job.chunks; chunk += 1) {
+      const stored = await context.state.read(keys.read(job.id, chunk));
+      records.push(...(JSON.parse(stored?.text ?? '[]') as IndexedRecord[]));
+    }
+    const plan = await planRebuild(jobContext, records);
+    await put(context.state, keys.plan(job.id), JSON.stringify(plan));
+    if (plan.tasks.length === 0) return finishJob(jobContext, job, plan);
+    await queue.send(plan.tasks.map((_, task) => ({ kind: 'rebuild-render', job: job.id, task })));
+    return undefined;
+  }
+  const plan = JSON.parse(
+    (await context.state.read(keys.plan(job.id)))?.text ?? 'null',
+  ) as RebuildPlan | null;
+  const task = plan?.tasks[message.task];
+  if (!plan || !task) return undefined;
+  const written = await renderTask(jobContext, task);
+  await put(context.state, keys.rendered(job.id, message.task), JSON.stringify(written));
+  if ((await count(context.state, keys.renderedPrefix(job.id))) < plan.tasks.length) return undefined;
+  if (!(await takeLock(context.state, keys.lock(job.id, 'finish')))) return undefined;
+  return finishJob(jobContext, job, plan);
+}
+
+async function finishJob(context: RebuildContext, job: RebuildJob, plan: RebuildPlan) {
+  const pages: string[] = [];
+  for (let task = 0; task < plan.tasks.length; task += 1) {
+    const stored = await context.state.read(keys.rendered(job.id, task));
+    pages.push(...(JSON.parse(stored?.text ?? '[]') as string[]));
+  }
+  const finished = await finishRebuild(context, plan, job.previousLayout, new Set(pages));
+  const leftovers: string[] = [];
+  for await (const page of context.state.list(`rebuilds/${job.id}/`))
+    leftovers.push(...page.map((entry) => entry.key));
+  await mapLimited(leftovers, 16, (key) => context.state.delete(key));
+  const current = await context.state.read(keys.current);
+  if (current && (JSON.parse(current.text) as CurrentRebuild).id === job.id)
+    await context.state.delete(keys.current);
+  return { ...finished, written: [...pages, ...finished.written] };
+}
+
+async function put(state: StateStore, key: string, text: string): Promise<void> {
+  const current = await state.read(key);
+  if (current?.text !== text) await state.write(key, text, { version: current?.version });
+}
+
+async function count(state: StateStore, prefix: string): Promise<number> {
+  let total = 0;
+  for await (const page of state.list(prefix)) total += page.length;
+  return total;
+}
+
+/** Exactly one step takes a lock: the object is created only if absent. */
+async function takeLock(state: StateStore, key: string): Promise<boolean> {
+  try {
+    await state.write(key, '{}\n', { version: undefined });
+    return true;
+  } catch (error) {
+    if (error instanceof WriteConflictError) return false;
+    throw error;
+  }
+}

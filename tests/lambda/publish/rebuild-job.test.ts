@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readSiteConfig } from '../../../lambda/core/site-config.ts';
+import { type RebuildMessage, runRebuildMessage } from '../../../lambda/publish/rebuild-job.ts';
+import { runPublish } from '../../../lambda/publish-run.ts';
+import { FsOutputStore, FsRecordStore, FsStateStore } from '../../../lambda/stores/fs.ts';
+import {
+  createLocalPublisher,
+  type LocalPublisher,
+  readTree,
+  testSiteJson,
+} from '../../helpers/local-publisher.ts';
+import { fixedNow } from '../../helpers/site.ts';
+
+let fannedOut: LocalPublisher;
+let inProcess: LocalPublisher;
+const site = { ...testSiteJson, maxItems: 3, archivePeriod: 'month' };
+
+beforeEach(async () => {
+  fannedOut = await createLocalPublisher(site);
+  inProcess = await createLocalPublisher(site);
+});
+afterEach(async () => {
+  await fannedOut.close();
+  await inProcess.close();
+});
+
+/** A queue that hands its messages over in a scrambled order, some of them twice, as SQS may. */
+class SimulatedQueue {
+  readonly messages: RebuildMessage[] = [];
+  sent = 0;
+  async send(messages: readonly RebuildMessage[]) {
+    this.sent += messages.length;
+    this.messages.push(...messages);
+  }
+  take(seed: number): RebuildMessage | undefined {
+    if (this.messages.length === 0) return undefined;
+    const [message] = this.messages.splice(seed % this.messages.length, 1);
+    // Every third message is delivered once more, later.
+    if (message && seed % 3 === 0 && !redelivered.has(message)) {
+      redelivered.add(message);
+      this.messages.push(message);
+    }
+    return message;
+  }
+}
+const redelivered = new Set<RebuildMessage>();
+
+async function writeRecords(publisher: LocalPublisher, count: number) {
+  for (let index = 0; index < count; index += 1) {
+    await publisher.write(`articles/${String(index).padStart(4, '0')}.json`, {
+      title: `Story ${index}`,
+      date: new Date(Date.UTC(2020, 0, 1) + index * 2 * 86_400_000).toISOString(),
+      categories: [`Section ${index % 3}`],
+      content_text: `Body ${index}.`,
+      ...(index === 7 || index === 9 ? { id: 'tag:example.com,2024:shared' } : {}),
+      ...(index === 11 ? { draft: true } : {}),
+    });
+  }
+}
+
+describe('a rebuild spread over a queue', () => {
+  it('gives the same files and state as a rebuild in one process, whatever the order of its steps', async () => {
+    await writeRecords(fannedOut, 1200);
+    await writeRecords(inProcess, 1200);
+    const stores = {
+      records: new FsRecordStore(fannedOut.content),
+      output: new FsOutputStore(fannedOut.out),
+      state: new FsStateStore(fannedOut.state),
+    };
+    const queue = new SimulatedQueue();
+    const started = await runPublish({ ...stores, now: fixedNow, rebuildQueue: queue });
+    expect(started.mode).toBe('rebuild-started');
+    const again = await runPublish({ ...stores, now: fixedNow, rebuildQueue: queue });
+    expect(again.mode).toBe('rebuild-pending');
+    const context = { ...stores, site: readSiteConfig(JSON.stringify(site)), now: fixedNow };
+    let seed = 7;
+    let steps = 0;
+    for (let message = queue.take(seed); message; message = queue.take(seed)) {
+      await runRebuildMessage(context, queue, message);
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      steps += 1;
+    }
+    expect(queue.sent).toBeGreaterThan(3);
+    expect(steps).toBeGreaterThan(queue.sent);
+
+    await inProcess.publish();
+    expect(await fannedOut.files()).toEqual(await inProcess.files());
+    const withoutJobs = (tree: Map<string, string>) =>
+      new Map([...tree].filter(([key]) => !key.startsWith('rebuilds/')));
+    expect(withoutJobs(await readTree(fannedOut.state))).toEqual(
+      withoutJobs(await readTree(inProcess.state)),
+    );
+    expect(
+      [...(await readTree(fannedOut.state)).keys()].filter((key) => key.startsWith('rebuilds/')),
+    ).toEqual([]);
+
+    // Once it is done, publishes go on as usual.
+    await fannedOut.write('articles/0000.json', {
+      title: 'Edited',
+      date: '2020-01-01T00:00:00Z',
+      content_text: 'x',
+    });
+    const after = await runPublish({
+      ...stores,
+      now: fixedNow,
+      rebuildQueue: queue,
+      changes: [{ key: 'articles/0000.json' }],
+    });
+    expect(after.mode).toBe('changes');
+  }, 120_000);
+});
