@@ -22,6 +22,8 @@ export interface HandlerConfig {
   readonly hubUrl?: string;
   /** Where the one-time "next embargo or expiry" schedule lives, and the role it runs as. */
   readonly schedule?: { readonly group: string; readonly name: string; readonly roleArn: string };
+  /** SQS queue a rebuild's steps are spread over; without it a rebuild runs in one invocation. */
+  readonly rebuildQueueUrl?: string;
   /** CloudWatch namespace of the publish metrics. */
   readonly metricsNamespace: string;
   /** S3-compatible endpoint (the standard AWS_ENDPOINT_URL_S3); unset in AWS. */
@@ -62,6 +64,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
             roleArn: env.SCHEDULER_ROLE_ARN ?? '',
           }
         : undefined,
+    rebuildQueueUrl: env.REBUILD_QUEUE_URL || undefined,
     metricsNamespace: env.METRICS_NAMESPACE || 'FeedPublisher',
     s3Endpoint: env.AWS_ENDPOINT_URL_S3 || undefined,
   };

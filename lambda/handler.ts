@@ -1,17 +1,21 @@
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type HandlerConfig, readHandlerConfig } from './config.ts';
 import { invalidationPaths } from './core/invalidation.ts';
 import { isArchivePath } from './core/render/feed-files.ts';
+import { readSiteConfig } from './core/site-config.ts';
 import { createCloudFrontClient, invalidate } from './delivery/cloudfront.ts';
 import { createSchedulerClient, scheduleNextChange } from './delivery/next-change-schedule.ts';
 import { notifyHub } from './delivery/websub.ts';
 import { log, publishMetrics } from './log.ts';
+import { runRebuildMessage } from './publish/rebuild-job.ts';
 import { type PublishRunResult, runPublish } from './publish-run.ts';
-import { type QueueMessage, recordTriggers } from './s3-events.ts';
+import { type QueueMessage, rebuildStepOf, recordTriggers } from './queue-messages.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
 import { createS3Client } from './stores/s3-client.ts';
+import { createSqsClient, SqsTaskQueue } from './stores/sqs.ts';
 
 /** An SQS batch of S3 event notifications; schedule, deploy and manual invocations carry no Records. */
 interface PublishEvent {
@@ -34,6 +38,8 @@ export interface HandlerDependencies {
   readonly s3: S3Client;
   readonly cloudFront: CloudFrontClient;
   readonly scheduler: SchedulerClient;
+  /** Sends rebuild steps to the rebuild queue; without it rebuilds run in one invocation. */
+  readonly sqs?: SQSClient;
   readonly clock?: () => Date;
 }
 
@@ -43,54 +49,99 @@ export function createHandler({
   s3,
   cloudFront,
   scheduler,
+  sqs,
   clock = () => new Date(),
 }: HandlerDependencies) {
   return async (event: PublishEvent | null = {}, context?: InvocationContext): Promise<PublishResponse> => {
-    const messages = event?.Records ?? [];
-    const messageIds = messages.map((record) => record.messageId);
     const now = clock();
+    const stores = {
+      records: new S3RecordStore(s3, { bucket: config.contentBucket, prefix: config.contentPrefix }),
+      output: new S3OutputStore(s3, { bucket: config.feedsBucket, prefix: config.feedsPrefix }),
+      state: new S3StateStore(s3, { bucket: config.stateBucket, prefix: config.statePrefix }),
+    };
+    const siteOverrides = { feedBaseUrl: config.feedBaseUrl, hubUrl: config.hubUrl };
+    const rebuildQueue =
+      sqs && config.rebuildQueueUrl ? new SqsTaskQueue(sqs, config.rebuildQueueUrl) : undefined;
+    const all = event?.Records ?? [];
+    const steps = all.flatMap((message) => {
+      const step = rebuildStepOf(message);
+      return step ? [{ message, step }] : [];
+    });
+    const messages = all.filter((message) => !rebuildStepOf(message));
+    const messageIds = messages.map((record) => record.messageId);
+    const failures: string[] = [];
+    for (const { message, step } of steps) {
+      try {
+        const site = readSiteConfig(await stores.records.readSiteConfig(), siteOverrides);
+        // rebuildQueue is set whenever steps arrive: they come from it.
+        const finished = await runRebuildMessage({ ...stores, site, now }, rebuildQueue ?? noQueue, step);
+        if (finished) await afterPublish({ ...finished, mode: 'rebuild', looked: 0 }, 0);
+      } catch (error) {
+        log('error', 'rebuild step failed', { step: step.kind, job: step.job, error: describe(error) });
+        failures.push(message.messageId);
+      }
+    }
+    if (steps.length > 0 && messages.length === 0) {
+      return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+    }
     let result: PublishRunResult;
     try {
       // A batch of S3 events reads just the records they name; schedules and manual runs reconcile.
       result = await runPublish({
-        records: new S3RecordStore(s3, { bucket: config.contentBucket, prefix: config.contentPrefix }),
-        output: new S3OutputStore(s3, { bucket: config.feedsBucket, prefix: config.feedsPrefix }),
-        state: new S3StateStore(s3, { bucket: config.stateBucket, prefix: config.statePrefix }),
+        ...stores,
         now,
-        siteOverrides: { feedBaseUrl: config.feedBaseUrl, hubUrl: config.hubUrl },
+        siteOverrides,
         changes: messages.length > 0 ? recordTriggers(messages, config.contentPrefix) : undefined,
         rebuild: event?.rebuild === true,
+        rebuildQueue,
       });
     } catch (error) {
       log('error', 'publish failed', { error: error instanceof Error ? error.message : String(error) });
       if (messageIds.length === 0) throw error;
       // Every message goes back to the queue and is retried, then dead-lettered.
-      return { batchItemFailures: messageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+      return {
+        batchItemFailures: [...failures, ...messageIds].map((itemIdentifier) => ({ itemIdentifier })),
+      };
     }
-    const { report } = result;
-    log(report.errors.length > 0 ? 'warn' : 'info', 'published', {
-      messages: messageIds.length,
-      mode: result.mode,
-      looked: result.looked,
-      written: result.written,
-      deleted: result.deleted,
-      ...report,
-    });
-    const deliveryErrors = await deliver(
-      result,
-      config,
-      { cloudFront, scheduler },
-      now,
-      context?.invokedFunctionArn,
-    );
-    publishMetrics(config.metricsNamespace, now, {
-      InvalidRecords: new Set(report.errors.map((error) => error.key)).size,
-      PublishedArticles: report.published,
-      FilesWritten: result.written.length,
-      DeliveryErrors: deliveryErrors,
-    });
-    return { batchItemFailures: [] };
+    await afterPublish(result, messageIds.length);
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+
+    async function afterPublish(done: PublishRunResult, messageCount: number): Promise<void> {
+      const { report } = done;
+      log(report.errors.length > 0 ? 'warn' : 'info', 'published', {
+        messages: messageCount,
+        mode: done.mode,
+        looked: done.looked,
+        written: done.written,
+        deleted: done.deleted,
+        ...report,
+      });
+      const deliveryErrors = await deliver(
+        done,
+        config,
+        { cloudFront, scheduler },
+        now,
+        context?.invokedFunctionArn,
+      );
+      publishMetrics(config.metricsNamespace, now, {
+        InvalidRecords: new Set(report.errors.map((error) => error.key)).size,
+        PublishedArticles: report.published,
+        FilesWritten: done.written.length,
+        DeliveryErrors: deliveryErrors,
+      });
+    }
   };
+}
+
+/** Rebuild steps only arrive from the rebuild queue; without one configured there is none to answer. */
+const noQueue = {
+  send: async () => {
+    throw new Error('REBUILD_QUEUE_URL is not set: rebuild steps cannot be queued');
+  },
+};
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -158,4 +209,5 @@ export const handler = createHandler({
   s3: createS3Client(config.s3Endpoint),
   cloudFront: createCloudFrontClient(process.env.AWS_ENDPOINT_URL_CLOUDFRONT),
   scheduler: createSchedulerClient(process.env.AWS_ENDPOINT_URL_SCHEDULER),
+  sqs: createSqsClient(process.env.AWS_ENDPOINT_URL_SQS),
 });

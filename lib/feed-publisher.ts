@@ -91,6 +91,12 @@ export interface FeedPublisherProps {
   readonly batchingWindow?: Duration;
 
   /**
+   * How many rebuild steps run at once when a rebuild (first publish, settings change) is spread over the rebuild queue.
+   * @default 10
+   */
+  readonly rebuildConcurrency?: number;
+
+  /**
    * What happens to the buckets and logs when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -126,6 +132,7 @@ export class FeedPublisher extends Construct {
     validateProps(props, contentPrefix);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const timeout = props.timeout ?? Duration.minutes(3);
+    const rebuildConcurrency = props.rebuildConcurrency ?? 10;
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
 
     const logBucket = new s3.Bucket(this, 'LogBucket', {
@@ -205,6 +212,15 @@ export class FeedPublisher extends Construct {
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
     });
 
+    // A rebuild (first publish, or a change of reading or rendering settings) is spread over this
+    // queue in steps of a few hundred records, so no invocation reads or renders the whole archive.
+    const rebuildQueue = new sqs.Queue(this, 'RebuildQueue', {
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+    });
+
     const scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', { removalPolicy });
     const nextChangeScheduleName = 'next-visibility-change';
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
@@ -242,6 +258,7 @@ export class FeedPublisher extends Construct {
         SCHEDULE_NAME: nextChangeScheduleName,
         SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
         METRICS_NAMESPACE: metricsNamespace,
+        REBUILD_QUEUE_URL: rebuildQueue.queueUrl,
         ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
         // A new function version whenever the deployed content changes, so the publish-after-deploy trigger runs again.
         ...(props.contentSource === undefined ? {} : { CONTENT_VERSION: folderHash(props.contentSource) }),
@@ -269,6 +286,16 @@ export class FeedPublisher extends Construct {
       scheduleGroup,
       schedulerRole,
     });
+
+    rebuildQueue.grantSendMessages(publishFunction);
+    publishFunction.addEventSource(
+      new SqsEventSource(rebuildQueue, {
+        // One step per invocation: each is sized to finish well within the timeout.
+        batchSize: 1,
+        maxConcurrency: rebuildConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
 
     contentBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), {
       prefix: contentPrefix,
@@ -361,6 +388,14 @@ function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
   const window = props.batchingWindow?.toSeconds();
   if (window !== undefined && window > 300) {
     throw new Error(`batchingWindow must be at most 300 seconds, got ${window} seconds`);
+  }
+  const concurrency = props.rebuildConcurrency;
+  // Lambda's SQS event sources run between 2 and 1,000 invocations at once.
+  if (
+    concurrency !== undefined &&
+    (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000)
+  ) {
+    throw new Error(`rebuildConcurrency must be a whole number between 2 and 1000, got ${concurrency}`);
   }
   const reconcile = props.reconcileInterval?.toMinutes();
   if (reconcile !== undefined && (reconcile < 5 || reconcile > 24 * 60)) {

@@ -288,6 +288,27 @@ describe('FeedPublisher triggers', () => {
     });
   });
 
+  it('spreads rebuilds over a queue of their own, one step per invocation, ten at a time', () => {
+    const rebuildQueue = id('AWS::SQS::Queue', /RebuildQueue/);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [rebuildQueue, 'Arn'] },
+      FunctionName: { Ref: id('AWS::Lambda::Function', /PublishFunction/) },
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 10 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(resource('AWS::SQS::Queue', /RebuildQueue/).Properties).toMatchObject({
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
+      },
+      SqsManagedSseEnabled: true,
+    });
+    expect(resource('AWS::Lambda::Function', /PublishFunction/).Properties).toMatchObject({
+      Environment: { Variables: { REBUILD_QUEUE_URL: { Ref: rebuildQueue } } },
+    });
+    expect(JSON.stringify(functionPolicy())).toContain('sqs:SendMessage');
+  });
+
   it('dead-letters messages after 5 receives, with a visibility timeout of six function timeouts', () => {
     expect(resource('AWS::SQS::Queue', /PublishQueue/).Properties).toMatchObject({
       RedrivePolicy: {
@@ -447,6 +468,11 @@ describe('FeedPublisher props', () => {
       /hubUrl must be an https URL, got 'http:\/\/hub.example.com\/'/,
     ],
     ['alarmEmail is not an e-mail address', () => ({ alarmEmail: 'ops' }), /alarmEmail .* got 'ops'/],
+    [
+      'rebuildConcurrency is below what SQS event sources allow',
+      () => ({ rebuildConcurrency: 1 }),
+      /rebuildConcurrency must be a whole number between 2 and 1000, got 1/,
+    ],
   ])('throws when %s', (_case, props, message) => {
     const stack = new Stack(newApp(), 'Invalid');
     expect(() => new FeedPublisher(stack, 'Publisher', props(stack))).toThrow(message);

@@ -1,3 +1,4 @@
+import type { RebuildMessage } from './publish/rebuild-job.ts';
 import type { RecordTrigger } from './publish/record-step.ts';
 
 /** An SQS message as the event source hands it over. */
@@ -42,4 +43,16 @@ export function recordTriggers(messages: readonly QueueMessage[], contentPrefix:
     }
   }
   return triggers;
+}
+
+/** A rebuild step, when the message is one (the rebuild queue); undefined for anything else. */
+export function rebuildStepOf(message: QueueMessage): RebuildMessage | undefined {
+  try {
+    const body = JSON.parse(message.body ?? '{}') as Partial<RebuildMessage>;
+    return body.kind === 'rebuild-read' || body.kind === 'rebuild-render'
+      ? (body as RebuildMessage)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
