@@ -1,9 +1,9 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { RebuildMessage, TaskQueue } from '../publish/rebuild-job.ts';
 
 /** The SQS client the publisher uses to spread rebuilds; create one per process. */
-export function createSqsClient(endpoint?: string): SQSClient {
-  return new SQSClient(endpoint ? { endpoint } : {});
+export function createSqsClient(endpoint?: string, config: SQSClientConfig = {}): SQSClient {
+  return new SQSClient({ ...(endpoint ? { endpoint } : {}), ...config });
 }
 
 /** Rebuild steps sent to an SQS queue the publish function reads, ten to a request. */

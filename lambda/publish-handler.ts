@@ -1,0 +1,202 @@
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type HandlerConfig, readHandlerConfig } from './config.ts';
+import { invalidationPaths } from './core/invalidation.ts';
+import { isArchivePath } from './core/render/feed-files.ts';
+import { readSiteConfig } from './core/site-config.ts';
+import { createCloudFrontClient, invalidate } from './delivery/cloudfront.ts';
+import { createSchedulerClient, scheduleNextChange } from './delivery/next-change-schedule.ts';
+import { notifyHub } from './delivery/websub.ts';
+import { log, publishMetrics } from './log.ts';
+import { runRebuildMessage } from './publish/rebuild-job.ts';
+import { type PublishRunResult, runPublish } from './publish-run.ts';
+import { type QueueMessage, rebuildStepOf, recordTriggers } from './queue-messages.ts';
+import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
+import { createS3Client } from './stores/s3-client.ts';
+import { createSqsClient, SqsTaskQueue } from './stores/sqs.ts';
+
+/** An SQS batch of S3 event notifications; schedule, deploy and manual invocations carry no Records. */
+interface PublishEvent {
+  readonly Records?: readonly QueueMessage[];
+  /** A manual invoke may ask for everything to be read and rendered again. */
+  readonly rebuild?: boolean;
+}
+
+/** The part of the Lambda context the handler uses. */
+interface InvocationContext {
+  readonly invokedFunctionArn: string;
+}
+
+export interface PublishResponse {
+  readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>;
+}
+
+export interface HandlerDependencies {
+  readonly config: HandlerConfig;
+  readonly s3: S3Client;
+  readonly cloudFront: CloudFrontClient;
+  readonly scheduler: SchedulerClient;
+  /** Sends rebuild steps to the rebuild queue; without it rebuilds run in one invocation. */
+  readonly sqs?: SQSClient;
+  readonly clock?: () => Date;
+}
+
+/** Builds the handler over explicit dependencies; the exported `handler` wires the real ones. */
+export function createHandler({
+  config,
+  s3,
+  cloudFront,
+  scheduler,
+  sqs,
+  clock = () => new Date(),
+}: HandlerDependencies) {
+  return async (event: PublishEvent | null = {}, context?: InvocationContext): Promise<PublishResponse> => {
+    const now = clock();
+    const stores = {
+      records: new S3RecordStore(s3, { bucket: config.contentBucket, prefix: config.contentPrefix }),
+      output: new S3OutputStore(s3, { bucket: config.feedsBucket, prefix: config.feedsPrefix }),
+      state: new S3StateStore(s3, { bucket: config.stateBucket, prefix: config.statePrefix }),
+    };
+    const siteOverrides = { feedBaseUrl: config.feedBaseUrl, hubUrl: config.hubUrl };
+    const rebuildQueue =
+      sqs && config.rebuildQueueUrl ? new SqsTaskQueue(sqs, config.rebuildQueueUrl) : undefined;
+    const all = event?.Records ?? [];
+    const steps = all.flatMap((message) => {
+      const step = rebuildStepOf(message);
+      return step ? [{ message, step }] : [];
+    });
+    const messages = all.filter((message) => !rebuildStepOf(message));
+    const messageIds = messages.map((record) => record.messageId);
+    const failures: string[] = [];
+    for (const { message, step } of steps) {
+      try {
+        const site = readSiteConfig(await stores.records.readSiteConfig(), siteOverrides);
+        // rebuildQueue is set whenever steps arrive: they come from it.
+        const finished = await runRebuildMessage({ ...stores, site, now }, rebuildQueue ?? noQueue, step);
+        if (finished) await afterPublish({ ...finished, mode: 'rebuild', looked: 0 }, 0);
+      } catch (error) {
+        log('error', 'rebuild step failed', { step: step.kind, job: step.job, error: describe(error) });
+        failures.push(message.messageId);
+      }
+    }
+    if (steps.length > 0 && messages.length === 0) {
+      return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+    }
+    let result: PublishRunResult;
+    try {
+      // A batch of S3 events reads just the records they name; schedules and manual runs reconcile.
+      result = await runPublish({
+        ...stores,
+        now,
+        siteOverrides,
+        changes: messages.length > 0 ? recordTriggers(messages, config.contentPrefix) : undefined,
+        rebuild: event?.rebuild === true,
+        rebuildQueue,
+      });
+    } catch (error) {
+      log('error', 'publish failed', { error: error instanceof Error ? error.message : String(error) });
+      if (messageIds.length === 0) throw error;
+      // Every message goes back to the queue and is retried, then dead-lettered.
+      return {
+        batchItemFailures: [...failures, ...messageIds].map((itemIdentifier) => ({ itemIdentifier })),
+      };
+    }
+    await afterPublish(result, messageIds.length);
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+
+    async function afterPublish(done: PublishRunResult, messageCount: number): Promise<void> {
+      const { report } = done;
+      log(report.errors.length > 0 ? 'warn' : 'info', 'published', {
+        messages: messageCount,
+        mode: done.mode,
+        looked: done.looked,
+        written: done.written,
+        deleted: done.deleted,
+        ...report,
+      });
+      const deliveryErrors = await deliver(
+        done,
+        config,
+        { cloudFront, scheduler },
+        now,
+        context?.invokedFunctionArn,
+      );
+      publishMetrics(config.metricsNamespace, now, {
+        InvalidRecords: new Set(report.errors.map((error) => error.key)).size,
+        PublishedArticles: report.published,
+        FilesWritten: done.written.length,
+        DeliveryErrors: deliveryErrors,
+      });
+    }
+  };
+}
+
+/** Rebuild steps only arrive from the rebuild queue; without one configured there is none to answer. */
+const noQueue = {
+  send: async () => {
+    throw new Error('REBUILD_QUEUE_URL is not set: rebuild steps cannot be queued');
+  },
+};
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * After the feeds are written: invalidate what changed, ping the hub, and wake up again at the
+ * next embargo or expiry. The feeds are already correct, so a failure here is logged and counted
+ * rather than retried; the feeds' short cache lifetime and the reconcile schedule cover it.
+ */
+async function deliver(
+  result: PublishRunResult,
+  config: HandlerConfig,
+  clients: { cloudFront: CloudFrontClient; scheduler: SchedulerClient },
+  now: Date,
+  functionArn: string | undefined,
+): Promise<number> {
+  const steps: [string, () => Promise<unknown>][] = [];
+  if (config.distributionId && result.written.length + result.deleted.length > 0) {
+    const distributionId = config.distributionId;
+    steps.push([
+      'invalidate',
+      () =>
+        invalidate(
+          clients.cloudFront,
+          distributionId,
+          invalidationPaths([...result.written, ...result.deleted]),
+          now,
+        ),
+    ]);
+  }
+  const changedFeeds = result.written.filter(
+    (path) => /(^|\/)(rss\.xml|atom\.xml|feed\.json)$/.test(path) && !isArchivePath(path),
+  );
+  if (config.hubUrl && config.feedBaseUrl && changedFeeds.length > 0) {
+    const { hubUrl, feedBaseUrl } = config;
+    steps.push([
+      'notify hub',
+      () =>
+        notifyHub(
+          hubUrl,
+          changedFeeds.map((path) => new URL(path, feedBaseUrl).href),
+        ),
+    ]);
+  }
+  const nextChangeAt = result.report.nextChangeAt;
+  if (config.schedule && functionArn && nextChangeAt) {
+    const schedule = { ...config.schedule, targetArn: functionArn };
+    steps.push(['schedule next change', () => scheduleNextChange(clients.scheduler, schedule, nextChangeAt)]);
+  }
+  let failures = 0;
+  for (const [name, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failures += 1;
+      log('error', `${name} failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return failures;
+}

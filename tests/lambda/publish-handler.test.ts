@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHandlerConfig } from '../../lambda/config.ts';
+import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
+import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
+import { createHandler } from '../../lambda/publish-handler.ts';
+import { runPublish } from '../../lambda/publish-run.ts';
+import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
+import { createSqsClient } from '../../lambda/stores/sqs.ts';
+import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
+import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { contentRoot } from '../helpers/sample.ts';
+
+let server: S3TestServer;
+let services: Awaited<ReturnType<typeof startRecordingServer>>;
+const now = new Date('2026-01-01T00:00:00Z');
+
+/** Answers SendMessageBatch as SQS does (AWS JSON protocol, with the MD5 the SDK checks). */
+function answerAsSqs(request: RecordedRequest, response: import('node:http').ServerResponse): void {
+  if (request.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch') {
+    const { Entries } = JSON.parse(request.body) as { Entries: { Id: string; MessageBody: string }[] };
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end(
+      JSON.stringify({
+        Successful: Entries.map((entry) => ({
+          Id: entry.Id,
+          MessageId: `m-${entry.Id}`,
+          MD5OfMessageBody: createHash('md5').update(entry.MessageBody).digest('hex'),
+        })),
+        Failed: [],
+      }),
+    );
+    return;
+  }
+  response.writeHead(204);
+  response.end();
+}
+
+beforeAll(async () => {
+  server = await startS3Server();
+  services = await startRecordingServer(answerAsSqs);
+  for (const bucket of ['content', 'feeds', 'state', 'feeds-one', 'state-one'])
+    await server.createBucket(bucket);
+  const entries = await readdir(contentRoot, { recursive: true, withFileTypes: true });
+  for (const entry of entries.filter((candidate) => candidate.isFile())) {
+    const path = join(entry.parentPath, entry.name);
+    const key = relative(contentRoot, path);
+    await server.client.send(
+      new PutObjectCommand({ Bucket: 'content', Key: key, Body: await readFile(path) }),
+    );
+  }
+  for (let index = 0; index < 60; index += 1) {
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content',
+        Key: `articles/generated/${index}.json`,
+        Body: JSON.stringify({
+          title: `Generated ${index}`,
+          date: new Date(Date.UTC(2023, 0, 1) + index * 9 * 86_400_000).toISOString(),
+          categories: ['World'],
+          content_text: `Story ${index}.`,
+        }),
+      }),
+    );
+  }
+});
+
+afterAll(async () => {
+  await services?.close();
+  await server?.close();
+});
+
+async function bucketFiles(bucket: string): Promise<Map<string, string>> {
+  const listing = await server.client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  const files = new Map<string, string>();
+  for (const { Key } of listing.Contents ?? []) {
+    if (!Key) continue;
+    const object = await server.client.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    files.set(Key, (await object.Body?.transformToString()) ?? '');
+  }
+  return files;
+}
+
+describe('handler: a rebuild spread over the rebuild queue', () => {
+  it('starts the rebuild, runs the steps SQS hands back, and ends with the files of a rebuild in one process', async () => {
+    const handler = createHandler({
+      config: readHandlerConfig({
+        CONTENT_BUCKET: 'content',
+        FEEDS_BUCKET: 'feeds',
+        STATE_BUCKET: 'state',
+        FEED_BASE_URL: 'https://feeds.example.com/',
+        REBUILD_QUEUE_URL: `${services.url}/123456789012/rebuild`,
+      }),
+      s3: server.client,
+      cloudFront: createCloudFrontClient(services.url),
+      scheduler: createSchedulerClient(services.url),
+      sqs: createSqsClient(services.url, {
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'TEST', secretAccessKey: 'TEST' },
+      }),
+      clock: () => now,
+    });
+    const sent = () =>
+      services.requests
+        .filter((request) => request.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch')
+        .flatMap((request) => (JSON.parse(request.body) as { Entries: { MessageBody: string }[] }).Entries)
+        .map((entry) => entry.MessageBody);
+
+    await expect(handler({ source: 'aws.events' } as object)).resolves.toEqual({ batchItemFailures: [] });
+    expect((await bucketFiles('feeds')).size).toBe(0);
+    let handed = 0;
+    for (let round = 0; handed < sent().length && round < 20; round += 1) {
+      const bodies = sent().slice(handed);
+      handed += bodies.length;
+      for (const [index, body] of bodies.entries()) {
+        const step = { Records: [{ messageId: `step-${round}-${index}`, body }] };
+        await expect(handler(step)).resolves.toEqual({ batchItemFailures: [] });
+      }
+    }
+    expect(sent().map((body) => (JSON.parse(body) as { kind: string }).kind)).toEqual([
+      'rebuild-read',
+      'rebuild-render',
+      'rebuild-render',
+    ]);
+
+    await runPublish({
+      records: new S3RecordStore(server.client, { bucket: 'content', prefix: '' }),
+      output: new S3OutputStore(server.client, { bucket: 'feeds-one', prefix: '' }),
+      state: new S3StateStore(server.client, { bucket: 'state-one', prefix: '' }),
+      now,
+      siteOverrides: { feedBaseUrl: 'https://feeds.example.com/' },
+    });
+    const fannedOut = await bucketFiles('feeds');
+    expect(fannedOut.size).toBeGreaterThan(10);
+    expect(fannedOut).toEqual(await bucketFiles('feeds-one'));
+  });
+});
