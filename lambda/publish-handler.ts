@@ -2,20 +2,19 @@ import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type HandlerConfig, readHandlerConfig } from './config.ts';
+import type { HandlerConfig } from './config.ts';
 import { invalidationPaths } from './core/invalidation.ts';
 import { isArchivePath } from './core/render/feed-files.ts';
 import { readSiteConfig } from './core/site-config.ts';
-import { createCloudFrontClient, invalidate } from './delivery/cloudfront.ts';
-import { createSchedulerClient, scheduleNextChange } from './delivery/next-change-schedule.ts';
+import { invalidate } from './delivery/cloudfront.ts';
+import { scheduleNextChange } from './delivery/next-change-schedule.ts';
 import { notifyHub } from './delivery/websub.ts';
 import { log, publishMetrics } from './log.ts';
 import { runRebuildMessage } from './publish/rebuild-job.ts';
 import { type PublishRunResult, runPublish } from './publish-run.ts';
 import { type QueueMessage, rebuildStepOf, recordTriggers } from './queue-messages.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
-import { createS3Client } from './stores/s3-client.ts';
-import { createSqsClient, SqsTaskQueue } from './stores/sqs.ts';
+import { SqsTaskQueue } from './stores/sqs.ts';
 
 /** An SQS batch of S3 event notifications; schedule, deploy and manual invocations carry no Records. */
 interface PublishEvent {
