@@ -177,6 +177,17 @@ export class FeedPublisher extends Construct {
         conditions: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
       }),
     );
+    // Earlier versions kept their state in the feeds bucket under _state/; the first publish moves
+    // it out and deletes it. Until then CloudFront must not serve it.
+    feedsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyServingLegacyState',
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [feedsBucket.arnForObjects('_state/*')],
+      }),
+    );
     // The publisher's own state (drafts and embargoed text among it) lives in a bucket of its
     // own that CloudFront has no route to at all.
     const stateBucket = new s3.Bucket(this, 'StateBucket', privateBucket('state-bucket/'));

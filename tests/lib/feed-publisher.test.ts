@@ -90,13 +90,24 @@ describe('FeedPublisher buckets', () => {
     );
   });
 
-  it('lets only CloudFront read the feeds bucket', () => {
+  it('lets only CloudFront read the feeds bucket, and never the state an earlier version kept there', () => {
     const statements = policyStatements(/FeedsBucket/);
     expect(statements).toContainEqual(
       expect.objectContaining({
         Effect: 'Allow',
         Action: 's3:GetObject',
         Principal: { Service: 'cloudfront.amazonaws.com' },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'DenyServingLegacyState',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [id('AWS::S3::Bucket', /FeedsBucket/), 'Arn'] }, '/_state/*']],
+        },
       }),
     );
   });
