@@ -166,17 +166,7 @@ export class FeedPublisher extends Construct {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(365) }],
     });
     const feedsBucket = new s3.Bucket(this, 'FeedsBucket', privateBucket('feeds-bucket/'));
-    // No writer may overwrite feeds blindly: every PutObject must be conditional (If-Match or If-None-Match).
-    feedsBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyUnconditionalWrites',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [feedsBucket.arnForObjects('*')],
-        conditions: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
-      }),
-    );
+    denyUnconditionalWrites(feedsBucket);
     // Earlier versions kept their state in the feeds bucket under _state/; the first publish moves
     // it out and deletes it. Until then CloudFront must not serve it.
     feedsBucket.addToResourcePolicy(
@@ -191,16 +181,7 @@ export class FeedPublisher extends Construct {
     // The publisher's own state (drafts and embargoed text among it) lives in a bucket of its
     // own that CloudFront has no route to at all.
     const stateBucket = new s3.Bucket(this, 'StateBucket', privateBucket('state-bucket/'));
-    stateBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyUnconditionalWrites',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [stateBucket.arnForObjects('*')],
-        conditions: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
-      }),
-    );
+    denyUnconditionalWrites(stateBucket);
 
     const distribution = createDistribution(this, feedsBucket, logBucket, props);
     const feedBaseUrl = `https://${props.domainName ?? distribution.distributionDomainName}/`;
@@ -380,6 +361,23 @@ export class FeedPublisher extends Construct {
     this.alarmTopic = alarmTopic;
     this.feedBaseUrl = feedBaseUrl;
   }
+}
+
+/**
+ * No writer may overwrite an object blindly: every PutObject must be conditional (If-Match or
+ * If-None-Match), so two publishes can never undo each other's writes.
+ */
+function denyUnconditionalWrites(bucket: s3.Bucket): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyUnconditionalWrites',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } },
+    }),
+  );
 }
 
 function validateProps(props: FeedPublisherProps, contentPrefix: string): void {

@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { createS3Client } from '../../lambda/stores/s3-client.ts';
 
@@ -35,4 +40,16 @@ export async function startS3Server(): Promise<S3TestServer> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** Every object of a bucket (up to 1,000), by key, as text. */
+export async function readBucket(client: S3Client, bucket: string): Promise<Map<string, string>> {
+  const listing = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  const files = new Map<string, string>();
+  for (const { Key } of listing.Contents ?? []) {
+    if (!Key) continue;
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    files.set(Key, (await object.Body?.transformToString()) ?? '');
+  }
+  return files;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHandlerConfig } from '../../lambda/config.ts';
 import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
@@ -11,7 +11,7 @@ import { runPublish } from '../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
 import { createSqsClient } from '../../lambda/stores/sqs.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
-import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 import { contentRoot } from '../helpers/sample.ts';
 
 let server: S3TestServer;
@@ -73,16 +73,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function bucketFiles(bucket: string): Promise<Map<string, string>> {
-  const listing = await server.client.send(new ListObjectsV2Command({ Bucket: bucket }));
-  const files = new Map<string, string>();
-  for (const { Key } of listing.Contents ?? []) {
-    if (!Key) continue;
-    const object = await server.client.send(new GetObjectCommand({ Bucket: bucket, Key }));
-    files.set(Key, (await object.Body?.transformToString()) ?? '');
-  }
-  return files;
-}
+const bucketFiles = (bucket: string) => readBucket(server.client, bucket);
 
 describe('handler: a rebuild spread over the rebuild queue', () => {
   it('starts the rebuild, runs the steps SQS hands back, and ends with the files of a rebuild in one process', async () => {

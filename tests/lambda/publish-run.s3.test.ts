@@ -1,9 +1,4 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordTrigger } from '../../lambda/publish/record-step.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
@@ -11,7 +6,7 @@ import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/
 import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { testSiteJson } from '../helpers/local-publisher.ts';
-import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 
 let server: S3TestServer;
 let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
@@ -66,16 +61,7 @@ function publish(feeds: string, stateBucket: string, changes?: RecordTrigger[]) 
   });
 }
 
-async function bucketFiles(bucket: string): Promise<Map<string, string>> {
-  const listing = await server.client.send(new ListObjectsV2Command({ Bucket: bucket }));
-  const files = new Map<string, string>();
-  for (const { Key } of listing.Contents ?? []) {
-    if (!Key) continue;
-    const object = await server.client.send(new GetObjectCommand({ Bucket: bucket, Key }));
-    files.set(Key, (await object.Body?.transformToString()) ?? '');
-  }
-  return files;
-}
+const bucketFiles = (bucket: string) => readBucket(server.client, bucket);
 
 /** Every article id in the current feed and every archive page, with how many places hold it. */
 function placements(files: Map<string, string>): Map<string, number> {
