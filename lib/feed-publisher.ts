@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -213,7 +213,10 @@ export class FeedPublisher extends Construct {
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
     });
 
-    const scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', { removalPolicy });
+    // The group holds no data: it goes with the stack, so a later deploy can create it again.
+    const scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const nextChangeScheduleName = 'next-visibility-change';
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
@@ -339,6 +342,17 @@ export class FeedPublisher extends Construct {
       enforceSSL: true,
       displayName: 'Feed publisher alarms',
     });
+    // enforceSSL alone leaves a topic policy whose only statement is a deny: CloudWatch alarms of
+    // this account must be allowed to publish, or no alarm ever reaches a subscriber.
+    alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     if (props.alarmEmail) {
       const subscription = alarmTopic.addSubscription(
         new snsSubscriptions.EmailSubscription(props.alarmEmail),

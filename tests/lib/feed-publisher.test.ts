@@ -288,6 +288,38 @@ describe('FeedPublisher function', () => {
   });
 });
 
+describe('FeedPublisher alarms reach their topic', () => {
+  it('lets CloudWatch alarms of this account publish to the alarm topic, over SSL only', () => {
+    const topic = id('AWS::SNS::Topic', /AlarmTopic/);
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    const statements = policies.flatMap(
+      (policy) =>
+        (policy.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } }).PolicyDocument
+          .Statement,
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'AllowCloudWatchAlarms',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('removes the schedule group with the stack, since it holds no data', () => {
+    expect(resource('AWS::Scheduler::ScheduleGroup', /ScheduleGroup/)).toMatchObject({
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+});
+
 describe('FeedPublisher triggers', () => {
   it('feeds the function from the queue, two at a time, with partial batch failures', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
