@@ -21,7 +21,13 @@ export interface HandlerConfig {
   /** WebSub hub to notify after a publish (and to announce in the feeds). */
   readonly hubUrl?: string;
   /** Where the one-time "next embargo or expiry" schedule lives, and the role it runs as. */
-  readonly schedule?: { readonly group: string; readonly name: string; readonly roleArn: string };
+  readonly schedule?: {
+    readonly group: string;
+    readonly name: string;
+    readonly roleArn: string;
+    /** Where EventBridge Scheduler puts an invocation that failed after its retries. */
+    readonly deadLetterArn?: string;
+  };
   /** SQS queue a rebuild's steps are spread over; without it a rebuild runs in one invocation. */
   readonly rebuildQueueUrl?: string;
   /** CloudWatch namespace of the publish metrics. */
@@ -62,6 +68,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
             group: env.SCHEDULE_GROUP ?? '',
             name: env.SCHEDULE_NAME ?? '',
             roleArn: env.SCHEDULER_ROLE_ARN ?? '',
+            deadLetterArn: env.SCHEDULE_DEAD_LETTER_ARN || undefined,
           }
         : undefined,
     rebuildQueueUrl: env.REBUILD_QUEUE_URL || undefined,

@@ -186,7 +186,10 @@ async function deliver(
   const nextChangeAt = result.report.nextChangeAt;
   if (config.schedule && functionArn && nextChangeAt) {
     const schedule = { ...config.schedule, targetArn: functionArn };
-    steps.push(['schedule next change', () => scheduleNextChange(clients.scheduler, schedule, nextChangeAt)]);
+    steps.push([
+      'schedule next change',
+      () => scheduleNextChange(clients.scheduler, schedule, nextChangeAt, now),
+    ]);
   }
   let failures = 0;
   for (const [name, step] of steps) {

@@ -252,6 +252,7 @@ export class FeedPublisher extends Construct {
         SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
         SCHEDULE_NAME: nextChangeScheduleName,
         SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+        SCHEDULE_DEAD_LETTER_ARN: deadLetterQueue.queueArn,
         METRICS_NAMESPACE: metricsNamespace,
         REBUILD_QUEUE_URL: rebuildQueue.queueUrl,
         ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
@@ -271,6 +272,8 @@ export class FeedPublisher extends Construct {
       },
     });
     publishFunction.grantInvoke(schedulerRole);
+    // Scheduled publishes that fail after their retries land beside the failed S3 events.
+    deadLetterQueue.grantSendMessages(schedulerRole);
     grantLeastPrivilege(this, {
       fn: publishFunction,
       contentBucket,

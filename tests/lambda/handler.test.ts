@@ -19,7 +19,8 @@ let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
 let handler: (event: object, context?: { invokedFunctionArn: string }) => Promise<PublishResponse>;
 let services: Awaited<ReturnType<typeof startRecordingServer>>;
 const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:publish';
-const context = { invokedFunctionArn: functionArn };
+// A run started through a version (the post-deploy trigger) still schedules the function itself.
+const context = { invokedFunctionArn: `${functionArn}:7` };
 
 /** Answers as CloudFront, EventBridge Scheduler and a WebSub hub would, by path. */
 function answerAsServices(request: RecordedRequest, response: ServerResponse): void {
@@ -273,10 +274,14 @@ describe('handler', () => {
     expect(create?.path).toBe('/schedules/next-visibility-change');
     expect(JSON.parse(create?.body ?? '{}')).toMatchObject({
       GroupName: 'feeds',
-      ScheduleExpression: 'at(2099-01-02T03:04:06)',
+      ScheduleExpression: 'at(2099-01-02T03:05:00)',
       ScheduleExpressionTimezone: 'UTC',
       ActionAfterCompletion: 'DELETE',
-      Target: { Arn: functionArn, RoleArn: 'arn:aws:iam::123456789012:role/scheduler' },
+      Target: {
+        Arn: functionArn,
+        RoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+      },
     });
   });
 

@@ -408,8 +408,13 @@ describe('FeedPublisher triggers', () => {
       SCHEDULE_NAME: 'next-visibility-change',
       SCHEDULE_GROUP: resource('AWS::Scheduler::ScheduleGroup', /ScheduleGroup/).Properties.Name,
       SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [id('AWS::IAM::Role', /SchedulerRole/), 'Arn'] },
+      SCHEDULE_DEAD_LETTER_ARN: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
       DISTRIBUTION_ID: { Ref: id('AWS::CloudFront::Distribution', /Distribution/) },
     });
+    const schedulerPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy).includes(id('AWS::IAM::Role', /SchedulerRole/)),
+    );
+    expect(JSON.stringify(schedulerPolicies)).toContain('sqs:SendMessage');
   });
 
   it('publishes right after every deploy that changes the function, once the content is deployed', () => {
