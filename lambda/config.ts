@@ -32,6 +32,8 @@ export interface HandlerConfig {
   readonly rebuildQueueUrl?: string;
   /** CloudWatch namespace of the publish metrics. */
   readonly metricsNamespace: string;
+  /** The metrics' `service` dimension and the logs' service: one per stack. */
+  readonly serviceName: string;
   /** S3-compatible endpoint (the standard AWS_ENDPOINT_URL_S3); unset in AWS. */
   readonly s3Endpoint?: string;
 }
@@ -73,6 +75,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
         : undefined,
     rebuildQueueUrl: env.REBUILD_QUEUE_URL || undefined,
     metricsNamespace: env.METRICS_NAMESPACE || 'FeedPublisher',
+    serviceName: env.POWERTOOLS_SERVICE_NAME || 'feed-publisher',
     s3Endpoint: env.AWS_ENDPOINT_URL_S3 || undefined,
   };
 }

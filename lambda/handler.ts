@@ -4,6 +4,7 @@ import { createSchedulerClient } from './delivery/next-change-schedule.ts';
 import { createHandler } from './publish-handler.ts';
 import { createS3Client } from './stores/s3-client.ts';
 import { createSqsClient } from './stores/sqs.ts';
+import { createTelemetry } from './telemetry.ts';
 
 export type { PublishResponse } from './publish-handler.ts';
 
@@ -16,4 +17,5 @@ export const handler = createHandler({
   cloudFront: createCloudFrontClient(process.env.AWS_ENDPOINT_URL_CLOUDFRONT),
   scheduler: createSchedulerClient(process.env.AWS_ENDPOINT_URL_SCHEDULER),
   sqs: createSqsClient(process.env.AWS_ENDPOINT_URL_SQS),
+  telemetry: createTelemetry({ namespace: config.metricsNamespace, service: config.serviceName }),
 });

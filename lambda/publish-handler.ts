@@ -9,12 +9,12 @@ import { readSiteConfig } from './core/site-config.ts';
 import { invalidate } from './delivery/cloudfront.ts';
 import { scheduleNextChange } from './delivery/next-change-schedule.ts';
 import { notifyHub } from './delivery/websub.ts';
-import { log, publishMetrics } from './log.ts';
 import { runRebuildMessage } from './publish/rebuild-job.ts';
 import { type PublishRunResult, runPublish } from './publish-run.ts';
 import { type QueueMessage, rebuildStepOf, recordTriggers } from './queue-messages.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
 import { SqsTaskQueue } from './stores/sqs.ts';
+import { publishCounts, type Telemetry } from './telemetry.ts';
 
 /** An SQS batch of S3 event notifications; schedule, deploy and manual invocations carry no Records. */
 interface PublishEvent {
@@ -39,6 +39,7 @@ export interface HandlerDependencies {
   readonly scheduler: SchedulerClient;
   /** Sends rebuild steps to the rebuild queue; without it rebuilds run in one invocation. */
   readonly sqs?: SQSClient;
+  readonly telemetry: Telemetry;
   readonly clock?: () => Date;
 }
 
@@ -49,8 +50,10 @@ export function createHandler({
   cloudFront,
   scheduler,
   sqs,
+  telemetry,
   clock = () => new Date(),
 }: HandlerDependencies) {
+  const { logger, metrics } = telemetry;
   return async (event: PublishEvent | null = {}, context?: InvocationContext): Promise<PublishResponse> => {
     const now = clock();
     const stores = {
@@ -76,13 +79,11 @@ export function createHandler({
         const finished = await runRebuildMessage({ ...stores, site, now }, rebuildQueue ?? noQueue, step);
         if (finished) await afterPublish({ ...finished, mode: 'rebuild', looked: 0 }, 0);
       } catch (error) {
-        log('error', 'rebuild step failed', { step: step.kind, job: step.job, error: describe(error) });
+        logger.error('rebuild step failed', { step: step.kind, job: step.job, error: asError(error) });
         failures.push(message.messageId);
       }
     }
-    if (steps.length > 0 && messages.length === 0) {
-      return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
-    }
+    if (steps.length > 0 && messages.length === 0) return respond(failures);
     let result: PublishRunResult;
     try {
       // A batch of S3 events reads just the records they name; schedules and manual runs reconcile.
@@ -95,19 +96,29 @@ export function createHandler({
         rebuildQueue,
       });
     } catch (error) {
-      log('error', 'publish failed', { error: error instanceof Error ? error.message : String(error) });
-      if (messageIds.length === 0) throw error;
+      logger.error('publish failed', { messages: messageIds.length, error: asError(error) });
+      if (messageIds.length === 0) {
+        publishCounts(metrics, { PublishFailures: 1 });
+        throw error;
+      }
       // Every message goes back to the queue and is retried, then dead-lettered.
-      return {
-        batchItemFailures: [...failures, ...messageIds].map((itemIdentifier) => ({ itemIdentifier })),
-      };
+      return respond([...failures, ...messageIds]);
     }
     await afterPublish(result, messageIds.length);
-    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+    return respond(failures);
+
+    /**
+     * A failed message is not a Lambda error, so the errors alarm never sees it: count it here,
+     * before the queue gets it back.
+     */
+    function respond(failed: readonly string[]): PublishResponse {
+      if (failed.length > 0) publishCounts(metrics, { PublishFailures: failed.length });
+      return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    }
 
     async function afterPublish(done: PublishRunResult, messageCount: number): Promise<void> {
       const { report } = done;
-      log(report.errors.length > 0 ? 'warn' : 'info', 'published', {
+      logger[report.errors.length > 0 ? 'warn' : 'info']('published', {
         messages: messageCount,
         mode: done.mode,
         looked: done.looked,
@@ -118,11 +129,11 @@ export function createHandler({
       const deliveryErrors = await deliver(
         done,
         config,
-        { cloudFront, scheduler },
+        { cloudFront, scheduler, logger },
         now,
         context?.invokedFunctionArn,
       );
-      publishMetrics(config.metricsNamespace, now, {
+      publishCounts(metrics, {
         InvalidRecords: new Set(report.errors.map((error) => error.key)).size,
         PublishedArticles: report.published,
         FilesWritten: done.written.length,
@@ -139,8 +150,9 @@ const noQueue = {
   },
 };
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Errors keep their name and stack in the log; anything else thrown becomes one. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**
@@ -151,7 +163,7 @@ function describe(error: unknown): string {
 async function deliver(
   result: PublishRunResult,
   config: HandlerConfig,
-  clients: { cloudFront: CloudFrontClient; scheduler: SchedulerClient },
+  clients: { cloudFront: CloudFrontClient; scheduler: SchedulerClient; logger: Telemetry['logger'] },
   now: Date,
   functionArn: string | undefined,
 ): Promise<number> {
@@ -197,7 +209,7 @@ async function deliver(
       await step();
     } catch (error) {
       failures += 1;
-      log('error', `${name} failed`, { error: error instanceof Error ? error.message : String(error) });
+      clients.logger.error(`${name} failed`, { error: asError(error) });
     }
   }
   return failures;

@@ -20,11 +20,11 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { folderHash } from './folder-hash.ts';
 import { acknowledge, acknowledgeCdkHelpers } from './nag.ts';
-import { createAlarms, metricsNamespace } from './publisher-alarms.ts';
+import { createAlarms, defaultMetricsNamespace } from './publisher-alarms.ts';
 import { createDistribution } from './publisher-distribution.ts';
 import { grantLeastPrivilege } from './publisher-permissions.ts';
 
-export { metricsNamespace } from './publisher-alarms.ts';
+export { defaultMetricsNamespace } from './publisher-alarms.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,6 +97,12 @@ export interface FeedPublisherProps {
   readonly rebuildConcurrency?: number;
 
   /**
+   * CloudWatch namespace of the publish metrics; each stack is its own `service` dimension in it.
+   * @default 'FeedPublisher'
+   */
+  readonly metricsNamespace?: string;
+
+  /**
    * What happens to the buckets and logs when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -133,6 +139,8 @@ export class FeedPublisher extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const timeout = props.timeout ?? Duration.minutes(3);
     const rebuildConcurrency = props.rebuildConcurrency ?? 10;
+    const metricsNamespace = props.metricsNamespace ?? defaultMetricsNamespace;
+    const service = Stack.of(this).stackName;
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
 
     const logBucket = new s3.Bucket(this, 'LogBucket', {
@@ -254,6 +262,8 @@ export class FeedPublisher extends Construct {
         SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
         SCHEDULE_DEAD_LETTER_ARN: deadLetterQueue.queueArn,
         METRICS_NAMESPACE: metricsNamespace,
+        // The metrics' `service` dimension: two stacks in one account never share a metric.
+        POWERTOOLS_SERVICE_NAME: service,
         REBUILD_QUEUE_URL: rebuildQueue.queueUrl,
         ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
         // A new function version whenever the deployed content changes, so the publish-after-deploy trigger runs again.
@@ -365,7 +375,14 @@ export class FeedPublisher extends Construct {
           'SNS retries e-mail delivery itself; an alarm e-mail that still cannot be delivered has no better place to go, and the alarm state stays visible in CloudWatch.',
       });
     }
-    createAlarms(this, publishFunction, deadLetterQueue, alarmTopic);
+    createAlarms(this, {
+      fn: publishFunction,
+      queue,
+      deadLetterQueue,
+      topic: alarmTopic,
+      namespace: metricsNamespace,
+      service,
+    });
 
     this.contentBucket = contentBucket;
     this.feedsBucket = feedsBucket;

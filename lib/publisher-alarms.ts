@@ -6,22 +6,53 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
-/** Namespace of the metrics the publish function writes in CloudWatch Embedded Metric Format. */
-export const metricsNamespace = 'FeedPublisher';
+/** Default namespace of the metrics the publish function writes (Embedded Metric Format, via Powertools). */
+export const defaultMetricsNamespace = 'FeedPublisher';
 
-/** Alarms on function errors, dead letters and invalid records, all to `topic`. */
-export function createAlarms(
-  scope: Construct,
-  fn: lambda.IFunction,
-  deadLetterQueue: sqs.IQueue,
-  topic: sns.ITopic,
-): void {
-  const action = new cloudwatchActions.SnsAction(topic);
+/** How long S3 events may wait in the publish queue before someone should look: a publish takes seconds. */
+const oldestMessageAlarmAge = Duration.minutes(15);
+
+export interface AlarmTargets {
+  readonly fn: lambda.IFunction;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly topic: sns.ITopic;
+  /** Namespace and `service` dimension of the function's own metrics. */
+  readonly namespace: string;
+  readonly service: string;
+}
+
+/** Alarms on function errors, queue-driven failures, waiting and dead-lettered events, and invalid records. */
+export function createAlarms(scope: Construct, targets: AlarmTargets): void {
+  const { fn, queue, deadLetterQueue, topic, namespace, service } = targets;
+  const ownMetric = (metricName: string, period: Duration, statistic: string) =>
+    new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { service }, period, statistic });
+  const atLeastOne = {
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
   const alarms = [
     new cloudwatch.Alarm(scope, 'PublishErrorsAlarm', {
       alarmDescription: 'The publish function failed; feeds may be stale',
       metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
+      ...atLeastOne,
+    }),
+    new cloudwatch.Alarm(scope, 'PublishFailuresAlarm', {
+      alarmDescription:
+        'A publish of record changes failed and its messages went back to the queue (not a Lambda error, so the errors alarm does not see it)',
+      metric: ownMetric('PublishFailures', Duration.minutes(5), 'Sum'),
+      ...atLeastOne,
+    }),
+    new cloudwatch.Alarm(scope, 'QueueWaitAlarm', {
+      alarmDescription:
+        'Record changes have waited in the publish queue for 15 minutes: publishes are failing or stuck',
+      metric: queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: oldestMessageAlarmAge.toSeconds(),
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -32,25 +63,15 @@ export function createAlarms(
         period: Duration.minutes(5),
         statistic: 'Maximum',
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...atLeastOne,
     }),
     new cloudwatch.Alarm(scope, 'InvalidRecordsAlarm', {
       alarmDescription:
         'Some article records are invalid; the publish log names each record, field and problem',
-      metric: new cloudwatch.Metric({
-        namespace: metricsNamespace,
-        metricName: 'InvalidRecords',
-        period: Duration.minutes(15),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      metric: ownMetric('InvalidRecords', Duration.minutes(15), 'Maximum'),
+      ...atLeastOne,
     }),
   ];
+  const action = new cloudwatchActions.SnsAction(topic);
   for (const alarm of alarms) alarm.addAlarmAction(action);
 }

@@ -10,6 +10,7 @@ import { createHandler } from '../../lambda/publish-handler.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
 import { createSqsClient } from '../../lambda/stores/sqs.ts';
+import { createTelemetry } from '../../lambda/telemetry.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
 import { readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 import { contentRoot } from '../helpers/sample.ts';
@@ -92,6 +93,7 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
         region: 'us-east-1',
         credentials: { accessKeyId: 'TEST', secretAccessKey: 'TEST' },
       }),
+      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
       clock: () => now,
     });
     const sent = () =>
@@ -127,5 +129,63 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
     const fannedOut = await bucketFiles('feeds');
     expect(fannedOut.size).toBeGreaterThan(10);
     expect(fannedOut).toEqual(await bucketFiles('feeds-one'));
+  });
+});
+
+describe("handler: logs and metrics under Lambda's JSON log format", () => {
+  it('writes each metric line as top-level EMF, with the stack as its service dimension', async () => {
+    const handler = createHandler({
+      config: readHandlerConfig({ CONTENT_BUCKET: 'content', FEEDS_BUCKET: 'feeds', STATE_BUCKET: 'state' }),
+      s3: server.client,
+      cloudFront: createCloudFrontClient(services.url),
+      scheduler: createSchedulerClient(services.url),
+      telemetry: createTelemetry({ namespace: 'FeedPublisherTest', service: 'stack-a' }),
+      clock: () => now,
+    });
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const originals = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+    // What the Node.js runtime does to console output under the JSON log format.
+    for (const level of ['log', 'info', 'warn', 'error'] as const) {
+      console[level] = (...args: unknown[]) =>
+        lines.push(
+          JSON.stringify({
+            timestamp: now.toISOString(),
+            level: level === 'log' ? 'INFO' : level.toUpperCase(),
+            requestId: 'request-1',
+            message: args.map(String).join(' '),
+          }),
+        );
+    }
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await handler({ source: 'aws.events' } as object);
+      await handler({ Records: [{ messageId: 'broken', body: 'not an event' }] });
+    } finally {
+      process.stdout.write = write;
+      Object.assign(console, originals);
+    }
+    const metricLines = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => typeof line._aws === 'object');
+    const names = metricLines.flatMap((line) =>
+      (
+        line._aws as {
+          CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+        }
+      ).CloudWatchMetrics.flatMap((metric) => {
+        expect(metric.Namespace).toBe('FeedPublisherTest');
+        expect(metric.Dimensions).toEqual([['service']]);
+        return metric.Metrics.map((entry) => entry.Name);
+      }),
+    );
+    expect(names).toEqual(
+      expect.arrayContaining(['InvalidRecords', 'PublishedArticles', 'FilesWritten', 'DeliveryErrors']),
+    );
+    expect(metricLines.every((line) => line.service === 'stack-a')).toBe(true);
+    expect(lines.some((line) => line.includes('\\"_aws\\"'))).toBe(false);
   });
 });

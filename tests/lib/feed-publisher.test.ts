@@ -442,12 +442,37 @@ describe('FeedPublisher alarms', () => {
     ['function errors', 'Errors', 'AWS/Lambda'],
     ['messages in the dead-letter queue', 'ApproximateNumberOfMessagesVisible', 'AWS/SQS'],
     ['invalid records', 'InvalidRecords', 'FeedPublisher'],
+    ['publishes of queued record changes that failed', 'PublishFailures', 'FeedPublisher'],
   ])('alarms on %s, to the alarm topic', (_what, metricName, namespace) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: metricName,
       Namespace: namespace,
       Threshold: 1,
       AlarmActions: [{ Ref: id('AWS::SNS::Topic', /AlarmTopic/) }],
+    });
+  });
+
+  it('reads its own metrics with the stack as the service dimension the function writes', () => {
+    const variables = (
+      resource('AWS::Lambda::Function', /PublishFunction/).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(variables).toMatchObject({ METRICS_NAMESPACE: 'FeedPublisher', POWERTOOLS_SERVICE_NAME: 'TestStack' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'InvalidRecords',
+      Dimensions: [{ Name: 'service', Value: 'TestStack' }],
+    });
+  });
+
+  it('alarms when record changes wait in the queue for 15 minutes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Namespace: 'AWS/SQS',
+      Threshold: 900,
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /PublishQueue/), 'QueueName'] } },
+      ],
     });
   });
 
