@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/measure-publish.ts '<json options>'
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { FeedFile } from '../lambda/core/model.ts';
 import type { RecordTrigger } from '../lambda/publish/record-step.ts';
@@ -24,6 +25,16 @@ interface Options {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
+
+// A child starts with its parent's peak RSS (fork, then exec): reset it so the peak is this
+// process's own (Linux: writing 5 to clear_refs resets VmHWM).
+await writeFile('/proc/self/clear_refs', '5').catch(() => undefined);
+
+async function peakRssMiB(): Promise<number> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kib === undefined ? process.resourceUsage().maxRSS / 1024 : Number(kib) / 1024;
+}
 
 /** State bytes each way, whatever the store. */
 const stateBytes = { read: 0, written: 0 };
@@ -87,7 +98,7 @@ client?.destroy();
 console.log(
   JSON.stringify({
     ms,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakRssMiB: await peakRssMiB(),
     mode: result.mode,
     looked: result.looked,
     published: result.report.published,
