@@ -168,17 +168,15 @@ async function deliver(
   functionArn: string | undefined,
 ): Promise<number> {
   const steps: [string, () => Promise<unknown>][] = [];
-  if (config.distributionId && result.written.length + result.deleted.length > 0) {
+  // Current feeds and pages are cached for five minutes: readers get them soon enough without
+  // paying for an invalidation. Archive pages are cached for a day and change only when an
+  // article in them is edited, deleted or backdated: those are invalidated.
+  const staleArchives = [...result.written, ...result.deleted].filter(isArchivePath);
+  if (config.distributionId && staleArchives.length > 0) {
     const distributionId = config.distributionId;
     steps.push([
       'invalidate',
-      () =>
-        invalidate(
-          clients.cloudFront,
-          distributionId,
-          invalidationPaths([...result.written, ...result.deleted]),
-          now,
-        ),
+      () => invalidate(clients.cloudFront, distributionId, invalidationPaths(staleArchives), now),
     ]);
   }
   const changedFeeds = result.written.filter(

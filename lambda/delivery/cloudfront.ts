@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import {
+  CloudFrontClient,
+  type CloudFrontClientConfig,
+  CreateInvalidationCommand,
+} from '@aws-sdk/client-cloudfront';
 
 /** Asks CloudFront to drop its copies of `paths`: one invalidation per publish. */
 export async function invalidate(
@@ -22,6 +26,9 @@ export async function invalidate(
   return response.Invalidation?.Id;
 }
 
-export function createCloudFrontClient(endpoint?: string): CloudFrontClient {
-  return new CloudFrontClient(endpoint ? { endpoint } : {});
+export function createCloudFrontClient(
+  endpoint?: string,
+  config: CloudFrontClientConfig = {},
+): CloudFrontClient {
+  return new CloudFrontClient({ ...(endpoint ? { endpoint } : {}), ...config });
 }

@@ -4,6 +4,7 @@ import {
   FlexibleTimeWindowMode,
   ResourceNotFoundException,
   SchedulerClient,
+  type SchedulerClientConfig,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 
@@ -71,6 +72,9 @@ export async function scheduleNextChange(
   }
 }
 
-export function createSchedulerClient(endpoint?: string): SchedulerClient {
-  return new SchedulerClient(endpoint ? { endpoint } : {});
+export function createSchedulerClient(
+  endpoint?: string,
+  config: SchedulerClientConfig = {},
+): SchedulerClient {
+  return new SchedulerClient({ ...(endpoint ? { endpoint } : {}), ...config });
 }

@@ -18,6 +18,7 @@ import { contentRoot } from '../helpers/sample.ts';
 let server: S3TestServer;
 let services: Awaited<ReturnType<typeof startRecordingServer>>;
 const now = new Date('2026-01-01T00:00:00Z');
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'TEST', secretAccessKey: 'TEST' } };
 
 /** Answers SendMessageBatch as SQS does (AWS JSON protocol, with the MD5 the SDK checks). */
 function answerAsSqs(request: RecordedRequest, response: import('node:http').ServerResponse): void {
@@ -87,12 +88,9 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
         REBUILD_QUEUE_URL: `${services.url}/123456789012/rebuild`,
       }),
       s3: server.client,
-      cloudFront: createCloudFrontClient(services.url),
-      scheduler: createSchedulerClient(services.url),
-      sqs: createSqsClient(services.url, {
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'TEST', secretAccessKey: 'TEST' },
-      }),
+      cloudFront: createCloudFrontClient(services.url, local),
+      scheduler: createSchedulerClient(services.url, local),
+      sqs: createSqsClient(services.url, local),
       telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
       clock: () => now,
     });
@@ -137,8 +135,8 @@ describe("handler: logs and metrics under Lambda's JSON log format", () => {
     const handler = createHandler({
       config: readHandlerConfig({ CONTENT_BUCKET: 'content', FEEDS_BUCKET: 'feeds', STATE_BUCKET: 'state' }),
       s3: server.client,
-      cloudFront: createCloudFrontClient(services.url),
-      scheduler: createSchedulerClient(services.url),
+      cloudFront: createCloudFrontClient(services.url, local),
+      scheduler: createSchedulerClient(services.url, local),
       telemetry: createTelemetry({ namespace: 'FeedPublisherTest', service: 'stack-a' }),
       clock: () => now,
     });
@@ -187,5 +185,68 @@ describe("handler: logs and metrics under Lambda's JSON log format", () => {
     );
     expect(metricLines.every((line) => line.service === 'stack-a')).toBe(true);
     expect(lines.some((line) => line.includes('\\"_aws\\"'))).toBe(false);
+  });
+});
+
+describe('handler: CloudFront invalidations', () => {
+  it('invalidates exactly the archive page an edit of an archived article rewrote', async () => {
+    for (const bucket of ['feeds-edit', 'state-edit']) await server.createBucket(bucket);
+    const config = readHandlerConfig({
+      CONTENT_BUCKET: 'content',
+      FEEDS_BUCKET: 'feeds-edit',
+      STATE_BUCKET: 'state-edit',
+      FEED_BASE_URL: 'https://feeds.example.com/',
+      DISTRIBUTION_ID: 'E2EXAMPLE',
+    });
+    const handler = createHandler({
+      config,
+      s3: server.client,
+      cloudFront: createCloudFrontClient(services.url, local),
+      scheduler: createSchedulerClient(services.url, local),
+      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+      clock: () => now,
+    });
+    await handler({ source: 'aws.events' } as object);
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content',
+        Key: 'articles/generated/0.json',
+        Body: JSON.stringify({
+          title: 'Generated 0, corrected',
+          date: '2023-01-01T00:00:00Z',
+          content_text: 'Fixed.',
+        }),
+      }),
+    );
+    services.requests.length = 0;
+    const event = {
+      Records: [
+        {
+          messageId: 'edit',
+          body: JSON.stringify({
+            Records: [
+              {
+                eventName: 'ObjectCreated:Put',
+                s3: { object: { key: 'articles/generated/0.json', sequencer: '01' } },
+              },
+            ],
+          }),
+        },
+      ],
+    };
+    await expect(handler(event)).resolves.toEqual({ batchItemFailures: [] });
+    const invalidations = services.requests.filter((request) => request.path.includes('/invalidation'));
+    expect(invalidations).toHaveLength(1);
+    const paths = [...(invalidations[0]?.body.matchAll(/<Path>([^<]+)<\/Path>/g) ?? [])]
+      .map((match) => match[1])
+      .sort();
+    expect(paths).toEqual([
+      '/archive/2023-01/atom.xml',
+      '/archive/2023-01/feed.json',
+      '/archive/2023-01/rss.xml',
+      '/categories/world/archive/2023-01/atom.xml',
+      '/categories/world/archive/2023-01/feed.json',
+      '/categories/world/archive/2023-01/rss.xml',
+    ]);
   });
 });

@@ -458,7 +458,10 @@ describe('FeedPublisher alarms', () => {
         Variables: Record<string, unknown>;
       }
     ).Variables;
-    expect(variables).toMatchObject({ METRICS_NAMESPACE: 'FeedPublisher', POWERTOOLS_SERVICE_NAME: 'TestStack' });
+    expect(variables).toMatchObject({
+      METRICS_NAMESPACE: 'FeedPublisher',
+      POWERTOOLS_SERVICE_NAME: 'TestStack',
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'InvalidRecords',
       Dimensions: [{ Name: 'service', Value: 'TestStack' }],
