@@ -36,7 +36,7 @@ export function acknowledgeCdkHelpers(scope: Construct, contentBucket: s3.IBucke
       'AwsSolutions-IAM5[Action::s3:List*]': reason,
       'AwsSolutions-IAM5[Action::s3:DeleteObject*]': reason,
       'AwsSolutions-IAM5[Action::s3:Abort*]': reason,
-      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}/*]`]:
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${literalOr(stack.account, '<AWS::AccountId>')}-${literalOr(stack.region, '<AWS::Region>')}/*]`]:
         reason,
       [`AwsSolutions-IAM5[Resource::${arnToken(contentBucket)}/*]`]: reason,
       'AwsSolutions-L1': reason,
@@ -45,4 +45,12 @@ export function acknowledgeCdkHelpers(scope: Construct, contentBucket: s3.IBucke
       'Serverless-LambdaTracing': reason,
     });
   }
+}
+
+/**
+ * How cdk-nag writes an account or region in a finding: the literal value when the stack is
+ * bound to an environment (a `cdk deploy` with credentials), the pseudo parameter otherwise.
+ */
+function literalOr(value: string, pseudo: string): string {
+  return Token.isUnresolved(value) ? pseudo : value;
 }

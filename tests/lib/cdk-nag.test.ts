@@ -57,6 +57,18 @@ describe('cdk-nag', () => {
     expect(findings(app)).toEqual([]);
   });
 
+  it.each([
+    ['us-east-1', 'us-east-1'],
+    ['eu-west-1', 'eu-west-1'],
+  ])('finds nothing unacknowledged when bound to an account and region %s, as with credentials', (region) => {
+    const app = newApp();
+    new FeedPublisherStack(app, 'NaggedWithAccount', {
+      contentSource: contentRoot,
+      env: { account: '123456789012', region },
+    });
+    expect(findings(app)).toEqual([]);
+  });
+
   it('fails on a new finding', () => {
     const app = newApp();
     const stack = new FeedPublisherStack(app, 'NaggedWorse', { contentSource: contentRoot });
