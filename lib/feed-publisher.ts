@@ -104,7 +104,7 @@ export interface FeedPublisherProps {
 
   /**
    * What happens to the buckets and logs when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept when the stack is deleted, removed when its creation fails)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -136,7 +136,8 @@ export class FeedPublisher extends Construct {
     super(scope, id);
     const contentPrefix = props.contentPrefix ?? 'content/';
     validateProps(props, contentPrefix);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // Data outlives the stack, but a first deploy that fails leaves no empty buckets behind.
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const timeout = props.timeout ?? Duration.minutes(3);
     const rebuildConcurrency = props.rebuildConcurrency ?? 10;
     const metricsNamespace = props.metricsNamespace ?? defaultMetricsNamespace;

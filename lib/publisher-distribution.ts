@@ -18,9 +18,18 @@ export function createDistribution(
   logBucket: s3.IBucket,
   props: DistributionOptions,
 ): cloudfront.Distribution {
-  const origin = origins.S3BucketOrigin.withOriginAccessControl(feedsBucket);
-  // Honour each object's Cache-Control: current feeds minutes, archive pages a year.
+  // CloudFront names are account-wide, across regions: each carries the stack and the region, so
+  // the same stack deploys to a second region.
+  const { stackName, region } = Stack.of(scope);
+  const globalName = (what: string) => `${stackName}-${what}-${region}`;
+  const origin = origins.S3BucketOrigin.withOriginAccessControl(feedsBucket, {
+    originAccessControl: new cloudfront.S3OriginAccessControl(scope, 'FeedsOriginAccessControl', {
+      originAccessControlName: globalName('feeds'),
+    }),
+  });
+  // Honour each object's Cache-Control: current feeds minutes, archive pages a day.
   const cachePolicy = new cloudfront.CachePolicy(scope, 'FeedCachePolicy', {
+    cachePolicyName: globalName('cache'),
     comment: 'Keyed on the path only; TTL from the object Cache-Control',
     defaultTtl: Duration.minutes(5),
     minTtl: Duration.seconds(0),
@@ -50,11 +59,13 @@ export function createDistribution(
     },
   };
   const headersPolicy = new cloudfront.ResponseHeadersPolicy(scope, 'SecurityHeaders', {
+    responseHeadersPolicyName: globalName('security-headers'),
     comment: 'Security headers for every response',
     securityHeadersBehavior: securityHeaders,
   });
   // Web-based readers fetch JSON Feed from other origins.
   const jsonFeedHeadersPolicy = new cloudfront.ResponseHeadersPolicy(scope, 'JsonFeedHeaders', {
+    responseHeadersPolicyName: globalName('json-feed-headers'),
     comment: 'Security headers and CORS GET for JSON Feed',
     securityHeadersBehavior: securityHeaders,
     corsBehavior: {

@@ -312,6 +312,15 @@ describe('FeedPublisher alarms reach their topic', () => {
     );
   });
 
+  it('keeps the buckets when the stack is deleted, but not after a failed first deploy', () => {
+    for (const name of [/ContentBucket/, /FeedsBucket/, /StateBucket/, /LogBucket/]) {
+      expect(resource('AWS::S3::Bucket', name)).toMatchObject({
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+  });
+
   it('removes the schedule group with the stack, since it holds no data', () => {
     expect(resource('AWS::Scheduler::ScheduleGroup', /ScheduleGroup/)).toMatchObject({
       DeletionPolicy: 'Delete',
@@ -576,5 +585,34 @@ describe('FeedPublisher publish after deploy', () => {
     );
     expect(triggerTarget(copy)).not.toBe(before);
     await rm(copy, { recursive: true, force: true });
+  });
+});
+
+describe('FeedPublisher in a second region', () => {
+  it('gives its account-wide CloudFront resources names of their own per stack and region', () => {
+    const names = ['us-east-1', 'eu-west-1'].flatMap((region) => {
+      const stack = new Stack(newApp(), `Regional-${region}`, {
+        env: { account: '123456789012', region },
+        stackName: 'FeedPublisher',
+      });
+      new FeedPublisher(stack, 'FeedPublisher');
+      const resources = Object.values(
+        Template.fromStack(stack).toJSON().Resources as Record<
+          string,
+          { Properties?: Record<string, Record<string, unknown>> }
+        >,
+      );
+      return resources.flatMap((resource) =>
+        ['ResponseHeadersPolicyConfig', 'CachePolicyConfig', 'OriginAccessControlConfig'].flatMap(
+          (config) => {
+            const name = resource.Properties?.[config]?.Name;
+            return name === undefined ? [] : [String(name)];
+          },
+        ),
+      );
+    });
+    expect(names).toHaveLength(8);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('FeedPublisher-security-headers-eu-west-1');
   });
 });
