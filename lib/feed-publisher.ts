@@ -347,7 +347,8 @@ export class FeedPublisher extends Construct {
     const publishAfterDeploy = new triggers.Trigger(this, 'PublishAfterDeploy', {
       handler: publishFunction,
       executeOnHandlerChange: true,
-      timeout,
+      // More than the function's own timeout, so a slow publish fails as itself, not as the deploy.
+      timeout: Duration.seconds(Math.min(timeout.toSeconds() + triggerMarginSeconds, maxTriggerSeconds)),
     });
     publishAfterDeploy.executeAfter(distribution, ...(deployment ? [deployment] : []));
     acknowledgeCdkHelpers(this, contentBucket);
@@ -397,6 +398,11 @@ export class FeedPublisher extends Construct {
     this.feedBaseUrl = feedBaseUrl;
   }
 }
+
+/** The post-deploy trigger waits this much longer than the function may run. */
+const triggerMarginSeconds = 120;
+/** The longest a Lambda invocation, and so the trigger, can last. */
+const maxTriggerSeconds = 900;
 
 /**
  * No writer may overwrite an object blindly: every PutObject must be conditional (If-Match or

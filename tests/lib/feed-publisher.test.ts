@@ -436,6 +436,8 @@ describe('FeedPublisher triggers', () => {
       /FeedPublisherPublishFunctionCurrentVersion/,
     );
     expect(trigger.DependsOn?.some((dependency) => /ContentDeployment/.test(dependency))).toBe(true);
+    // Two minutes beyond the function's three, so a slow publish fails as itself, not as the deploy.
+    expect(trigger.Properties.Timeout).toBe('300000');
   });
 
   it('deploys content/ under its own prefix without ever pruning records', () => {
