@@ -11,7 +11,8 @@ const context: FeedPublisherContext = readContext((name) => app.node.tryGetConte
 
 new FeedPublisherStack(app, (app.node.tryGetContext('stackName') as string | undefined) ?? 'FeedPublisher', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  contentSource: path.join(projectRoot, 'content'),
+  // site.json on every deploy; the example records only when asked: `-c content=content`.
+  siteConfigFile: path.join(projectRoot, 'content', 'site.json'),
   context,
 });
 

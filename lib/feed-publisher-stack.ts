@@ -10,16 +10,20 @@ export interface FeedPublisherContext {
   readonly hubUrl?: string;
   readonly alarmEmail?: string;
   readonly reconcileMinutes?: number;
+  /** A folder of records to deploy as well (`-c content=content` publishes the examples). */
+  readonly content?: string;
 }
 
 export interface FeedPublisherStackProps extends StackProps {
-  /** Local folder deployed as the records (site.json and articles/). */
+  /** Local site.json deployed on every deploy. */
+  readonly siteConfigFile?: string;
+  /** Local folder deployed as records (site.json and articles/); the `content` context option wins. */
   readonly contentSource?: string;
   readonly context?: FeedPublisherContext;
   /** Anything else for the construct. */
   readonly publisher?: Omit<
     FeedPublisherProps,
-    'contentSource' | 'domainName' | 'certificate' | 'hubUrl' | 'alarmEmail'
+    'contentSource' | 'siteConfigFile' | 'domainName' | 'certificate' | 'hubUrl' | 'alarmEmail'
   >;
 }
 
@@ -32,7 +36,8 @@ export class FeedPublisherStack extends Stack {
     const context = props.context ?? {};
     this.publisher = new FeedPublisher(this, 'FeedPublisher', {
       ...props.publisher,
-      contentSource: props.contentSource,
+      siteConfigFile: props.siteConfigFile,
+      contentSource: context.content ?? props.contentSource,
       domainName: context.domainName,
       certificate: context.certificateArn
         ? acm.Certificate.fromCertificateArn(this, 'Certificate', context.certificateArn)

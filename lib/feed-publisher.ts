@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
@@ -30,9 +32,14 @@ const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export interface FeedPublisherProps {
   /**
-   * Local folder deployed to the content bucket under `contentPrefix` (site.json and articles/).
-   * Deployment adds and updates records but never deletes any.
-   * @default - nothing is deployed; records are written to the bucket directly
+   * Local site.json deployed to `<contentPrefix>site.json` on every deploy.
+   * @default - none; site.json is written to the bucket directly
+   */
+  readonly siteConfigFile?: string;
+
+  /**
+   * Local folder of records deployed to the content bucket under `contentPrefix` (articles/, and its own site.json if it has one); adds and updates, never deletes.
+   * @default - no records are deployed; they are written to the bucket directly
    */
   readonly contentSource?: string;
 
@@ -268,7 +275,7 @@ export class FeedPublisher extends Construct {
         REBUILD_QUEUE_URL: rebuildQueue.queueUrl,
         ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
         // A new function version whenever the deployed content changes, so the publish-after-deploy trigger runs again.
-        ...(props.contentSource === undefined ? {} : { CONTENT_VERSION: folderHash(props.contentSource) }),
+        ...(deployedVersion(props) === undefined ? {} : { CONTENT_VERSION: deployedVersion(props) }),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -333,11 +340,17 @@ export class FeedPublisher extends Construct {
       description: 'Full publish that repairs anything an S3 event missed',
     });
 
+    const sources = [
+      ...(props.siteConfigFile === undefined
+        ? []
+        : [s3deploy.Source.data('site.json', readFileSync(props.siteConfigFile, 'utf8'))]),
+      ...(props.contentSource === undefined ? [] : [s3deploy.Source.asset(props.contentSource)]),
+    ];
     const deployment =
-      props.contentSource === undefined
+      sources.length === 0
         ? undefined
         : new s3deploy.BucketDeployment(this, 'ContentDeployment', {
-            sources: [s3deploy.Source.asset(props.contentSource)],
+            sources,
             destinationBucket: contentBucket,
             destinationKeyPrefix: contentPrefix,
             // Records written straight to the bucket are not in the local folder; they must survive a deploy.
@@ -397,6 +410,16 @@ export class FeedPublisher extends Construct {
     this.alarmTopic = alarmTopic;
     this.feedBaseUrl = feedBaseUrl;
   }
+}
+
+/** What the deploy puts in the content bucket, as a hash: a new one gives a new function version, so the post-deploy publish runs again. */
+function deployedVersion(props: FeedPublisherProps): string | undefined {
+  const parts = [
+    props.siteConfigFile === undefined ? '' : readFileSync(props.siteConfigFile, 'utf8'),
+    props.contentSource === undefined ? '' : folderHash(props.contentSource),
+  ];
+  if (props.siteConfigFile === undefined && props.contentSource === undefined) return undefined;
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
 }
 
 /** The post-deploy trigger waits this much longer than the function may run. */

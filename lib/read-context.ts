@@ -22,5 +22,6 @@ export function readContext(get: (name: string) => unknown): FeedPublisherContex
     hubUrl: text('hubUrl'),
     alarmEmail: text('alarmEmail'),
     reconcileMinutes,
+    content: text('content'),
   };
 }

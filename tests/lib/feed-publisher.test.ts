@@ -440,6 +440,22 @@ describe('FeedPublisher triggers', () => {
     expect(trigger.Properties.Timeout).toBe('300000');
   });
 
+  it.each([
+    ['only site.json, unless asked for the example records', {}, 1],
+    ['site.json and the records of -c content=DIR', { content: contentRoot }, 2],
+  ])('deploys %s', (_case, context, sources) => {
+    const stack = new FeedPublisherStack(newApp(), 'Deployed', {
+      siteConfigFile: join(contentRoot, 'site.json'),
+      context,
+    });
+    const deployment = Object.values(
+      Template.fromStack(stack).findResources('Custom::CDKBucketDeployment'),
+    )[0] as {
+      Properties: { SourceObjectKeys: unknown[] };
+    };
+    expect(deployment.Properties.SourceObjectKeys).toHaveLength(sources);
+  });
+
   it('deploys content/ under its own prefix without ever pruning records', () => {
     template.hasResourceProperties('Custom::CDKBucketDeployment', {
       DestinationBucketKeyPrefix: 'content/',

@@ -7,6 +7,7 @@ describe('readContext', () => {
       domainName: 'feeds.example.com',
       reconcileMinutes: '30',
       hubUrl: '',
+      content: 'content',
     };
     expect(readContext((name) => values[name])).toEqual({
       domainName: 'feeds.example.com',
@@ -14,6 +15,7 @@ describe('readContext', () => {
       hubUrl: undefined,
       alarmEmail: undefined,
       reconcileMinutes: 30,
+      content: 'content',
     });
   });
 
