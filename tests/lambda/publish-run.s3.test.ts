@@ -114,6 +114,21 @@ describe('publishes that run at once', () => {
     expect(concurrent).toEqual(await bucketFiles('feeds-b'));
   });
 
+  it('lets the publish after a deploy succeed while a queued publish runs', async () => {
+    await put('articles/9.json', record('Story 9', '2025-09-15T00:00:00Z'));
+    delayed.set('sets/categories/world/manifest.json', 300);
+    const [queued, afterDeploy] = await Promise.all([
+      publish('feeds-a', 'state-a', [{ key: 'articles/9.json' }]),
+      // The post-deploy trigger invokes with no records: a reconcile.
+      new Promise((resolve) => setTimeout(resolve, 30)).then(() => publish('feeds-a', 'state-a')),
+    ]);
+    expect(queued.mode).toBe('changes');
+    expect(afterDeploy.mode).toBe('reconcile');
+    const counts = placements(await bucketFiles('feeds-a'));
+    expect(counts.get('Story 9')).toBe(1);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  });
+
   it('makes one S3-event publish of one edit read one record and list nothing', async () => {
     await put('articles/8.json', record('Story 8, updated', '2025-08-15T00:00:00Z'));
     const before = proxy.log.length;
