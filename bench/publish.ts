@@ -7,6 +7,7 @@
  *   npm run bench                    # 1,000, 10,000 and 100,000 records (S3 up to 10,000)
  *   npm run bench -- 1000 5000       # other sizes
  *   S3_MAX=100000 npm run bench      # S3 at larger sizes too (slow: s3rver keeps every object as files)
+ *   BENCH_ONLY=s3rver npm run bench  # one of the two sections ("local folder" or "s3rver")
  */
 import { execFile } from 'node:child_process';
 import { rm, unlink, writeFile } from 'node:fs/promises';
@@ -212,6 +213,7 @@ const header = [
 console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Medians of ${repeats} except from scratch (one run).\n`,
 );
+const only = process.env.BENCH_ONLY;
 for (const [title, bench, limit] of [
   [
     'CLI publish over a local folder (a reconcile: lists, looks at what changed)',
@@ -220,6 +222,7 @@ for (const [title, bench, limit] of [
   ],
   ['Handler over s3rver: S3-event publishes name the changed key; the schedule reconciles', benchS3, s3Max],
 ] as const) {
+  if (only && !title.toLowerCase().includes(only)) continue;
   console.log(`### ${title}\n`);
   const lines = [...header];
   for (const size of sizes.length > 0 ? sizes : [1000, 10000, 100000]) {
