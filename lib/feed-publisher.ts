@@ -284,6 +284,9 @@ export class FeedPublisher extends Construct {
         sourceMap: true,
         target: 'node24',
         mainFields: ['module', 'main'],
+        // The clients the tests ran against, in one file: 1.1 MB instead of 0.5 MB, and an import
+        // of 132 ms instead of 305 ms against the runtime's copy (bench/cold-start.ts).
+        bundleAwsSDK: true,
         // Some CommonJS dependencies call require(); ESM bundles need it defined.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
