@@ -1,10 +1,23 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FeedPublisher, type FeedPublisherProps } from '../../lib/feed-publisher.ts';
 
-/** An app that synthesizes without bundling the function: CI builds the real bundle once, with `cdk synth`. */
+/** Where the test apps write their cloud assemblies; tests/global-setup.ts removes it after the run. */
+const assemblyRoot = process.env.FEED_PUBLISHER_ASSEMBLIES ?? join(tmpdir(), 'feed-publisher-cdk');
+
+/**
+ * An app that synthesizes without bundling the function (CI builds the real bundle once, with
+ * `cdk synth`), into a folder of its own that is removed after the run.
+ */
 export function newApp(): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  mkdirSync(assemblyRoot, { recursive: true });
+  return new App({
+    outdir: mkdtempSync(join(assemblyRoot, 'app-')),
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
 }
 
 /** The template of a stack holding one FeedPublisher with `props`. */
