@@ -94,8 +94,8 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
         looked: 0,
       };
     }
-    const result = await rebuild({ ...options, site, previous: siteState });
-    return { ...result, mode: 'rebuild', looked: result.report.published };
+    const { read, ...result } = await rebuild({ ...options, site, previous: siteState });
+    return { ...result, mode: 'rebuild', looked: read };
   }
   const context = { site, records: options.records, state: options.state, now: options.now };
   const { due } = duePending(siteState, options.now);

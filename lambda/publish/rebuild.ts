@@ -22,7 +22,7 @@ import {
  */
 export async function rebuild(
   context: RebuildContext & { readonly previous?: SiteState },
-): Promise<{ report: PublishReport; written: string[]; deleted: string[] }> {
+): Promise<{ report: PublishReport; written: string[]; deleted: string[]; read: number }> {
   const keys: string[] = [];
   for await (const page of context.records.listRecords()) keys.push(...page.map((entry) => entry.key));
   const previousLayout = await readPreviousLayout(context, context.previous);
@@ -35,5 +35,5 @@ export async function rebuild(
   const pages: string[] = [];
   for (const task of plan.tasks) pages.push(...(await renderTask(context, task)));
   const finished = await finishRebuild(context, plan, previousLayout, new Set(pages));
-  return { ...finished, written: [...pages, ...finished.written] };
+  return { ...finished, written: [...pages, ...finished.written], read: keys.length };
 }
