@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSite, type VersionedRecord } from './core/build-site.ts';
+import { errorMessage } from './core/error-message.ts';
 import type { RecordError } from './core/model.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import { runPublish } from './publish-run.ts';
@@ -116,7 +117,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`feed-publisher: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`feed-publisher: ${errorMessage(error)}`);
     process.exitCode = 1;
   },
 );

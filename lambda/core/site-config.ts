@@ -1,3 +1,4 @@
+import { errorMessage } from './error-message.ts';
 import type { RecordLimits, SiteConfig } from './model.ts';
 import { archivePeriods, isArchivePeriod } from './periods.ts';
 import { isKnownTimeZone } from './records/dates.ts';
@@ -32,7 +33,7 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new SiteConfigError(`site.json is not valid JSON: ${(error as Error).message}`);
+    throw new SiteConfigError(`site.json is not valid JSON: ${errorMessage(error)}`);
   }
   if (!isObject(parsed)) throw new SiteConfigError('site.json must hold one JSON object');
   const raw: Raw = {

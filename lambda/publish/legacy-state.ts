@@ -1,4 +1,5 @@
 import type { Remembered } from '../core/build-site.ts';
+import { errorMessage } from '../core/error-message.ts';
 import { StateReadError } from '../core/state/codec.ts';
 import { legacyStatePath } from '../core/state/state-keys.ts';
 import type { StoredArticle } from '../core/state/stored-article.ts';
@@ -24,7 +25,7 @@ export async function readLegacyState(
     legacy = JSON.parse(stored.text) as LegacyState;
   } catch (error) {
     throw new StateReadError(
-      `${legacyStatePath} (the earlier state) is not valid JSON: ${error instanceof Error ? error.message : error}`,
+      `${legacyStatePath} (the earlier state) is not valid JSON: ${errorMessage(error)}`,
     );
   }
   const ids = legacy.ids ?? {};

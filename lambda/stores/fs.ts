@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
 import { contentTag } from './content-tag.ts';
 import {
@@ -31,7 +32,7 @@ export class FsRecordStore implements RecordStore {
     try {
       return await readFile(path, 'utf8');
     } catch (error) {
-      throw new StoreReadError(`cannot read ${path}: ${error instanceof Error ? error.message : error}`);
+      throw new StoreReadError(`cannot read ${path}: ${errorMessage(error)}`);
     }
   }
 

@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
 import {
   type ExpectedVersion,
@@ -45,9 +46,7 @@ export class S3RecordStore implements RecordStore {
   async readSiteConfig(): Promise<string> {
     const key = `${this.location.prefix}site.json`;
     const found = await readObject(this.client, this.location.bucket, key).catch((error: unknown) => {
-      throw new StoreReadError(
-        `cannot read s3://${this.location.bucket}/${key}: ${error instanceof Error ? error.message : error}`,
-      );
+      throw new StoreReadError(`cannot read s3://${this.location.bucket}/${key}: ${errorMessage(error)}`);
     });
     if (!found) throw new StoreReadError(`s3://${this.location.bucket}/${key} does not exist`);
     return new TextDecoder().decode(found.body);

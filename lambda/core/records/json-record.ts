@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { errorMessage } from '../error-message.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
@@ -7,7 +8,7 @@ export function parseJsonRecord(text: string, context: FieldContext): ArticleFie
   try {
     value = JSON.parse(text);
   } catch (error) {
-    context.problems.add('(file)', `is not valid JSON: ${(error as Error).message}`);
+    context.problems.add('(file)', `is not valid JSON: ${errorMessage(error)}`);
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { errorMessage } from '../error-message.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
@@ -33,7 +34,7 @@ export function parseMarkdownRecord(text: string, context: FieldContext): Articl
     // A small alias budget stops "billion laughs" documents before they expand.
     fields = document.toJS({ maxAliasCount: 50 });
   } catch (error) {
-    context.problems.add('(front matter)', (error as Error).message);
+    context.problems.add('(front matter)', errorMessage(error));
     return undefined;
   }
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {

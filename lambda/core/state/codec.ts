@@ -1,3 +1,4 @@
+import { errorMessage } from '../error-message.ts';
 import type { SetManifest, Shard } from '../feed-sets/feed-set.ts';
 import type { RecordState } from './record-state.ts';
 import type { SiteState } from './site-state.ts';
@@ -26,7 +27,7 @@ function parseObject(text: string, where: string): Json {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new StateReadError(`${where} is not valid JSON: ${error instanceof Error ? error.message : error}`);
+    throw new StateReadError(`${where} is not valid JSON: ${errorMessage(error)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new StateReadError(`${where} must hold one JSON object`);
@@ -99,7 +100,7 @@ export function decodeShard(text: string, where: string): Shard {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new StateReadError(`${where} is not valid JSON: ${error instanceof Error ? error.message : error}`);
+    throw new StateReadError(`${where} is not valid JSON: ${errorMessage(error)}`);
   }
   checkArticles(value, where);
   return value as StoredArticle[];
