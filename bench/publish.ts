@@ -14,10 +14,10 @@ import { rm, unlink, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mapLimited } from '../lambda/stores/store.ts';
 import { startConditionalWriteProxy } from '../tests/helpers/conditional-write-proxy.ts';
-import { startS3Server } from '../tests/helpers/s3-server.ts';
+import { etagOn, startS3Server } from '../tests/helpers/s3-server.ts';
 import { benchSite, generateContent, recordOf } from './generate.ts';
 
 const run = promisify(execFile);
@@ -144,11 +144,7 @@ async function benchFolder(size: number, lines: string[]): Promise<void> {
 async function benchS3(size: number, lines: string[]): Promise<void> {
   const server = await startS3Server();
   const proxy = await startConditionalWriteProxy(server.endpoint, {
-    currentEtag: (bucket, key) =>
-      server.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
-        (head) => head.ETag,
-        () => undefined,
-      ),
+    currentEtag: etagOn(server.client),
   });
   try {
     for (const bucket of ['content', 'feeds', 'state']) await server.createBucket(bucket);

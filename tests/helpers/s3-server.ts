@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   CreateBucketCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -52,4 +53,13 @@ export async function readBucket(client: S3Client, bucket: string): Promise<Map<
     files.set(Key, (await object.Body?.transformToString()) ?? '');
   }
   return files;
+}
+
+/** The ETag an object has now on the server itself, or undefined: what the conditional-write proxy checks against. */
+export function etagOn(client: S3Client) {
+  return (bucket: string, key: string): Promise<string | undefined> =>
+    client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+      (head) => head.ETag,
+      () => undefined,
+    );
 }

@@ -12,7 +12,7 @@ import { currentCaching } from '../../lambda/core/render/feed-files.ts';
 import type { PublishResponse } from '../../lambda/handler.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
-import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { etagOn, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 import { contentFeedFiles, contentRoot, sampleExpectations } from '../helpers/sample.ts';
 
 let server: S3TestServer;
@@ -105,11 +105,7 @@ beforeAll(async () => {
   server = await startS3Server();
   // The handler writes through a proxy that refuses unconditional or stale writes, as S3 and the bucket policy do.
   proxy = await startConditionalWriteProxy(server.endpoint, {
-    currentEtag: (bucket, key) =>
-      server.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
-        (head) => head.ETag,
-        () => undefined,
-      ),
+    currentEtag: etagOn(server.client),
   });
   await server.createBucket('content-bucket');
   await server.createBucket('feeds-bucket');

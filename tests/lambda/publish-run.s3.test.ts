@@ -1,4 +1,4 @@
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordTrigger } from '../../lambda/publish/record-step.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
@@ -6,7 +6,7 @@ import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/
 import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { testSiteJson } from '../helpers/local-publisher.ts';
-import { readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { etagOn, readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 
 let server: S3TestServer;
 let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
@@ -21,11 +21,7 @@ const record = (title: string, date: string) =>
 beforeAll(async () => {
   server = await startS3Server();
   proxy = await startConditionalWriteProxy(server.endpoint, {
-    currentEtag: (bucket, key) =>
-      server.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
-        (head) => head.ETag,
-        () => undefined,
-      ),
+    currentEtag: etagOn(server.client),
     beforePut: async (key) => {
       const wait = delayed.get(key);
       if (wait === undefined) return;
