@@ -4,7 +4,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { HandlerConfig } from './config.ts';
 import { invalidationPaths } from './core/invalidation.ts';
-import { isArchivePath } from './core/render/feed-files.ts';
+import { isArchivePath, isFeedPath } from './core/render/feed-files.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import { invalidate } from './delivery/cloudfront.ts';
 import { scheduleNextChange } from './delivery/next-change-schedule.ts';
@@ -179,9 +179,7 @@ async function deliver(
       () => invalidate(clients.cloudFront, distributionId, invalidationPaths(staleArchives), now),
     ]);
   }
-  const changedFeeds = result.written.filter(
-    (path) => /(^|\/)(rss\.xml|atom\.xml|feed\.json)$/.test(path) && !isArchivePath(path),
-  );
+  const changedFeeds = result.written.filter((path) => isFeedPath(path) && !isArchivePath(path));
   if (config.hubUrl && config.feedBaseUrl && changedFeeds.length > 0) {
     const { hubUrl, feedBaseUrl } = config;
     steps.push([

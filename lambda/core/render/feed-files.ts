@@ -46,6 +46,12 @@ export function headersForPath(path: string): { contentType: string; cacheContro
   return { contentType, cacheControl: isArchivePath(path) ? archiveCaching : currentCaching };
 }
 
+/** Whether a published path is one of the three feed files (not a page). */
+export function isFeedPath(path: string): boolean {
+  const name = path.split('/').at(-1) ?? '';
+  return feedFormats.some((format) => feedFileNames[format] === name);
+}
+
 /** The paths of a feed document's three files. */
 export function feedPaths(folder: string): string[] {
   return feedFormats.map((format) => `${folder}${feedFileNames[format]}`);
