@@ -28,6 +28,8 @@ export interface HandlerConfig {
     /** Where EventBridge Scheduler puts an invocation that failed after its retries. */
     readonly deadLetterArn?: string;
   };
+  /** Where a deploy stages records in the content bucket, to become records only where none exist. */
+  readonly importPrefix?: string;
   /** SQS queue a rebuild's steps are spread over; without it a rebuild runs in one invocation. */
   readonly rebuildQueueUrl?: string;
   /** CloudWatch namespace of the publish metrics. */
@@ -74,6 +76,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
           }
         : undefined,
     rebuildQueueUrl: env.REBUILD_QUEUE_URL || undefined,
+    importPrefix: env.IMPORT_PREFIX ? asPrefix(env.IMPORT_PREFIX) : undefined,
     metricsNamespace: env.METRICS_NAMESPACE || 'FeedPublisher',
     serviceName: env.POWERTOOLS_SERVICE_NAME || 'feed-publisher',
     s3Endpoint: env.AWS_ENDPOINT_URL_S3 || undefined,

@@ -13,6 +13,7 @@ import { runRebuildMessage } from './publish/rebuild-job.ts';
 import { type PublishRunResult, runPublish } from './publish-run.ts';
 import { type QueueMessage, rebuildStepOf, recordTriggers } from './queue-messages.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
+import { importStagedRecords } from './stores/s3-import.ts';
 import { SqsTaskQueue } from './stores/sqs.ts';
 import { publishCounts, type Telemetry } from './telemetry.ts';
 
@@ -86,6 +87,17 @@ export function createHandler({
     if (steps.length > 0 && messages.length === 0) return respond(failures);
     let result: PublishRunResult;
     try {
+      if (messages.length === 0 && config.importPrefix) {
+        // Records a deploy staged: created only where none exists, never over a record in the bucket.
+        const staged = await importStagedRecords(
+          s3,
+          config.contentBucket,
+          config.importPrefix,
+          config.contentPrefix,
+        );
+        if (staged.imported.length + staged.kept.length > 0)
+          logger.info('imported staged records', { ...staged });
+      }
       // A batch of S3 events reads just the records they name; schedules and manual runs reconcile.
       result = await runPublish({
         ...stores,

@@ -273,6 +273,7 @@ export class FeedPublisher extends Construct {
         // The metrics' `service` dimension: two stacks in one account never share a metric.
         POWERTOOLS_SERVICE_NAME: service,
         REBUILD_QUEUE_URL: rebuildQueue.queueUrl,
+        ...(props.contentSource === undefined ? {} : { IMPORT_PREFIX: importPrefix }),
         ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
         // A new function version whenever the deployed content changes, so the publish-after-deploy trigger runs again.
         ...(deployedVersion(props) === undefined ? {} : { CONTENT_VERSION: deployedVersion(props) }),
@@ -299,6 +300,7 @@ export class FeedPublisher extends Construct {
       fn: publishFunction,
       contentBucket,
       contentPrefix,
+      importPrefix: props.contentSource === undefined ? undefined : importPrefix,
       feedsBucket,
       stateBucket,
       distribution,
@@ -343,22 +345,31 @@ export class FeedPublisher extends Construct {
       description: 'Full publish that repairs anything an S3 event missed',
     });
 
-    const sources = [
+    const deployments = [
       ...(props.siteConfigFile === undefined
         ? []
-        : [s3deploy.Source.data('site.json', readFileSync(props.siteConfigFile, 'utf8'))]),
-      ...(props.contentSource === undefined ? [] : [s3deploy.Source.asset(props.contentSource)]),
+        : [
+            new s3deploy.BucketDeployment(this, 'ContentDeployment', {
+              sources: [s3deploy.Source.data('site.json', readFileSync(props.siteConfigFile, 'utf8'))],
+              destinationBucket: contentBucket,
+              destinationKeyPrefix: contentPrefix,
+              // Records written straight to the bucket are not in the local folder; they must survive a deploy.
+              prune: false,
+            }),
+          ]),
+      // Records are staged, not written: the publish after the deploy creates each one only where
+      // no record exists, so a deploy never overwrites a record written to the bucket directly.
+      ...(props.contentSource === undefined
+        ? []
+        : [
+            new s3deploy.BucketDeployment(this, 'RecordImport', {
+              sources: [s3deploy.Source.asset(props.contentSource, { exclude: ['site.json'] })],
+              destinationBucket: contentBucket,
+              destinationKeyPrefix: importPrefix,
+              prune: false,
+            }),
+          ]),
     ];
-    const deployment =
-      sources.length === 0
-        ? undefined
-        : new s3deploy.BucketDeployment(this, 'ContentDeployment', {
-            sources,
-            destinationBucket: contentBucket,
-            destinationKeyPrefix: contentPrefix,
-            // Records written straight to the bucket are not in the local folder; they must survive a deploy.
-            prune: false,
-          });
     // Feeds exist when `cdk deploy` ends: publish once the content is in place, and again whenever code or content change.
     const publishAfterDeploy = new triggers.Trigger(this, 'PublishAfterDeploy', {
       handler: publishFunction,
@@ -366,7 +377,7 @@ export class FeedPublisher extends Construct {
       // More than the function's own timeout, so a slow publish fails as itself, not as the deploy.
       timeout: Duration.seconds(Math.min(timeout.toSeconds() + triggerMarginSeconds, maxTriggerSeconds)),
     });
-    publishAfterDeploy.executeAfter(distribution, ...(deployment ? [deployment] : []));
+    publishAfterDeploy.executeAfter(distribution, ...deployments);
     acknowledgeCdkHelpers(this, contentBucket);
 
     const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
@@ -425,6 +436,9 @@ function deployedVersion(props: FeedPublisherProps): string | undefined {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
 }
 
+/** Where a deploy stages records (outside the content prefix, so no S3 event fires for them). */
+const importPrefix = 'import/';
+
 /** The post-deploy trigger waits this much longer than the function may run. */
 const triggerMarginSeconds = 120;
 /** The longest a Lambda invocation, and so the trigger, can last. */
@@ -448,6 +462,9 @@ function denyUnconditionalWrites(bucket: s3.Bucket): void {
 }
 
 function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
+  if (contentPrefix === importPrefix) {
+    throw new Error(`contentPrefix must not be '${importPrefix}': deploys stage records there`);
+  }
   if (!/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(contentPrefix)) {
     throw new Error(
       `contentPrefix must be a key prefix like 'content/' ending with '/', got '${contentPrefix}'`,

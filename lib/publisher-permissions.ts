@@ -12,6 +12,8 @@ export interface PublisherResources {
   readonly fn: lambda.IFunction;
   readonly contentBucket: s3.IBucket;
   readonly contentPrefix: string;
+  /** Where deploys stage records to import; undefined when no records are deployed. */
+  readonly importPrefix?: string;
   readonly feedsBucket: s3.IBucket;
   readonly stateBucket: s3.IBucket;
   readonly distribution: cloudfront.IDistribution;
@@ -25,6 +27,7 @@ export function grantLeastPrivilege(scope: Construct, resources: PublisherResour
     fn,
     contentBucket,
     contentPrefix,
+    importPrefix,
     feedsBucket,
     stateBucket,
     distribution,
@@ -46,6 +49,36 @@ export function grantLeastPrivilege(scope: Construct, resources: PublisherResour
       resources: [contentBucket.arnForObjects(`${contentPrefix}*`)],
     }),
   );
+  if (importPrefix !== undefined) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'TakeStagedRecords',
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [contentBucket.arnForObjects(`${importPrefix}*`)],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListStagedRecords',
+        actions: ['s3:ListBucket'],
+        resources: [contentBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${importPrefix}*`] } },
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateImportedRecords',
+        actions: ['s3:PutObject'],
+        resources: [contentBucket.arnForObjects(`${contentPrefix}articles/*`)],
+      }),
+    );
+    acknowledge(fn, {
+      [`AwsSolutions-IAM5[Resource::${arnToken(contentBucket)}/${importPrefix}*]`]:
+        "Deploys stage records under this prefix; their keys are the records' own.",
+      [`AwsSolutions-IAM5[Resource::${arnToken(contentBucket)}/${contentPrefix}articles/*]`]:
+        'Staged records are created under the articles prefix, only where none exists (If-None-Match).',
+    });
+  }
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       sid: 'ReadWriteFeeds',

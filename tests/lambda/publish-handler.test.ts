@@ -2,17 +2,19 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readHandlerConfig } from '../../lambda/config.ts';
 import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
 import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
 import { createHandler } from '../../lambda/publish-handler.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
+import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import { createSqsClient } from '../../lambda/stores/sqs.ts';
 import { createTelemetry } from '../../lambda/telemetry.ts';
+import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
-import { readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { etagOn, readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 import { contentRoot } from '../helpers/sample.ts';
 
 let server: S3TestServer;
@@ -248,5 +250,53 @@ describe('handler: CloudFront invalidations', () => {
       '/categories/world/archive/2023-01/feed.json',
       '/categories/world/archive/2023-01/rss.xml',
     ]);
+  });
+});
+
+describe('handler: records a deploy staged', () => {
+  it('creates each staged record only where none exists, and never overwrites one written to the bucket', async () => {
+    for (const bucket of ['content-import', 'feeds-import', 'state-import'])
+      await server.createBucket(bucket);
+    const put = (key: string, body: object) =>
+      server.client.send(
+        new PutObjectCommand({ Bucket: 'content-import', Key: key, Body: JSON.stringify(body) }),
+      );
+    await put('site.json', {
+      title: 'Imported Wire',
+      description: 'D',
+      siteUrl: 'https://www.example.com/',
+      feedBaseUrl: 'https://feeds.example.com/',
+    });
+    const story = (title: string) => ({ title, date: '2025-01-01T00:00:00Z', content_text: `${title}.` });
+    await put('articles/kept.json', story('Edited in the bucket'));
+    await put('import/articles/kept.json', story('As in the repository'));
+    await put('import/articles/new.json', story('New from the repository'));
+    // s3rver ignores If-None-Match; the proxy enforces it as S3 does.
+    const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag: etagOn(server.client) });
+    onTestFinished(() => proxy.close());
+    const handler = createHandler({
+      config: readHandlerConfig({
+        CONTENT_BUCKET: 'content-import',
+        FEEDS_BUCKET: 'feeds-import',
+        STATE_BUCKET: 'state-import',
+        IMPORT_PREFIX: 'import/',
+      }),
+      s3: createS3Client(proxy.endpoint, {
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      }),
+      cloudFront: createCloudFrontClient(services.url, local),
+      scheduler: createSchedulerClient(services.url, local),
+      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+      clock: () => now,
+    });
+    await expect(handler({ source: 'aws.events' } as object)).resolves.toEqual({ batchItemFailures: [] });
+    const content = await readBucket(server.client, 'content-import');
+    expect([...content.keys()].sort()).toEqual(['articles/kept.json', 'articles/new.json', 'site.json']);
+    expect(content.get('articles/kept.json')).toContain('Edited in the bucket');
+    const feed = (await readBucket(server.client, 'feeds-import')).get('feed.json') ?? '';
+    expect(feed).toContain('Edited in the bucket');
+    expect(feed).toContain('New from the repository');
+    expect(feed).not.toContain('As in the repository');
   });
 });

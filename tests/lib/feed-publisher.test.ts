@@ -11,7 +11,8 @@ import { contentRoot } from '../helpers/sample.ts';
 import { logicalId, newApp, publisherTemplate } from './synth.ts';
 
 const template = Template.fromStack(
-  new FeedPublisherStack(newApp(), 'TestStack', { contentSource: contentRoot }),
+  // As lib/app.ts deploys it: site.json on every deploy, no example records.
+  new FeedPublisherStack(newApp(), 'TestStack', { siteConfigFile: join(contentRoot, 'site.json') }),
 );
 const id = (type: string, pattern: RegExp) => logicalId(template, type, pattern);
 const resource = (type: string, pattern: RegExp) =>
@@ -440,20 +441,29 @@ describe('FeedPublisher triggers', () => {
     expect(trigger.Properties.Timeout).toBe('300000');
   });
 
-  it.each([
-    ['only site.json, unless asked for the example records', {}, 1],
-    ['site.json and the records of -c content=DIR', { content: contentRoot }, 2],
-  ])('deploys %s', (_case, context, sources) => {
-    const stack = new FeedPublisherStack(newApp(), 'Deployed', {
-      siteConfigFile: join(contentRoot, 'site.json'),
-      context,
-    });
-    const deployment = Object.values(
-      Template.fromStack(stack).findResources('Custom::CDKBucketDeployment'),
-    )[0] as {
-      Properties: { SourceObjectKeys: unknown[] };
-    };
-    expect(deployment.Properties.SourceObjectKeys).toHaveLength(sources);
+  it('deploys only site.json unless asked for records', () => {
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments.map((deployment) => deployment.Properties.DestinationBucketKeyPrefix)).toEqual([
+      'content/',
+    ]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('IMPORT_PREFIX');
+  });
+
+  it('stages the records of -c content=DIR for the publish to create only where none exists', () => {
+    const staged = Template.fromStack(
+      new FeedPublisherStack(newApp(), 'Importing', {
+        siteConfigFile: join(contentRoot, 'site.json'),
+        context: { content: contentRoot },
+      }),
+    );
+    const prefixes = Object.values(staged.findResources('Custom::CDKBucketDeployment')).map(
+      (deployment) => deployment.Properties.DestinationBucketKeyPrefix,
+    );
+    expect(prefixes.sort()).toEqual(['content/', 'import/']);
+    const json = JSON.stringify(staged.toJSON());
+    expect(json).toContain('"IMPORT_PREFIX":"import/"');
+    for (const sid of ['TakeStagedRecords', 'ListStagedRecords', 'CreateImportedRecords'])
+      expect(json).toContain(sid);
   });
 
   it('deploys content/ under its own prefix without ever pruning records', () => {
