@@ -74,6 +74,12 @@ export interface FeedPublisherProps {
   readonly alarmEmail?: string;
 
   /**
+   * An existing SNS topic for the alarms (its policy must let CloudWatch publish); `alarmEmail` is then not used.
+   * @default - a new topic that CloudWatch alarms of this account may publish to
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
    * How often a full reconcile publish runs, repairing anything an event missed.
    * @default Duration.hours(1)
    */
@@ -380,30 +386,7 @@ export class FeedPublisher extends Construct {
     publishAfterDeploy.executeAfter(distribution, ...deployments);
     acknowledgeCdkHelpers(this, contentBucket);
 
-    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-      enforceSSL: true,
-      displayName: 'Feed publisher alarms',
-    });
-    // enforceSSL alone leaves a topic policy whose only statement is a deny: CloudWatch alarms of
-    // this account must be allowed to publish, or no alarm ever reaches a subscriber.
-    alarmTopic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarms',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [alarmTopic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
-    if (props.alarmEmail) {
-      const subscription = alarmTopic.addSubscription(
-        new snsSubscriptions.EmailSubscription(props.alarmEmail),
-      );
-      acknowledge(subscription, {
-        'Serverless-SNSRedrivePolicy':
-          'SNS retries e-mail delivery itself; an alarm e-mail that still cannot be delivered has no better place to go, and the alarm state stays visible in CloudWatch.',
-      });
-    }
+    const alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.alarmEmail);
     createAlarms(this, {
       fn: publishFunction,
       queue,
@@ -423,6 +406,33 @@ export class FeedPublisher extends Construct {
     this.deadLetterQueue = deadLetterQueue;
     this.alarmTopic = alarmTopic;
     this.feedBaseUrl = feedBaseUrl;
+  }
+
+  /** A topic CloudWatch alarms of this account may publish to (over SSL only), with the e-mail subscription. */
+  private createAlarmTopic(alarmEmail: string | undefined): sns.ITopic {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      enforceSSL: true,
+      displayName: 'Feed publisher alarms',
+    });
+    // enforceSSL alone leaves a topic policy whose only statement is a deny: CloudWatch alarms of
+    // this account must be allowed to publish, or no alarm ever reaches a subscriber.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    if (alarmEmail) {
+      const subscription = topic.addSubscription(new snsSubscriptions.EmailSubscription(alarmEmail));
+      acknowledge(subscription, {
+        'Serverless-SNSRedrivePolicy':
+          'SNS retries e-mail delivery itself; an alarm e-mail that still cannot be delivered has no better place to go, and the alarm state stays visible in CloudWatch.',
+      });
+    }
+    return topic;
   }
 }
 

@@ -290,7 +290,8 @@ describe('handler: records a deploy staged', () => {
       telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
       clock: () => now,
     });
-    await expect(handler({ source: 'aws.events' } as object)).resolves.toEqual({ batchItemFailures: [] });
+    // A null event (a bare manual invoke) is a full publish.
+    await expect(handler(null)).resolves.toEqual({ batchItemFailures: [] });
     const content = await readBucket(server.client, 'content-import');
     expect([...content.keys()].sort()).toEqual(['articles/kept.json', 'articles/new.json', 'site.json']);
     expect(content.get('articles/kept.json')).toContain('Edited in the bucket');

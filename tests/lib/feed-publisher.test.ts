@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { FeedPublisher, type FeedPublisherProps } from '../../lib/feed-publisher.ts';
 import { FeedPublisherStack } from '../../lib/feed-publisher-stack.ts';
@@ -513,6 +514,18 @@ describe('FeedPublisher alarms', () => {
       Dimensions: [
         { Name: 'QueueName', Value: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /PublishQueue/), 'QueueName'] } },
       ],
+    });
+  });
+
+  it('sends the alarms to an existing topic when given one, creating none', () => {
+    const stack = new Stack(newApp(), 'OwnTopic');
+    const topic = sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:us-east-1:123456789012:ops');
+    new FeedPublisher(stack, 'FeedPublisher', { alarmTopic: topic });
+    const own = Template.fromStack(stack);
+    own.resourceCountIs('AWS::SNS::Topic', 0);
+    own.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      AlarmActions: ['arn:aws:sns:us-east-1:123456789012:ops'],
     });
   });
 
