@@ -8,6 +8,7 @@ import {
   planRebuild,
   type RebuildContext,
   type RebuildPlan,
+  type RenderTask,
   readChunk,
   readChunkSize,
   readPreviousLayout,
@@ -51,6 +52,7 @@ const keys = {
   read: (id: string, chunk: number) => `rebuilds/${id}/read/${String(chunk).padStart(6, '0')}.json`,
   readPrefix: (id: string) => `rebuilds/${id}/read/`,
   plan: (id: string) => `rebuilds/${id}/plan.json`,
+  task: (id: string, task: number) => `rebuilds/${id}/tasks/${String(task).padStart(6, '0')}.json`,
   rendered: (id: string, task: number) => `rebuilds/${id}/rendered/${String(task).padStart(6, '0')}.json`,
   renderedPrefix: (id: string) => `rebuilds/${id}/rendered/`,
   lock: (id: string, step: string) => `rebuilds/${id}/${step}.lock`,
@@ -150,26 +152,36 @@ export async function runRebuildMessage(
       records.push(...(JSON.parse(stored?.text ?? '[]') as IndexedRecord[]));
     }
     const plan = await planRebuild(jobContext, records);
-    await put(context.state, keys.plan(job.id), JSON.stringify(plan));
+    // Each render step reads its own task, not the whole plan.
+    await mapLimited([...plan.tasks.entries()], 16, ([task, content]) =>
+      put(context.state, keys.task(job.id, task), JSON.stringify(content)),
+    );
+    await put(context.state, keys.plan(job.id), JSON.stringify({ ...plan, tasks: plan.tasks.length }));
     if (plan.tasks.length === 0) return finishJob(jobContext, job, plan);
     await queue.send(plan.tasks.map((_, task) => ({ kind: 'rebuild-render', job: job.id, task })));
     return undefined;
   }
-  const plan = JSON.parse(
-    (await context.state.read(keys.plan(job.id)))?.text ?? 'null',
-  ) as RebuildPlan | null;
-  const task = plan?.tasks[message.task];
-  if (!plan || !task) return undefined;
-  const written = await renderTask(jobContext, task);
+  const stored = await context.state.read(keys.task(job.id, message.task));
+  if (!stored) return undefined;
+  const written = await renderTask(jobContext, JSON.parse(stored.text) as RenderTask);
   await put(context.state, keys.rendered(job.id, message.task), JSON.stringify(written));
-  if ((await count(context.state, keys.renderedPrefix(job.id))) < plan.tasks.length) return undefined;
+  const plan = JSON.parse((await context.state.read(keys.plan(job.id)))?.text ?? 'null') as StoredPlan | null;
+  if (!plan || (await count(context.state, keys.renderedPrefix(job.id))) < plan.tasks) return undefined;
   if (!(await takeLock(context.state, keys.lock(job.id, 'finish')))) return undefined;
-  return finishJob(jobContext, job, plan);
+  return finishJob(jobContext, job, { ...plan, tasks: [] }, plan.tasks);
 }
 
-async function finishJob(context: RebuildContext, job: RebuildJob, plan: RebuildPlan) {
+/** The plan as kept between steps: its tasks stored one by one, counted here. */
+type StoredPlan = Omit<RebuildPlan, 'tasks'> & { readonly tasks: number };
+
+async function finishJob(
+  context: RebuildContext,
+  job: RebuildJob,
+  plan: RebuildPlan,
+  taskCount = plan.tasks.length,
+) {
   const pages: string[] = [];
-  for (let task = 0; task < plan.tasks.length; task += 1) {
+  for (let task = 0; task < taskCount; task += 1) {
     const stored = await context.state.read(keys.rendered(job.id, task));
     pages.push(...(JSON.parse(stored?.text ?? '[]') as string[]));
   }
