@@ -471,58 +471,63 @@ function denyUnconditionalWrites(bucket: s3.Bucket): void {
   );
 }
 
+/** Props that cannot deploy, every problem at once; values that are tokens (parameters) are left to deploy time. */
+export class FeedPublisherPropsError extends Error {
+  override readonly name = 'FeedPublisherPropsError';
+}
+
 function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
+  const problems: string[] = [];
+  const known = <T>(value: T | undefined): value is T =>
+    value !== undefined && !Token.isUnresolved(value as unknown as string);
   if (contentPrefix === importPrefix) {
-    throw new Error(`contentPrefix must not be '${importPrefix}': deploys stage records there`);
-  }
-  if (!/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(contentPrefix)) {
-    throw new Error(
+    problems.push(`contentPrefix must not be '${importPrefix}': deploys stage records there`);
+  } else if (!Token.isUnresolved(contentPrefix) && !/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(contentPrefix)) {
+    problems.push(
       `contentPrefix must be a key prefix like 'content/' ending with '/', got '${contentPrefix}'`,
     );
   }
   const memory = props.memorySize;
-  if (memory !== undefined && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
-    throw new Error(`memorySize must be a whole number of MiB between 128 and 10240, got ${memory}`);
+  if (known(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
+    problems.push(`memorySize must be a whole number of MiB between 128 and 10240, got ${memory}`);
   }
   const timeout = props.timeout?.toSeconds();
   if (timeout !== undefined && (timeout < 10 || timeout > 900)) {
-    throw new Error(`timeout must be between 10 seconds and 15 minutes, got ${timeout} seconds`);
+    problems.push(`timeout must be between 10 seconds and 15 minutes, got ${timeout} seconds`);
   }
   const window = props.batchingWindow?.toSeconds();
   if (window !== undefined && window > 300) {
-    throw new Error(`batchingWindow must be at most 300 seconds, got ${window} seconds`);
+    problems.push(`batchingWindow must be at most 300 seconds, got ${window} seconds`);
   }
   const concurrency = props.rebuildConcurrency;
   // Lambda's SQS event sources run between 2 and 1,000 invocations at once.
-  if (
-    concurrency !== undefined &&
-    (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000)
-  ) {
-    throw new Error(`rebuildConcurrency must be a whole number between 2 and 1000, got ${concurrency}`);
+  if (known(concurrency) && (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000)) {
+    problems.push(`rebuildConcurrency must be a whole number between 2 and 1000, got ${concurrency}`);
   }
   const reconcile = props.reconcileInterval?.toMinutes();
   if (reconcile !== undefined && (reconcile < 5 || reconcile > 24 * 60)) {
-    throw new Error(`reconcileInterval must be between 5 minutes and 1 day, got ${reconcile} minutes`);
+    problems.push(`reconcileInterval must be between 5 minutes and 1 day, got ${reconcile} minutes`);
   }
-  if (props.domainName !== undefined) {
+  if (known(props.domainName)) {
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(props.domainName)) {
-      throw new Error(`domainName must be a host name like 'feeds.example.com', got '${props.domainName}'`);
+      problems.push(`domainName must be a host name like 'feeds.example.com', got '${props.domainName}'`);
     }
-    if (!props.certificate) throw new Error(`certificate is required with domainName '${props.domainName}'`);
+  }
+  if (props.domainName !== undefined && !props.certificate) {
+    problems.push(`certificate is required with domainName '${props.domainName}'`);
   }
   if (props.certificate && props.domainName === undefined) {
-    throw new Error(
-      'domainName is required with certificate: the certificate must name the domain it serves',
-    );
+    problems.push('domainName is required with certificate: the certificate must name the domain it serves');
   }
   const arn = props.certificate?.certificateArn;
-  if (arn !== undefined && !Token.isUnresolved(arn) && !arn.startsWith('arn:aws:acm:us-east-1:')) {
-    throw new Error(`certificate must be in us-east-1 for CloudFront, got '${arn}'`);
+  if (known(arn) && !arn.startsWith('arn:aws:acm:us-east-1:')) {
+    problems.push(`certificate must be in us-east-1 for CloudFront, got '${arn}'`);
   }
-  if (props.hubUrl !== undefined && !/^https:\/\/\S+$/.test(props.hubUrl)) {
-    throw new Error(`hubUrl must be an https URL, got '${props.hubUrl}'`);
+  if (known(props.hubUrl) && !/^https:\/\/\S+$/.test(props.hubUrl)) {
+    problems.push(`hubUrl must be an https URL, got '${props.hubUrl}'`);
   }
-  if (props.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
-    throw new Error(`alarmEmail must be an e-mail address, got '${props.alarmEmail}'`);
+  if (known(props.alarmEmail) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
+    problems.push(`alarmEmail must be an e-mail address, got '${props.alarmEmail}'`);
   }
+  if (problems.length > 0) throw new FeedPublisherPropsError(problems.join('; '));
 }

@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -602,6 +602,25 @@ describe('FeedPublisher props', () => {
   ])('throws when %s', (_case, props, message) => {
     const stack = new Stack(newApp(), 'Invalid');
     expect(() => new FeedPublisher(stack, 'Publisher', props(stack))).toThrow(message);
+  });
+  it('reports every problem at once, naming each prop', () => {
+    const stack = new Stack(newApp(), 'Invalid');
+    expect(() => new FeedPublisher(stack, 'Publisher', { memorySize: 64, hubUrl: 'http://hub' })).toThrow(
+      /memorySize must be a whole number of MiB between 128 and 10240, got 64; hubUrl must be an https URL, got 'http:\/\/hub'/,
+    );
+  });
+
+  it('leaves values given as deploy-time parameters to the deploy', () => {
+    const stack = new Stack(newApp(), 'Parameters');
+    const email = new CfnParameter(stack, 'AlarmEmail', { type: 'String' });
+    const memory = new CfnParameter(stack, 'MemorySize', { type: 'Number' });
+    expect(
+      () =>
+        new FeedPublisher(stack, 'Publisher', {
+          alarmEmail: email.valueAsString,
+          memorySize: memory.valueAsNumber,
+        }),
+    ).not.toThrow();
   });
 });
 
