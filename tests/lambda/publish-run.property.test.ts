@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordTrigger } from '../../lambda/publish/record-step.ts';
 import { createLocalPublisher, testSiteJson } from '../helpers/local-publisher.ts';
+import { propertyRuns } from '../helpers/property-runs.ts';
 
 /** Small windows and monthly pages, so a few dozen records fill several archive pages. */
 const site = { ...testSiteJson, maxItems: 3, archivePeriod: 'month' };
@@ -97,7 +98,7 @@ describe('incremental publishing', () => {
           await scratch.close();
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 40), timeout: 5000, endOnFailure: true },
+      { numRuns: propertyRuns(40), timeout: 5000, endOnFailure: true },
     );
   });
 });

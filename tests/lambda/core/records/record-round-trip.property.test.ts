@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanLine } from '../../../../lambda/core/content/plain-text.ts';
 import { paragraphTexts } from '../../../helpers/html.ts';
+import { propertyRuns } from '../../../helpers/property-runs.ts';
 import { makeRecord, planRecords } from '../../../helpers/site.ts';
 import { assertWellFormed, parseXmlObject, xmlText } from '../../../helpers/xml.ts';
 
@@ -80,7 +81,7 @@ describe('random valid JSON records', () => {
           expect(text(entry?.published)).toBe(published.toISOString());
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
