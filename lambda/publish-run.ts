@@ -20,7 +20,7 @@ import {
   stepRecord,
   writeRecordStep,
 } from './publish/record-step.ts';
-import { retryOnConflict } from './publish/retry.ts';
+import { retryOnConflict, writeFile } from './publish/retry.ts';
 import { applySetChange, type SetStepResult } from './publish/set-step.ts';
 import {
   mapLimited,
@@ -164,7 +164,7 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
       window.slice(0, subscribePageItems).map(loadArticle),
       nextSite.next.categories,
     );
-    if (await options.output.write(file)) written.push(file.path);
+    if (await writeFile(options.output, file)) written.push(file.path);
   }
   return {
     report: reportOf(nextSite.next, steps, options.now),

@@ -27,6 +27,7 @@ import {
 import { legacyStatePath, stateKeys } from '../core/state/state-keys.ts';
 import { storeArticle } from '../core/state/stored-article.ts';
 import { mapLimited, type OutputStore, type RecordStore, type StateStore } from '../stores/store.ts';
+import { writeFile } from './retry.ts';
 
 /**
  * The steps of a rebuild. Each takes and returns plain data, so they run one after another in
@@ -302,7 +303,7 @@ async function loadArticles(state: StateStore, keys: readonly string[]): Promise
 }
 
 async function publish(output: OutputStore, files: readonly FeedFile[]): Promise<string[]> {
-  const outcomes = await mapLimited(files, concurrency, (file) => output.write(file));
+  const outcomes = await mapLimited(files, concurrency, (file) => writeFile(output, file));
   return files.filter((_, index) => outcomes[index]).map((file) => file.path);
 }
 

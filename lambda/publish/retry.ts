@@ -1,4 +1,5 @@
-import { WriteConflictError } from '../stores/store.ts';
+import type { FeedFile } from '../core/model.ts';
+import { type OutputStore, WriteConflictError } from '../stores/store.ts';
 
 export interface RetryOptions {
   readonly attempts: number;
@@ -25,4 +26,13 @@ export async function retryOnConflict<T>(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
   }
+}
+
+/**
+ * Writes a published file, again if another publish wrote it between this one's look and its
+ * write. Which bytes end up there is settled by the set step: it renders again from the newest
+ * committed state whenever another publish committed meanwhile.
+ */
+export function writeFile(output: OutputStore, file: FeedFile): Promise<boolean> {
+  return retryOnConflict(() => output.write(file));
 }

@@ -11,7 +11,7 @@ import { decodeManifest, decodeShard, encodeState } from '../core/state/codec.ts
 import { stateKeys } from '../core/state/state-keys.ts';
 import { loadArticle } from '../core/state/stored-article.ts';
 import { mapLimited, type OutputStore, type StateStore } from '../stores/store.ts';
-import { retryOnConflict } from './retry.ts';
+import { retryOnConflict, writeFile } from './retry.ts';
 
 export interface SetStepContext {
   readonly site: SiteConfig;
@@ -49,7 +49,7 @@ export async function applySetChange(
   for (;;) {
     const committed = await retryOnConflict(() => commitOnce(context, folder, change, renderTouched));
     const outcomes = await mapLimited(committed.files, writeConcurrency, (file) =>
-      context.output.write(file),
+      writeFile(context.output, file),
     );
     committed.files.forEach((file, index) => {
       if (outcomes[index]) written.add(file.path);

@@ -43,6 +43,26 @@ export async function startConditionalWriteProxy(target: string, options: ProxyO
       },
     );
 
+  // S3 replaces an object atomically and checks a condition in the same step; s3rver writes files
+  // piece by piece. One request at a time per object keeps reads whole and conditions atomic.
+  const locks = new Map<string, Promise<void>>();
+  const oneAtATime = async <T>(object: string, work: () => Promise<T>): Promise<T> => {
+    const before = locks.get(object) ?? Promise.resolve();
+    let release = () => {};
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const chained = before.then(() => mine);
+    locks.set(object, chained);
+    await before;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (locks.get(object) === chained) locks.delete(object);
+    }
+  };
+
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -69,11 +89,10 @@ export async function startConditionalWriteProxy(target: string, options: ProxyO
         });
         response.writeHead(status, headers).end(body);
       };
-      try {
+      const forwardRequest = async (): Promise<void> => {
         if (isPutObject) {
           const [, bucket = '', ...keyParts] = objectPath.split('/');
           const key = decodeURIComponent(keyParts.join('/'));
-          await options.beforePut?.(key);
           const ifMatch = incoming.headers['if-match'];
           const ifNoneMatch = incoming.headers['if-none-match'];
           if (ifMatch === undefined && ifNoneMatch === undefined) {
@@ -97,6 +116,14 @@ export async function startConditionalWriteProxy(target: string, options: ProxyO
         }
         const result = await send(method, path, incoming.headers, Buffer.concat(chunks));
         reply(result.status, result.headers, result.body);
+      };
+      const isObject = /^\/[^/]+\/.+/.test(objectPath);
+      try {
+        if (isPutObject) {
+          const [, , ...keyParts] = objectPath.split('/');
+          await options.beforePut?.(decodeURIComponent(keyParts.join('/')));
+        }
+        await (isObject ? oneAtATime(objectPath, forwardRequest) : forwardRequest());
       } catch (error) {
         reply(502, {}, String(error));
       }
