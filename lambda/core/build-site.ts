@@ -16,8 +16,6 @@ import { articleOf, type RecordState } from './state/record-state.ts';
 import { applyDeltas, emptySiteState, type SiteState } from './state/site-state.ts';
 import { partitionByVisibility } from './visibility.ts';
 
-export type { Remembered };
-
 /** A record as a from-scratch build sees it: its bytes and the version they are. */
 export interface VersionedRecord extends SourceRecord {
   readonly etag: string;

@@ -1,5 +1,5 @@
-import type { Remembered } from '../core/build-site.ts';
 import { errorMessage } from '../core/error-message.ts';
+import type { Remembered } from '../core/records/read-record-state.ts';
 import { StateReadError } from '../core/state/codec.ts';
 import { legacyStatePath } from '../core/state/state-keys.ts';
 import type { StoredArticle } from '../core/state/stored-article.ts';

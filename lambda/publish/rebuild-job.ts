@@ -5,6 +5,7 @@ import { readLegacyState } from './legacy-state.ts';
 import {
   finishRebuild,
   type IndexedRecord,
+  overwrite,
   planRebuild,
   type RebuildContext,
   type RebuildPlan,
@@ -143,7 +144,7 @@ export async function runRebuildMessage(
       message.keys,
       remembered ? (key) => remembered[key] : undefined,
     );
-    await put(context.state, keys.read(job.id, message.chunk), JSON.stringify(indexed));
+    await overwrite(context.state, keys.read(job.id, message.chunk), JSON.stringify(indexed));
     if ((await count(context.state, keys.readPrefix(job.id))) < job.chunks) return undefined;
     if (!(await takeLock(context.state, keys.lock(job.id, 'plan')))) return undefined;
     const records: IndexedRecord[] = [];
@@ -154,9 +155,9 @@ export async function runRebuildMessage(
     const plan = await planRebuild(jobContext, records);
     // Each render step reads its own task, not the whole plan.
     await mapLimited([...plan.tasks.entries()], 16, ([task, content]) =>
-      put(context.state, keys.task(job.id, task), JSON.stringify(content)),
+      overwrite(context.state, keys.task(job.id, task), JSON.stringify(content)),
     );
-    await put(context.state, keys.plan(job.id), JSON.stringify({ ...plan, tasks: plan.tasks.length }));
+    await overwrite(context.state, keys.plan(job.id), JSON.stringify({ ...plan, tasks: plan.tasks.length }));
     if (plan.tasks.length === 0) return finishJob(jobContext, job, plan);
     await queue.send(plan.tasks.map((_, task) => ({ kind: 'rebuild-render', job: job.id, task })));
     return undefined;
@@ -164,7 +165,7 @@ export async function runRebuildMessage(
   const stored = await context.state.read(keys.task(job.id, message.task));
   if (!stored) return undefined;
   const written = await renderTask(jobContext, JSON.parse(stored.text) as RenderTask);
-  await put(context.state, keys.rendered(job.id, message.task), JSON.stringify(written));
+  await overwrite(context.state, keys.rendered(job.id, message.task), JSON.stringify(written));
   const plan = JSON.parse((await context.state.read(keys.plan(job.id)))?.text ?? 'null') as StoredPlan | null;
   if (!plan || (await count(context.state, keys.renderedPrefix(job.id))) < plan.tasks) return undefined;
   if (!(await takeLock(context.state, keys.lock(job.id, 'finish')))) return undefined;
@@ -194,11 +195,6 @@ async function finishJob(
   if (current && (JSON.parse(current.text) as CurrentRebuild).id === job.id)
     await context.state.delete(keys.current);
   return { ...finished, written: [...pages, ...finished.written] };
-}
-
-async function put(state: StateStore, key: string, text: string): Promise<void> {
-  const current = await state.read(key);
-  if (current?.text !== text) await state.write(key, text, { version: current?.version });
 }
 
 async function count(state: StateStore, prefix: string): Promise<number> {

@@ -1,8 +1,8 @@
-import type { Remembered } from '../core/build-site.ts';
 import { archiveFolder, categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import { layoutKeys } from '../core/feed-sets/layout-sets.ts';
 import { neighboursIn, renderPageFiles, renderWindowFiles } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, RecordError, SiteConfig } from '../core/model.ts';
+import type { Remembered } from '../core/records/read-record-state.ts';
 import {
   type ClaimCandidate,
   deltaOf,
@@ -27,6 +27,7 @@ import {
 import { legacyStatePath, stateKeys } from '../core/state/state-keys.ts';
 import { storeArticle } from '../core/state/stored-article.ts';
 import { mapLimited, type OutputStore, type RecordStore, type StateStore } from '../stores/store.ts';
+import { unquote } from './record-step.ts';
 import { writeFile } from './retry.ts';
 
 /**
@@ -111,7 +112,7 @@ export async function readChunk(
     const read = readRecordState({
       site,
       record: { key, body: body.body },
-      etag: body.etag.replace(/^"|"$/g, ''),
+      etag: unquote(body.etag),
       known,
       now,
     });
@@ -308,7 +309,7 @@ async function publish(output: OutputStore, files: readonly FeedFile[]): Promise
 }
 
 /** Writes over whatever version is there (a rebuild owns the state while it runs). */
-async function overwrite(
+export async function overwrite(
   state: StateStore,
   key: string,
   text: string,
