@@ -57,12 +57,12 @@ let filesWritten = 0;
 function countingOutput(inner: OutputStore): OutputStore {
   return {
     read: (path) => inner.read(path),
-    async write(file: FeedFile) {
-      const wrote = await inner.write(file);
+    async write(file: FeedFile, revision: number) {
+      const wrote = await inner.write(file, revision);
       if (wrote) filesWritten += 1;
       return wrote;
     },
-    delete: (path) => inner.delete(path),
+    delete: (path, revision) => inner.delete(path, revision),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mainSet } from './core/feed-sets/feed-set.ts';
+import { emptyManifest, mainSet, type SetManifest } from './core/feed-sets/feed-set.ts';
 import type { SetChange } from './core/feed-sets/update-set.ts';
 import type { Article, RecordError, SiteConfig } from './core/model.ts';
 import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
@@ -27,6 +27,7 @@ import {
   type OutputStore,
   type RecordStore,
   type StateStore,
+  settleAll,
   WriteConflictError,
 } from './stores/store.ts';
 
@@ -127,7 +128,7 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     sets = mergeSets(sets, more.sets);
     steps = [...steps, ...more.steps];
   }
-  await Promise.all(
+  await settleAll(
     steps.flatMap((step) => (step.releasedId ? [releaseId(options.state, step.releasedId, step.key)] : [])),
   );
   const categories = new Map<string, string | undefined>(
@@ -158,13 +159,13 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
   const deleted = [...sets.values()].flatMap((set) => set.deleted);
   const main = sets.get(mainSet);
   if (nextSite.categoriesChanged || (main && main.written.length > 0)) {
-    const window = main ? main.manifest.window : await readMainWindow(options.state);
+    const manifest = main ? main.manifest : await readMainManifest(options.state);
     const file = renderSubscribePageFile(
       site,
-      window.slice(0, subscribePageItems).map(loadArticle),
+      manifest.window.slice(0, subscribePageItems).map(loadArticle),
       nextSite.next.categories,
     );
-    if (await writeFile(options.output, file)) written.push(file.path);
+    if (await writeFile(options.output, file, manifest.revision ?? 0)) written.push(file.path);
   }
   return {
     report: reportOf(nextSite.next, steps, options.now),
@@ -298,10 +299,10 @@ async function findMissed(options: PublishRunOptions, seen: ReadonlySet<string>)
   return missed;
 }
 
-async function readMainWindow(state: StateStore) {
+async function readMainManifest(state: StateStore): Promise<SetManifest> {
   const key = stateKeys.manifest(mainSet);
   const stored = await state.read(key);
-  return stored ? decodeManifest(stored.text, key).window : [];
+  return stored ? decodeManifest(stored.text, key) : emptyManifest(mainSet);
 }
 
 const emptyReport: PublishReport = {

@@ -6,6 +6,7 @@ import {
   finishRebuild,
   type IndexedRecord,
   overwrite,
+  type PreviousLayout,
   planRebuild,
   type RebuildContext,
   type RebuildPlan,
@@ -38,7 +39,7 @@ interface RebuildJob {
   /** The rebuild's clock: every step decides visibility as of this instant. */
   readonly now: string;
   readonly chunks: number;
-  readonly previousLayout: Readonly<Record<string, readonly string[]>>;
+  readonly previousLayout: PreviousLayout;
 }
 
 /** A rebuild under way, so publishes meanwhile do not start another one. */
@@ -116,7 +117,7 @@ export async function startRebuildJob(
   const stored = await state.read(keys.current);
   await state.write(keys.current, JSON.stringify(current), { version: stored?.version });
   if (messages.length === 0) {
-    await finishJob(context, job, await planRebuild(context, []));
+    await finishJob(context, job, await planRebuild(context, [], job.previousLayout.revision));
   } else {
     await queue.send(messages);
   }
@@ -152,7 +153,7 @@ export async function runRebuildMessage(
       const stored = await context.state.read(keys.read(job.id, chunk));
       records.push(...(JSON.parse(stored?.text ?? '[]') as IndexedRecord[]));
     }
-    const plan = await planRebuild(jobContext, records);
+    const plan = await planRebuild(jobContext, records, job.previousLayout.revision);
     // Each render step reads its own task, not the whole plan.
     await mapLimited([...plan.tasks.entries()], 16, ([task, content]) =>
       overwrite(context.state, keys.task(job.id, task), JSON.stringify(content)),

@@ -66,6 +66,15 @@ export interface RenderTask {
   readonly pages: readonly (readonly [string, readonly string[]])[];
   /** Every period of the set, for the pages' links. */
   readonly periods: readonly string[];
+  /** The revision the rebuild gives every set, carried by the files it writes. */
+  readonly revision: number;
+}
+
+/** What the rebuild replaces: each set's archive periods, and the revision after theirs. */
+export interface PreviousLayout {
+  readonly periods: Readonly<Record<string, readonly string[]>>;
+  /** One more than the latest revision of any set, so the rebuild's files replace every earlier one. */
+  readonly revision: number;
 }
 
 export interface RebuildPlan {
@@ -75,6 +84,7 @@ export interface RebuildPlan {
     readonly periods: Readonly<Record<string, number>>;
   }[];
   readonly tasks: readonly RenderTask[];
+  readonly revision: number;
   readonly deltas: readonly RecordDelta[];
   readonly notices: readonly RecordError[];
 }
@@ -83,14 +93,18 @@ export interface RebuildPlan {
 export async function readPreviousLayout(
   context: RebuildContext,
   previous: SiteState | undefined,
-): Promise<Record<string, string[]>> {
-  const layout: Record<string, string[]> = {};
+): Promise<PreviousLayout> {
+  const periods: Record<string, string[]> = {};
+  let latest = 0;
   for (const folder of [mainSet, ...Object.keys(previous?.categories ?? {})]) {
     const key = stateKeys.manifest(folder);
     const stored = await context.state.read(key);
-    if (stored) layout[folder] = Object.keys(decodeManifest(stored.text, key).periods);
+    if (!stored) continue;
+    const manifest = decodeManifest(stored.text, key);
+    periods[folder] = Object.keys(manifest.periods);
+    latest = Math.max(latest, manifest.revision ?? 0);
   }
-  return layout;
+  return { periods, revision: latest + 1 };
 }
 
 /**
@@ -138,6 +152,7 @@ function indexOf(record: RecordState, { now, site }: RebuildContext): IndexedRec
 export async function planRebuild(
   context: RebuildContext,
   records: readonly IndexedRecord[],
+  revision: number,
 ): Promise<RebuildPlan> {
   const { state, site } = context;
   const claims = resolveClaims(records.flatMap((record) => (record.candidate ? [record.candidate] : [])));
@@ -168,12 +183,12 @@ export async function planRebuild(
       task.push(page);
       size += page[1].length;
       if (size >= renderTaskSize) {
-        tasks.push({ folder: layout.folder, pages: task, periods });
+        tasks.push({ folder: layout.folder, pages: task, periods, revision });
         task = [];
         size = 0;
       }
     }
-    if (task.length > 0) tasks.push({ folder: layout.folder, pages: task, periods });
+    if (task.length > 0) tasks.push({ folder: layout.folder, pages: task, periods, revision });
   }
   return {
     windows: layouts.map((layout) => ({
@@ -182,6 +197,7 @@ export async function planRebuild(
       periods: Object.fromEntries([...layout.pages].map(([period, keys]) => [period, keys.length])),
     })),
     tasks,
+    revision,
     deltas: [...byKey.values()].map((record) => record.delta),
     notices: claims.notices.filter((notice) => !claims.losers.has(notice.key)),
   };
@@ -201,6 +217,7 @@ export async function renderTask(context: RebuildContext, task: RenderTask): Pro
       ...(await publish(
         context.output,
         renderPageFiles(context.site, task.folder, period, articles, neighboursIn(task.periods, period)),
+        task.revision,
       )),
     );
   }
@@ -215,19 +232,24 @@ export async function renderTask(context: RebuildContext, task: RenderTask): Pro
 export async function finishRebuild(
   context: RebuildContext,
   plan: RebuildPlan,
-  previousLayout: Readonly<Record<string, readonly string[]>>,
+  previousLayout: PreviousLayout,
   alreadyWritten: ReadonlySet<string>,
 ): Promise<{ report: PublishReport; written: string[]; deleted: string[] }> {
   const { site, state, output, now } = context;
+  const { revision } = plan;
   const written: string[] = [];
   const categories = new Map<string, string | undefined>();
   let mainWindow: Article[] = [];
   for (const { folder, keys, periods } of plan.windows) {
     const window = await loadArticles(state, keys);
-    const manifest: SetManifest = { folder, window: window.map(storeArticle), periods };
+    const manifest: SetManifest = { folder, window: window.map(storeArticle), periods, revision };
     await overwrite(state, stateKeys.manifest(folder), encodeState(manifest));
     written.push(
-      ...(await publish(output, renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)))),
+      ...(await publish(
+        output,
+        renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)),
+        revision,
+      )),
     );
     if (folder === mainSet) mainWindow = window;
     else categories.set(folder, window[0] && categoryNameIn(window[0], folder));
@@ -237,9 +259,11 @@ export async function finishRebuild(
     reconciledAt: now.toISOString(),
   };
   written.push(
-    ...(await publish(output, [
-      renderSubscribePageFile(site, mainWindow.slice(0, subscribePageItems), siteState.categories),
-    ])),
+    ...(await publish(
+      output,
+      [renderSubscribePageFile(site, mainWindow.slice(0, subscribePageItems), siteState.categories)],
+      revision,
+    )),
   );
 
   const kept = new Set(plan.deltas.map((delta) => delta.key));
@@ -254,11 +278,12 @@ export async function finishRebuild(
     plan.windows.map((window) => [window.folder, new Set(Object.keys(window.periods))]),
   );
   const gone: string[] = [];
-  for (const [folder, periods] of Object.entries(previousLayout)) {
+  for (const [folder, periods] of Object.entries(previousLayout.periods)) {
     const pages = current.get(folder);
     if (!pages) {
       gone.push(...feedPaths(folder));
-      await overwrite(state, stateKeys.manifest(folder), encodeState({ folder, window: [], periods: {} }));
+      const emptied: SetManifest = { folder, window: [], periods: {}, revision };
+      await overwrite(state, stateKeys.manifest(folder), encodeState(emptied));
     }
     for (const period of periods)
       if (!pages?.has(period)) gone.push(...feedPaths(archiveFolder(folder, period)));
@@ -271,7 +296,7 @@ export async function finishRebuild(
   }
   const deleted: string[] = [];
   for (const path of gone) {
-    if (!alreadyWritten.has(path) && !written.includes(path) && (await output.delete(path)))
+    if (!alreadyWritten.has(path) && !written.includes(path) && (await output.delete(path, revision)))
       deleted.push(path);
   }
   await overwrite(state, stateKeys.site, encodeState(siteState));
@@ -303,8 +328,8 @@ async function loadArticles(state: StateStore, keys: readonly string[]): Promise
   return articles.filter((article) => article !== undefined);
 }
 
-async function publish(output: OutputStore, files: readonly FeedFile[]): Promise<string[]> {
-  const outcomes = await mapLimited(files, concurrency, (file) => writeFile(output, file));
+async function publish(output: OutputStore, files: readonly FeedFile[], revision: number): Promise<string[]> {
+  const outcomes = await mapLimited(files, concurrency, (file) => writeFile(output, file, revision));
   return files.filter((_, index) => outcomes[index]).map((file) => file.path);
 }
 

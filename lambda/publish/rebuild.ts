@@ -31,7 +31,7 @@ export async function rebuild(
   for (let start = 0; start < keys.length; start += readChunkSize) {
     indexed.push(...(await readChunk(context, keys.slice(start, start + readChunkSize), legacy)));
   }
-  const plan = await planRebuild(context, indexed);
+  const plan = await planRebuild(context, indexed, previousLayout.revision);
   const pages: string[] = [];
   for (const task of plan.tasks) pages.push(...(await renderTask(context, task)));
   const finished = await finishRebuild(context, plan, previousLayout, new Set(pages));

@@ -10,7 +10,7 @@ import type { SiteConfig } from '../core/model.ts';
 import { decodeManifest, decodeShard, encodeState } from '../core/state/codec.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
 import { loadArticle } from '../core/state/stored-article.ts';
-import { mapLimited, type OutputStore, type StateStore } from '../stores/store.ts';
+import { mapLimited, type OutputStore, type StateStore, settleAll } from '../stores/store.ts';
 import { retryOnConflict, writeFile } from './retry.ts';
 
 export interface SetStepContext {
@@ -48,13 +48,16 @@ export async function applySetChange(
   let renderTouched = false;
   for (;;) {
     const committed = await retryOnConflict(() => commitOnce(context, folder, change, renderTouched));
+    const { revision } = committed;
     const outcomes = await mapLimited(committed.files, writeConcurrency, (file) =>
-      writeFile(context.output, file),
+      writeFile(context.output, file, revision),
     );
     committed.files.forEach((file, index) => {
       if (outcomes[index]) written.add(file.path);
     });
-    for (const path of committed.deletes) if (await context.output.delete(path)) deleted.add(path);
+    for (const path of committed.deletes) {
+      if (await retryOnConflict(() => context.output.delete(path, revision))) deleted.add(path);
+    }
     const now = await context.state.read(stateKeys.manifest(folder));
     if (now?.version === committed.version) {
       const newest = committed.manifest.window[0];
@@ -85,7 +88,7 @@ async function commitOnce(
   for (;;) {
     const update = updateSet({ site, manifest, shards, change, renderTouched });
     if (update.kind === 'need') {
-      await Promise.all(
+      await settleAll(
         update.periods.map(async (period) => {
           const key = stateKeys.shard(folder, period);
           const shard = await state.read(key);
@@ -95,7 +98,7 @@ async function commitOnce(
       );
       continue;
     }
-    await Promise.all(
+    await settleAll(
       [...update.shards].map(async ([period, articles]) => {
         const key = stateKeys.shard(folder, period);
         // A period the manifest does not list may still have an emptied shard from before; the
@@ -106,11 +109,14 @@ async function commitOnce(
         await state.write(key, encodeState(articles), { version });
       }),
     );
-    const text = encodeState(update.manifest);
-    let version = stored?.version;
-    if (text !== stored?.text) {
-      version = await state.write(manifestKey, text, { version: stored?.version });
+    // The manifest is the commit point: written whenever anything of the set changed, with the
+    // next revision, which the files rendered from it carry.
+    const unchanged = { ...update.manifest, revision: manifest.revision ?? 0 };
+    if (update.shards.size === 0 && encodeState(unchanged) === stored?.text) {
+      return { ...update, manifest: unchanged, version: stored.version, revision: unchanged.revision };
     }
-    return { manifest: update.manifest, files: update.files, deletes: update.deletes, version };
+    const next = { ...unchanged, revision: unchanged.revision + 1 };
+    const version = await state.write(manifestKey, encodeState(next), { version: stored?.version });
+    return { ...update, manifest: next, version, revision: next.revision };
   }
 }

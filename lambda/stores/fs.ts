@@ -92,6 +92,10 @@ export class FsOutputStore implements OutputStore {
     return body === undefined ? undefined : { text: body.toString('utf8'), version: contentTag(body) };
   }
 
+  /**
+   * A local folder has one publisher at a time (the CLI): revisions are not kept, and the last
+   * write wins.
+   */
   async write(file: FeedFile): Promise<boolean> {
     const path = this.path(file.path);
     const existing = await readIfExists(path);

@@ -113,31 +113,48 @@ export class S3OutputStore implements OutputStore {
     return found && { text: new TextDecoder().decode(found.body), version: found.etag };
   }
 
-  async write(file: FeedFile): Promise<boolean> {
+  async write(file: FeedFile, revision: number): Promise<boolean> {
     const key = `${this.location.prefix}${file.path}`;
     const hash = createHash('sha256').update(file.body, 'utf8').digest('hex');
     const current = await this.head(key);
+    const theirs = revisionOf(current?.Metadata);
+    // A publish that started from a later state wrote it: its bytes stay.
+    if (theirs > revision) return false;
     if (
+      theirs === revision &&
       current?.Metadata?.sha256 === hash &&
       current.ContentType === file.contentType &&
       current.CacheControl === file.cacheControl
     ) {
       return false;
     }
-    // Replace only the version just looked at, or create only if still absent.
+    // Replace only the version just looked at, or create only if still absent: the look and
+    // the write are one step, so no later revision can slip in between.
     await putConditionally(this.client, this.location.bucket, key, current?.ETag, {
       Body: file.body,
       ContentType: file.contentType,
       CacheControl: file.cacheControl,
-      Metadata: { sha256: hash },
+      Metadata: { sha256: hash, revision: String(revision) },
     });
     return true;
   }
 
-  async delete(path: string): Promise<boolean> {
+  async delete(path: string, revision?: number): Promise<boolean> {
     const key = `${this.location.prefix}${path}`;
-    if (!(await this.head(key))) return false;
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: key }));
+    const current = await this.head(key);
+    if (!current || (revision !== undefined && revisionOf(current.Metadata) > revision)) return false;
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: key, IfMatch: current.ETag }),
+      );
+    } catch (error) {
+      // Deleted meanwhile by another publish: what this one wanted.
+      if (isNotFound(error)) return false;
+      if (statusOf(error) === 412) {
+        throw new WriteConflictError(`s3://${this.location.bucket}/${key} changed while this publish ran`);
+      }
+      throw error;
+    }
     return true;
   }
 
@@ -180,7 +197,7 @@ async function putConditionally(
     );
     return response.ETag ?? '';
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = statusOf(error);
     if (status === 412 || status === 409) {
       throw new WriteConflictError(`s3://${bucket}/${key} changed while this publish ran`);
     }
@@ -216,6 +233,16 @@ async function* listPages(
     );
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+}
+
+/** The revision a published file was rendered from; files written before revisions count as -1. */
+function revisionOf(metadata: Record<string, string> | undefined): number {
+  const value = Number(metadata?.revision);
+  return metadata?.revision !== undefined && Number.isSafeInteger(value) ? value : -1;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
 function isNotFound(error: unknown): boolean {

@@ -58,10 +58,16 @@ export interface StateStore {
 export interface OutputStore {
   /** The text at `path` under the output root with its version, or undefined when there is none. */
   read(path: string): Promise<StoredText | undefined>;
-  /** Writes `file` unless the stored bytes are already identical; true when it wrote. */
-  write(file: FeedFile): Promise<boolean>;
-  /** Removes a published file; true when there was one. */
-  delete(path: string): Promise<boolean>;
+  /**
+   * Writes `file`, rendered from `revision` of its feed set's state, unless the stored file is
+   * already these bytes or was rendered from a later revision; true when it wrote.
+   */
+  write(file: FeedFile, revision: number): Promise<boolean>;
+  /**
+   * Removes a published file unless a later revision than `revision` wrote it (no revision: in
+   * any case); true when it removed one.
+   */
+  delete(path: string, revision?: number): Promise<boolean>;
 }
 
 export class StoreReadError extends Error {
@@ -73,7 +79,12 @@ export class WriteConflictError extends Error {
   override readonly name = 'WriteConflictError';
 }
 
-/** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
+/**
+ * Runs `task` over `items` with at most `limit` at once, keeping the order of results. When a
+ * task fails no further one starts, and the failure is thrown only once every task already
+ * started has ended: nothing is left in flight (a frozen Lambda would finish it at some later
+ * invocation, or never).
+ */
 export async function mapLimited<T, R>(
   items: readonly T[],
   limit: number,
@@ -81,13 +92,27 @@ export async function mapLimited<T, R>(
 ): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const index = next;
       next += 1;
-      results[index] = await task(items[index] as T);
+      try {
+        results[index] = await task(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await settleAll(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** Like Promise.all, but a failure is thrown only after every promise has settled. */
+export async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(promises);
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
 }

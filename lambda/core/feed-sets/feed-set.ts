@@ -30,6 +30,11 @@ export interface SetManifest {
   readonly window: readonly StoredArticle[];
   /** Articles per archive period, for periods that hold any. */
   readonly periods: Readonly<Record<string, number>>;
+  /**
+   * Counts the commits that changed the set (absent: none yet). Each published file carries the
+   * revision it was rendered from, and is never replaced by a file of an earlier one.
+   */
+  readonly revision?: number;
 }
 
 /** The articles of one archive period, newest first. */

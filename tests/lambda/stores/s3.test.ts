@@ -51,9 +51,9 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     await server.createBucket('feeds-a');
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-a', prefix: '' });
-    expect(await store.write(file('one'))).toBe(true);
-    expect(await store.write(file('one'))).toBe(false);
-    expect(await store.write(file('two'))).toBe(true);
+    expect(await store.write(file('one'), 1)).toBe(true);
+    expect(await store.write(file('one'), 1)).toBe(false);
+    expect(await store.write(file('two'), 2)).toBe(true);
     expect(proxy.log.filter((entry) => entry.method === 'PUT').map((entry) => entry.status)).toEqual([
       200, 200,
     ]);
@@ -74,11 +74,58 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
       },
     });
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-b', prefix: '' });
-    await store.write(file('first'));
+    await store.write(file('first'), 1);
     inject = true;
-    await expect(store.write(file('second'))).rejects.toBeInstanceOf(WriteConflictError);
+    await expect(store.write(file('second'), 2)).rejects.toBeInstanceOf(WriteConflictError);
     const current = await server.client.send(new GetObjectCommand({ Bucket: 'feeds-b', Key: 'rss.xml' }));
     expect(await current.Body?.transformToString()).toBe('written by another publish');
+    await proxy.close();
+  });
+
+  it('never replaces or deletes a file rendered from a later revision', async () => {
+    await server.createBucket('feeds-e');
+    const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-e', prefix: '' });
+    expect(await store.write(file('from revision 7'), 7)).toBe(true);
+    expect(await store.write(file('from revision 6'), 6)).toBe(false);
+    expect(await store.delete('rss.xml', 6)).toBe(false);
+    expect((await store.read('rss.xml'))?.text).toBe('from revision 7');
+    expect(await store.delete('rss.xml', 7)).toBe(true);
+    expect(await store.read('rss.xml')).toBeUndefined();
+    await proxy.close();
+  });
+
+  it('writes the same bytes again when a later revision renders them, so the file carries it', async () => {
+    await server.createBucket('feeds-f');
+    const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-f', prefix: '' });
+    await store.write(file('same'), 3);
+    expect(await store.write(file('same'), 4)).toBe(true);
+    expect(await store.write(file('older'), 3)).toBe(false);
+    const head = await server.client.send(new HeadObjectCommand({ Bucket: 'feeds-f', Key: 'rss.xml' }));
+    expect(head.Metadata?.revision).toBe('4');
+    await proxy.close();
+  });
+
+  it('deletes only the version it looked at', async () => {
+    await server.createBucket('feeds-g');
+    let inject = false;
+    const proxy = await startConditionalWriteProxy(server.endpoint, {
+      currentEtag,
+      fault: async ({ method, key }) => {
+        if (!inject || method !== 'DELETE') return undefined;
+        inject = false;
+        await server.client.send(
+          new PutObjectCommand({ Bucket: 'feeds-g', Key: key, Body: 'written by another publish' }),
+        );
+        return undefined;
+      },
+    });
+    const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-g', prefix: '' });
+    await store.write(file('first'), 1);
+    inject = true;
+    await expect(store.delete('rss.xml', 1)).rejects.toBeInstanceOf(WriteConflictError);
+    expect((await store.read('rss.xml'))?.text).toBe('written by another publish');
     await proxy.close();
   });
 

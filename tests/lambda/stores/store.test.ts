@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { mapLimited, settleAll } from '../../../lambda/stores/store.ts';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('mapLimited', () => {
+  it('keeps the order of results and never runs more than the limit at once', async () => {
+    let running = 0;
+    let most = 0;
+    const results = await mapLimited([5, 1, 4, 2, 3], 2, async (value) => {
+      running += 1;
+      most = Math.max(most, running);
+      await pause(value * 3);
+      running -= 1;
+      return value * 10;
+    });
+    expect(results).toEqual([50, 10, 40, 20, 30]);
+    expect(most).toBe(2);
+  });
+
+  it('fails only once the tasks already started have ended, and starts no more after a failure', async () => {
+    const ended: number[] = [];
+    const started: number[] = [];
+    const outcome = mapLimited([0, 1, 2, 3, 4, 5], 3, async (value) => {
+      started.push(value);
+      if (value === 0) throw new Error('task 0 failed');
+      await pause(40);
+      ended.push(value);
+    });
+    await expect(outcome).rejects.toThrow('task 0 failed');
+    expect(started).toEqual([0, 1, 2]);
+    expect(ended.sort()).toEqual([1, 2]);
+  });
+});
+
+describe('settleAll', () => {
+  it('throws the first failure only after every promise has settled', async () => {
+    let slowDone = false;
+    const slow = pause(30).then(() => {
+      slowDone = true;
+    });
+    await expect(settleAll([Promise.reject(new Error('first')), slow])).rejects.toThrow('first');
+    expect(slowDone).toBe(true);
+  });
+});
