@@ -18,6 +18,7 @@ import {
   reassertStep,
   releaseId,
   stepRecord,
+  unquote,
   writeRecordStep,
 } from './publish/record-step.ts';
 import { retryOnConflict, writeFile } from './publish/retry.ts';
@@ -215,22 +216,47 @@ async function applySteps(
     );
     for (const result of applied) mergeSet(results, result);
     const lost: RecordStep[] = [];
+    const written: RecordStep[] = [];
     await mapLimited(pending, recordConcurrency, async (step) => {
       try {
         await writeRecordStep(options.state, step);
-        done.push(step);
+        written.push(step);
       } catch (error) {
         if (!(error instanceof WriteConflictError) || round >= 8) throw error;
         lost.push(step);
       }
     });
+    done.push(...written);
+    const outdated = await mapLimited(written, recordConcurrency, async (step) =>
+      (await isOutdated(context, step)) ? step : undefined,
+    );
     const again = await mapLimited(lost, recordConcurrency, async (step) => [
       await reassertStep(options.state, step),
       await retryOnConflict(() => stepRecord(context, { key: step.key })),
     ]);
-    pending = again.flat().filter((step) => step !== undefined);
+    const checked = await mapLimited(
+      outdated.filter((step) => step !== undefined),
+      recordConcurrency,
+      (step) => retryOnConflict(() => stepRecord(context, { key: step.key })),
+    );
+    pending = [...again.flat(), ...checked].filter((step) => step !== undefined);
   }
   return { sets: results, steps: done };
+}
+
+/**
+ * A step that found no record state wrote nothing another publish could have conflicted with:
+ * one that read the record before it changed (or went) may have written its state after this
+ * step looked. Looking once more after the write settles it: a created state whose record has
+ * changed since, or a record found gone whose state has appeared since, is stepped again.
+ */
+async function isOutdated(context: Context, step: RecordStep): Promise<boolean> {
+  if (step.stateVersion !== undefined || step.delta === undefined) return false;
+  if (step.next) {
+    const body = await context.records.readRecord(step.key);
+    return body === undefined || unquote(body.etag) !== step.next.etag;
+  }
+  return (await context.state.read(stateKeys.record(step.key))) !== undefined;
 }
 
 function groupMoves(steps: readonly RecordStep[]): Map<string, SetChange> {

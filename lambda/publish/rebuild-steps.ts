@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { archiveFolder, categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import { layoutKeys } from '../core/feed-sets/layout-sets.ts';
 import { neighboursIn, renderPageFiles, renderWindowFiles } from '../core/feed-sets/set-files.ts';
@@ -68,6 +69,8 @@ export interface RenderTask {
   readonly periods: readonly string[];
   /** The revision the rebuild gives every set, carried by the files it writes. */
   readonly revision: number;
+  /** The tag of the shard objects the rebuild writes (`stateKeys.shard`). */
+  readonly shardTag: string;
 }
 
 /** What the rebuild replaces: each set's archive periods, and the revision after theirs. */
@@ -85,6 +88,7 @@ export interface RebuildPlan {
   }[];
   readonly tasks: readonly RenderTask[];
   readonly revision: number;
+  readonly shardTag: string;
   readonly deltas: readonly RecordDelta[];
   readonly notices: readonly RecordError[];
 }
@@ -175,6 +179,7 @@ export async function planRebuild(
       .map((record) => ({ ...record, published: new Date(record.published) })),
   );
   const tasks: RenderTask[] = [];
+  const shardTag = `${revision}-${randomUUID().slice(0, 8)}`;
   for (const layout of layouts) {
     const periods = [...layout.pages.keys()];
     let task: [string, readonly string[]][] = [];
@@ -183,12 +188,12 @@ export async function planRebuild(
       task.push(page);
       size += page[1].length;
       if (size >= renderTaskSize) {
-        tasks.push({ folder: layout.folder, pages: task, periods, revision });
+        tasks.push({ folder: layout.folder, pages: task, periods, revision, shardTag });
         task = [];
         size = 0;
       }
     }
-    if (task.length > 0) tasks.push({ folder: layout.folder, pages: task, periods, revision });
+    if (task.length > 0) tasks.push({ folder: layout.folder, pages: task, periods, revision, shardTag });
   }
   return {
     windows: layouts.map((layout) => ({
@@ -198,6 +203,7 @@ export async function planRebuild(
     })),
     tasks,
     revision,
+    shardTag,
     deltas: [...byKey.values()].map((record) => record.delta),
     notices: claims.notices.filter((notice) => !claims.losers.has(notice.key)),
   };
@@ -210,7 +216,7 @@ export async function renderTask(context: RebuildContext, task: RenderTask): Pro
     const articles = await loadArticles(context.state, keys);
     await overwrite(
       context.state,
-      stateKeys.shard(task.folder, period),
+      stateKeys.shard(task.folder, period, task.shardTag),
       encodeState(articles.map(storeArticle)),
     );
     written.push(
@@ -242,7 +248,8 @@ export async function finishRebuild(
   let mainWindow: Article[] = [];
   for (const { folder, keys, periods } of plan.windows) {
     const window = await loadArticles(state, keys);
-    const manifest: SetManifest = { folder, window: window.map(storeArticle), periods, revision };
+    const shards = Object.fromEntries(Object.keys(periods).map((period) => [period, plan.shardTag]));
+    const manifest: SetManifest = { folder, window: window.map(storeArticle), periods, revision, shards };
     await overwrite(state, stateKeys.manifest(folder), encodeState(manifest));
     written.push(
       ...(await publish(
@@ -282,7 +289,7 @@ export async function finishRebuild(
     const pages = current.get(folder);
     if (!pages) {
       gone.push(...feedPaths(folder));
-      const emptied: SetManifest = { folder, window: [], periods: {}, revision };
+      const emptied: SetManifest = { folder, window: [], periods: {}, revision, shards: {} };
       await overwrite(state, stateKeys.manifest(folder), encodeState(emptied));
     }
     for (const period of periods)
@@ -300,6 +307,7 @@ export async function finishRebuild(
       deleted.push(path);
   }
   await overwrite(state, stateKeys.site, encodeState(siteState));
+  await removeOtherShards(state, [...current.keys(), ...Object.keys(previousLayout.periods)], plan);
   if (await output.read(legacyStatePath)) await output.delete(legacyStatePath);
 
   return {
@@ -317,6 +325,29 @@ export async function finishRebuild(
     written,
     deleted,
   };
+}
+
+/**
+ * Shard objects the new manifests do not point at: those of the layout replaced, and any a
+ * commit that failed midway left behind.
+ */
+async function removeOtherShards(
+  state: StateStore,
+  folders: readonly string[],
+  plan: RebuildPlan,
+): Promise<void> {
+  const kept = new Set(
+    plan.windows.flatMap((window) =>
+      Object.keys(window.periods).map((period) => stateKeys.shard(window.folder, period, plan.shardTag)),
+    ),
+  );
+  const other: string[] = [];
+  for (const folder of new Set(folders)) {
+    for await (const page of state.list(stateKeys.shardsPrefix(folder))) {
+      other.push(...page.map((entry) => entry.key).filter((key) => !kept.has(key)));
+    }
+  }
+  await mapLimited(other, concurrency, (key) => state.delete(key));
 }
 
 async function loadArticles(state: StateStore, keys: readonly string[]): Promise<Article[]> {

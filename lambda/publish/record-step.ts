@@ -169,7 +169,7 @@ export async function writeRecordStep(state: StateStore, step: RecordStep): Prom
   if (step.next) {
     const text = encodeState(step.next);
     if (text !== step.previousText) await state.write(key, text, { version: step.stateVersion });
-  } else if (step.stateVersion !== undefined) await state.delete(key);
+  } else if (step.stateVersion !== undefined) await state.delete(key, { version: step.stateVersion });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   categoryNameIn,
   emptyManifest,
@@ -5,12 +6,19 @@ import {
   type SetManifest,
   type Shard,
 } from '../core/feed-sets/feed-set.ts';
-import { type SetChange, updateSet } from '../core/feed-sets/update-set.ts';
+import { type SetChange, type SetUpdate, updateSet } from '../core/feed-sets/update-set.ts';
 import type { SiteConfig } from '../core/model.ts';
 import { decodeManifest, decodeShard, encodeState } from '../core/state/codec.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
 import { loadArticle } from '../core/state/stored-article.ts';
-import { mapLimited, type OutputStore, type StateStore, settleAll } from '../stores/store.ts';
+import {
+  mapLimited,
+  type OutputStore,
+  type StateStore,
+  type StoredText,
+  settleAll,
+  WriteConflictError,
+} from '../stores/store.ts';
 import { retryOnConflict, writeFile } from './retry.ts';
 
 export interface SetStepContext {
@@ -83,40 +91,89 @@ async function commitOnce(
   const manifestKey = stateKeys.manifest(folder);
   const stored = await state.read(manifestKey);
   const manifest = stored ? decodeManifest(stored.text, manifestKey) : emptyManifest(folder);
+  const tags = manifest.shards ?? {};
   const shards = new Map<string, Shard>();
-  const versions = new Map<string, string>();
   for (;;) {
     const update = updateSet({ site, manifest, shards, change, renderTouched });
     if (update.kind === 'need') {
       await settleAll(
         update.periods.map(async (period) => {
-          const key = stateKeys.shard(folder, period);
+          // A period the manifest does not list is empty.
+          if (!(period in manifest.periods)) return shards.set(period, []);
+          const key = stateKeys.shard(folder, period, tags[period]);
           const shard = await state.read(key);
-          shards.set(period, shard ? decodeShard(shard.text, key) : []);
-          if (shard) versions.set(period, shard.version);
+          // Listed but gone: a later commit replaced it, so this one would lose anyway.
+          if (!shard) throw new WriteConflictError(`${key} was replaced while this publish ran`);
+          return shards.set(period, decodeShard(shard.text, key));
         }),
       );
       continue;
     }
-    await settleAll(
-      [...update.shards].map(async ([period, articles]) => {
-        const key = stateKeys.shard(folder, period);
-        // A period the manifest does not list may still have an emptied shard from before; the
-        // manifest's own conditional write below is what keeps two publishes apart.
-        const version = versions.has(period) ? versions.get(period) : (await state.read(key))?.version;
-        // An emptied period is written empty, not deleted: a delete cannot be made conditional,
-        // and a publish that committed meanwhile may have put articles there.
-        await state.write(key, encodeState(articles), { version });
-      }),
-    );
-    // The manifest is the commit point: written whenever anything of the set changed, with the
-    // next revision, which the files rendered from it carry.
-    const unchanged = { ...update.manifest, revision: manifest.revision ?? 0 };
-    if (update.shards.size === 0 && encodeState(unchanged) === stored?.text) {
-      return { ...update, manifest: unchanged, version: stored.version, revision: unchanged.revision };
+    const revision = manifest.revision ?? 0;
+    const unchanged = {
+      ...update.manifest,
+      revision,
+      ...(stored && manifest.shards ? { shards: tags } : {}),
+    };
+    if (update.shards.size === 0 && stored && encodeState(unchanged) === stored.text) {
+      return { ...update, manifest: unchanged, version: stored.version, revision };
     }
-    const next = { ...unchanged, revision: unchanged.revision + 1 };
-    const version = await state.write(manifestKey, encodeState(next), { version: stored?.version });
-    return { ...update, manifest: next, version, revision: next.revision };
+    return commitShards(state, manifestKey, stored, manifest, update, revision + 1);
   }
+}
+
+/**
+ * Writes the changed periods as new objects, then the manifest that points at them, over the
+ * version read. The manifest is the commit point: until it is written no one reads the new
+ * objects, and once it is, the objects it no longer points at are removed.
+ */
+async function commitShards(
+  state: StateStore,
+  manifestKey: string,
+  stored: StoredText | undefined,
+  manifest: SetManifest,
+  update: Extract<SetUpdate, { kind: 'done' }>,
+  revision: number,
+) {
+  const { folder } = manifest;
+  const tag = `${revision}-${randomUUID().slice(0, 8)}`;
+  const tags: Record<string, string> = {};
+  for (const period of Object.keys(update.manifest.periods)) {
+    const known = manifest.shards?.[period];
+    if (known) tags[period] = known;
+  }
+  const writes: [string, Shard][] = [];
+  const replaced: string[] = [];
+  for (const [period, articles] of update.shards) {
+    if (period in manifest.periods) replaced.push(stateKeys.shard(folder, period, manifest.shards?.[period]));
+    if (articles.length === 0) continue;
+    tags[period] = tag;
+    writes.push([stateKeys.shard(folder, period, tag), articles]);
+  }
+  const created = writes.map(([key]) => key);
+  const next: SetManifest = { ...update.manifest, revision, shards: tags };
+  const text = encodeState(next);
+  let version: string;
+  try {
+    await mapLimited(writes, writeConcurrency, ([key, articles]) =>
+      state.write(key, encodeState(articles), { version: undefined }),
+    );
+    version = await state.write(manifestKey, text, { version: stored?.version });
+  } catch (error) {
+    // A write may have landed though its answer was lost: the manifest now there says whether
+    // this commit is in. If it is not, its objects are nobody's and go.
+    const now = await state.read(manifestKey).catch(() => undefined);
+    if (now?.text === text) version = now.version;
+    else {
+      await removeQuietly(state, created);
+      throw error;
+    }
+  }
+  await removeQuietly(state, replaced);
+  return { ...update, manifest: next, version, revision };
+}
+
+/** Removes objects no one reads any more; one left behind costs a few bytes, not correctness. */
+async function removeQuietly(state: StateStore, keys: readonly string[]): Promise<void> {
+  await settleAll(keys.map((key) => state.delete(key).catch(() => undefined)));
 }

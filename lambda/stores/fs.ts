@@ -68,8 +68,15 @@ export class FsStateStore implements StateStore {
     return contentTag(text);
   }
 
-  async delete(key: string): Promise<void> {
-    await rm(this.path(key), { force: true });
+  async delete(key: string, expected?: ExpectedVersion): Promise<void> {
+    const path = this.path(key);
+    if (expected) {
+      const current = await readIfExists(path);
+      if (current === undefined || contentTag(current) !== expected.version) {
+        throw new WriteConflictError(`${path} changed while this publish ran`);
+      }
+    }
+    await rm(path, { force: true });
   }
 
   async *list(prefix: string): AsyncIterable<readonly { key: string; lastModified: number }[]> {

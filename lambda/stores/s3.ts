@@ -90,10 +90,19 @@ export class S3StateStore implements StateStore {
     );
   }
 
-  async delete(key: string): Promise<void> {
-    await this.client.send(
-      new DeleteObjectCommand({ Bucket: this.location.bucket, Key: `${this.location.prefix}${key}` }),
-    );
+  async delete(key: string, expected?: ExpectedVersion): Promise<void> {
+    const where = `${this.location.prefix}${key}`;
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: where, IfMatch: expected?.version }),
+      );
+    } catch (error) {
+      // With a condition, an object already gone was removed by another publish: a conflict too.
+      if (expected && (statusOf(error) === 412 || isNotFound(error))) {
+        throw new WriteConflictError(`s3://${this.location.bucket}/${where} changed while this publish ran`);
+      }
+      throw error;
+    }
   }
 
   list(prefix: string) {
@@ -198,7 +207,8 @@ async function putConditionally(
     return response.ETag ?? '';
   } catch (error) {
     const status = statusOf(error);
-    if (status === 412 || status === 409) {
+    // S3 answers 404 to If-Match when the object is gone: another publish removed it.
+    if (status === 412 || status === 409 || (etag && status === 404)) {
       throw new WriteConflictError(`s3://${bucket}/${key} changed while this publish ran`);
     }
     throw error;

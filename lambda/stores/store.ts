@@ -49,7 +49,8 @@ export interface StateStore {
   read(key: string): Promise<StoredText | undefined>;
   /** Writes over the version expected; answers the new version. */
   write(key: string, text: string, expected: ExpectedVersion): Promise<string>;
-  delete(key: string): Promise<void>;
+  /** Deletes; with an expected version, only that version (otherwise WriteConflictError). */
+  delete(key: string, expected?: ExpectedVersion): Promise<void>;
   /** Keys under a prefix with their last change, a page at a time. */
   list(prefix: string): AsyncIterable<readonly { readonly key: string; readonly lastModified: number }[]>;
 }

@@ -10,6 +10,7 @@ import {
   startConditionalWriteProxy,
 } from '../helpers/conditional-write-proxy.ts';
 import { testSiteJson } from '../helpers/local-publisher.ts';
+import { placements } from '../helpers/published.ts';
 import { etagOn, readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 
 // The four ways the history was lost before the state redesign, each caused for real over an
@@ -85,18 +86,6 @@ async function createSite() {
 
 const isFrom = (request: ProxiedRequest, publisher: string) =>
   String(request.headers['user-agent'] ?? '').includes(publisher);
-
-/** Titles in the current JSON feed and every archive page, with how many pages hold each. */
-function placements(files: Map<string, string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const [path, body] of files) {
-    if (!/^(archive\/[^/]+\/)?feed\.json$/.test(path)) continue;
-    for (const item of (JSON.parse(body) as { items: { title: string }[] }).items) {
-      counts.set(item.title, (counts.get(item.title) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
 
 describe('the published history under races and faults', () => {
   it('keeps the files of a publish that started from a newer state, even when the older one fails right after writing', async () => {

@@ -6,6 +6,7 @@ import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/
 import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { testSiteJson } from '../helpers/local-publisher.ts';
+import { placements } from '../helpers/published.ts';
 import { etagOn, readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 
 let server: S3TestServer;
@@ -58,18 +59,6 @@ function publish(feeds: string, stateBucket: string, changes?: RecordTrigger[]) 
 }
 
 const bucketFiles = (bucket: string) => readBucket(server.client, bucket);
-
-/** Every article id in the current feed and every archive page, with how many places hold it. */
-function placements(files: Map<string, string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const [path, body] of files) {
-    if (!/^(archive\/[^/]+\/)?feed\.json$/.test(path)) continue;
-    for (const item of (JSON.parse(body) as { items: { title: string }[] }).items) {
-      counts.set(item.title, (counts.get(item.title) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
 
 describe('publishes that run at once', () => {
   it('never lose an article: each is in the current feed or exactly one archive page, as from scratch', async () => {

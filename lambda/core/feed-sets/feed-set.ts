@@ -35,6 +35,8 @@ export interface SetManifest {
    * revision it was rendered from, and is never replaced by a file of an earlier one.
    */
   readonly revision?: number;
+  /** The tag of each period's shard object (`stateKeys.shard`); absent: the untagged key. */
+  readonly shards?: Readonly<Record<string, string>>;
 }
 
 /** The articles of one archive period, newest first. */

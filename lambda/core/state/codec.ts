@@ -92,6 +92,16 @@ export function decodeManifest(text: string, where: string): SetManifest {
   expect(where, isText(value.folder), 'folder must be text');
   checkArticles(value.window, where);
   expect(where, isMap(value.periods), 'periods must be an object');
+  expect(
+    where,
+    value.revision === undefined || Number.isSafeInteger(value.revision),
+    'revision must be a whole number',
+  );
+  expect(
+    where,
+    value.shards === undefined || (isMap(value.shards) && Object.values(value.shards).every(isText)),
+    'shards must map periods to text',
+  );
   return value as unknown as SetManifest;
 }
 

@@ -14,7 +14,14 @@ export const stateKeys = {
   /** One per claimed id: created only if absent, so two records can never both take one id. */
   idClaim: (id: string) => `ids/${createHash('sha256').update(id, 'utf8').digest('hex')}.json`,
   manifest: (folder: string) => `${setRoot(folder)}manifest.json`,
-  shard: (folder: string, period: string) => `${setRoot(folder)}periods/${period}.json`,
+  /**
+   * One archive period's articles as one commit wrote them: a commit writes new objects and
+   * points its manifest at them, so what a commit has not yet made its own is never read.
+   * Without a tag, the key of earlier versions.
+   */
+  shard: (folder: string, period: string, tag?: string) =>
+    tag ? `${setRoot(folder)}periods/${period}/${tag}.json` : `${setRoot(folder)}periods/${period}.json`,
+  shardsPrefix: (folder: string) => `${setRoot(folder)}periods/`,
 } as const;
 
 function setRoot(folder: string): string {
