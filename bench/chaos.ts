@@ -23,6 +23,7 @@ const options = {
   edits: Math.round(uploads / 10),
   deletes: Math.round(uploads / 10),
   faultRate: number('CHAOS_FAULT_RATE', 0.1),
+  storm: { ms: 12000, rate: 0.9 },
 };
 const figures = await runChaos(options);
 const rows: [string, string | number][] = [
@@ -34,6 +35,7 @@ const rows: [string, string | number][] = [
     `${figures.operations} (${options.uploads} + ${options.edits} + ${options.deletes})`,
   ],
   ['requests to S3', figures.requests],
+  ['fault rate (storm)', `${options.faultRate} (${options.storm.rate} for ${options.storm.ms / 1000} s)`],
   ['faults injected', figures.faults.total],
   ['  503 / 500', figures.faults.status],
   [

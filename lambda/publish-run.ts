@@ -7,6 +7,7 @@ import type { PublishReport } from './core/report.ts';
 import { readingKey, renderingKey } from './core/settings-keys.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import { decodeManifest, decodeSiteState, encodeState } from './core/state/codec.ts';
+import type { SetTouch } from './core/state/record-state.ts';
 import { applyDeltas, duePending, type SiteState } from './core/state/site-state.ts';
 import { stateKeys } from './core/state/state-keys.ts';
 import { loadArticle } from './core/state/stored-article.ts';
@@ -15,8 +16,8 @@ import { currentRebuild, startRebuildJob, type TaskQueue } from './publish/rebui
 import {
   type RecordStep,
   type RecordTrigger,
-  reassertStep,
   releaseId,
+  settleRecordStep,
   stepRecord,
   unquote,
   writeRecordStep,
@@ -130,7 +131,9 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     steps = [...steps, ...more.steps];
   }
   await settleAll(
-    steps.flatMap((step) => (step.releasedId ? [releaseId(options.state, step.releasedId, step.key)] : [])),
+    steps.flatMap(({ step }) =>
+      step.releasedId ? [releaseId(options.state, step.releasedId, step.key)] : [],
+    ),
   );
   const categories = new Map<string, string | undefined>(
     [...sets.values()].filter((set) => set.folder !== mainSet).map((set) => [set.folder, set.name]),
@@ -142,7 +145,7 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     const next: SiteState = {
       ...applyDeltas(
         current,
-        steps.map((step) => step.delta),
+        steps.flatMap(({ step }) => step.next.unsettled?.deltas ?? []),
         categories,
       ),
       // A reconcile that found nothing leaves the state as it was: changes after the last
@@ -156,6 +159,10 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
       categoriesChanged: JSON.stringify(current.categories) !== JSON.stringify(next.categories),
     };
   });
+  // The sets and the site state know every step now.
+  await mapLimited(steps, recordConcurrency, ({ step, version }) =>
+    settleRecordStep(options.state, step, version),
+  );
   const written = [...sets.values()].flatMap((set) => set.written);
   const deleted = [...sets.values()].flatMap((set) => set.deleted);
   const main = sets.get(mainSet);
@@ -169,7 +176,11 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     if (await writeFile(options.output, file, manifest.revision ?? 0)) written.push(file.path);
   }
   return {
-    report: reportOf(nextSite.next, steps, options.now),
+    report: reportOf(
+      nextSite.next,
+      steps.map(({ step }) => step),
+      options.now,
+    ),
     written,
     deleted,
     mode: options.changes ? 'changes' : 'reconcile',
@@ -196,89 +207,86 @@ async function processRecords(context: Context, triggers: readonly RecordTrigger
   return steps.filter((step) => step !== undefined);
 }
 
+/** A step whose record state is written, with the version it wrote. */
+interface CommittedStep {
+  readonly step: RecordStep;
+  readonly version: string | undefined;
+}
+
 /**
- * Applies the steps' set changes, then writes each record state over the version its step read.
- * When another publish wrote a record's state meanwhile, the sets are put back in line with that
- * state, and the record is stepped again in case it changed once more.
+ * Writes each record state over the version its step read (the decision), then brings the sets
+ * in line with the record states. A step that lost its write to another publish is stepped
+ * again from the state that publish wrote; one that may have missed a change made meanwhile is
+ * looked at again.
  */
 async function applySteps(
   context: Context,
   options: PublishRunOptions,
   steps: readonly RecordStep[],
-): Promise<{ sets: Map<string, SetStepResult>; steps: RecordStep[] }> {
+): Promise<{ sets: Map<string, SetStepResult>; steps: CommittedStep[] }> {
   const results = new Map<string, SetStepResult>();
-  const done: RecordStep[] = [];
+  const done: CommittedStep[] = [];
   let pending = steps;
   for (let round = 1; pending.length > 0; round += 1) {
-    const changes = groupMoves(pending);
-    const applied = await mapLimited([...changes], setConcurrency, ([folder, change]) =>
-      applySetChange({ site: context.site, state: options.state, output: options.output }, folder, change),
-    );
-    for (const result of applied) mergeSet(results, result);
     const lost: RecordStep[] = [];
-    const written: RecordStep[] = [];
+    const committed: CommittedStep[] = [];
     await mapLimited(pending, recordConcurrency, async (step) => {
       try {
-        await writeRecordStep(options.state, step);
-        written.push(step);
+        committed.push({ step, version: await writeRecordStep(options.state, step) });
       } catch (error) {
         if (!(error instanceof WriteConflictError) || round >= 8) throw error;
         lost.push(step);
       }
     });
-    done.push(...written);
-    const outdated = await mapLimited(written, recordConcurrency, async (step) =>
+    const touches = groupTouches(committed.map(({ step }) => step));
+    const applied = await mapLimited([...touches], setConcurrency, ([folder, touched]) =>
+      applySetChange({ site: context.site, state: options.state, output: options.output }, folder, touched),
+    );
+    for (const result of applied) mergeSet(results, result);
+    done.push(...committed);
+    const outdated = await mapLimited(committed, recordConcurrency, async ({ step }) =>
       (await isOutdated(context, step)) ? step : undefined,
     );
-    const again = await mapLimited(lost, recordConcurrency, async (step) => [
-      await reassertStep(options.state, step),
-      await retryOnConflict(() => stepRecord(context, { key: step.key })),
-    ]);
-    const checked = await mapLimited(
-      outdated.filter((step) => step !== undefined),
+    const again = await mapLimited(
+      [...lost, ...outdated.filter((step) => step !== undefined)],
       recordConcurrency,
       (step) => retryOnConflict(() => stepRecord(context, { key: step.key })),
     );
-    pending = [...again.flat(), ...checked].filter((step) => step !== undefined);
+    pending = again.filter((step) => step !== undefined);
   }
   return { sets: results, steps: done };
 }
 
 /**
- * A step that found no record state wrote nothing another publish could have conflicted with:
- * one that read the record before it changed (or went) may have written its state after this
- * step looked. Looking once more after the write settles it: a created state whose record has
- * changed since, or a record found gone whose state has appeared since, is stepped again.
+ * A step that found no record state wrote it where none was, and one that found the record gone
+ * and no state wrote nothing: a publish that read the record before it changed (or went) may
+ * have decided after this one looked. Looking once more after the write settles it.
  */
 async function isOutdated(context: Context, step: RecordStep): Promise<boolean> {
   if (step.stateVersion !== undefined || step.delta === undefined) return false;
-  if (step.next) {
+  if (!step.next.gone) {
     const body = await context.records.readRecord(step.key);
     return body === undefined || unquote(body.etag) !== step.next.etag;
   }
-  return (await context.state.read(stateKeys.record(step.key))) !== undefined;
+  const now = await context.state.read(stateKeys.record(step.key));
+  return now !== undefined && now.text !== encodeState(step.next);
 }
 
-function groupMoves(steps: readonly RecordStep[]): Map<string, SetChange> {
-  type Removal = SetChange['removals'][number];
-  const changes = new Map<string, { removals: Removal[]; upserts: Map<string, Article> }>();
+function groupTouches(steps: readonly RecordStep[]): Map<string, SetTouch[]> {
+  const byFolder = new Map<string, Map<string, Set<string>>>();
   for (const step of steps) {
-    for (const move of step.moves) {
-      const change = changes.get(move.folder) ?? {
-        removals: [] as Removal[],
-        upserts: new Map<string, Article>(),
-      };
-      if (move.removal) change.removals.push(move.removal);
-      // A later step for the same record wins: it started from the state the earlier one left.
-      if (move.upsert) change.upserts.set(move.upsert.key, move.upsert);
-      else change.upserts.delete(step.key);
-      changes.set(move.folder, change);
+    for (const touch of step.touches) {
+      const keys = byFolder.get(touch.folder) ?? new Map<string, Set<string>>();
+      const periods = keys.get(touch.key) ?? new Set<string>();
+      for (const period of touch.periods) periods.add(period);
+      keys.set(touch.key, periods);
+      byFolder.set(touch.folder, keys);
     }
   }
   return new Map(
-    [...changes].map(([folder, change]) => [
+    [...byFolder].map(([folder, keys]) => [
       folder,
-      { removals: change.removals, upserts: [...change.upserts.values()] },
+      [...keys].map(([key, periods]) => ({ folder, key, periods: [...periods] })),
     ]),
   );
 }
@@ -302,9 +310,9 @@ function mergeSets(a: Map<string, SetStepResult>, b: Map<string, SetStepResult>)
   return a;
 }
 
-function countAfter(state: SiteState, steps: readonly RecordStep[]): number {
+function countAfter(state: SiteState, steps: readonly CommittedStep[]): number {
   return steps.reduce(
-    (count, step) => count + Number(step.delta?.exists ?? 0) - Number(step.delta?.existed ?? 0),
+    (count, { step }) => count + Number(step.delta?.exists ?? 0) - Number(step.delta?.existed ?? 0),
     state.records,
   );
 }

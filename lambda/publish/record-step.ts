@@ -1,17 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { Article, RecordError, SiteConfig } from '../core/model.ts';
 import { idConflict, readArticle } from '../core/records/read-article.ts';
 import { decodeIdClaim, decodeRecordState, encodeState } from '../core/state/codec.ts';
 import {
   articleOf,
+  placementChanged,
   placementOf,
   type RecordState,
-  type SetMove,
-  setMoves,
+  type SetTouch,
+  setTouches,
 } from '../core/state/record-state.ts';
 import type { RecordDelta } from '../core/state/site-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
 import { storeArticle } from '../core/state/stored-article.ts';
-import type { RecordStore, StateStore } from '../stores/store.ts';
+import { type RecordStore, type StateStore, type StoredText, WriteConflictError } from '../stores/store.ts';
 
 /** Why a record is looked at: an S3 event naming a version, a reconcile, or a visibility change due now. */
 export interface RecordTrigger {
@@ -36,12 +38,13 @@ export interface RecordStep {
   readonly key: string;
   /** The version of the record state this step read; its write is conditional on it. */
   readonly stateVersion: string | undefined;
-  /** The next record state; undefined when the record is gone. */
-  readonly next: RecordState | undefined;
+  /** The record state decided: a tombstone when the record is gone. */
+  readonly next: RecordState;
   /** The record state as read, so an unchanged state is not written again. */
   readonly previousText?: string;
-  readonly moves: readonly SetMove[];
-  /** Undefined when the step only puts the sets back in line with a state another publish wrote. */
+  /** The sets to bring in line with the record state. */
+  readonly touches: readonly SetTouch[];
+  /** This step's own change to the site state; undefined when it only settles an earlier one. */
   readonly delta?: RecordDelta;
   /** Problems reported in this run only (the holder's side of an id conflict). */
   readonly notices: readonly RecordError[];
@@ -71,13 +74,13 @@ export async function stepRecord(
   const { site, now } = context;
   const where = stateKeys.record(trigger.key);
   const stored = await context.state.read(where);
-  const previous = stored ? decodeRecordState(stored.text, where) : undefined;
-  if (
-    trigger.sequencer &&
-    previous?.sequencer &&
-    compareSequencers(trigger.sequencer, previous.sequencer) <= 0
-  ) {
-    return undefined;
+  const read = stored ? decodeRecordState(stored.text, where) : undefined;
+  // A tombstone: the record is gone, and a publish has yet to take it out of everything.
+  const previous = read?.gone ? undefined : read;
+  // Nothing new to read; what another publish left unsettled is finished all the same.
+  const nothingNew = () => (stored && read?.unsettled ? settleStep(stored, read) : undefined);
+  if (trigger.sequencer && read?.sequencer && compareSequencers(trigger.sequencer, read.sequencer) <= 0) {
+    return nothingNew();
   }
   if (
     !trigger.visibilityOnly &&
@@ -85,7 +88,7 @@ export async function stepRecord(
     previous &&
     unquote(previous.etag) === unquote(trigger.etag)
   ) {
-    return undefined;
+    return nothingNew();
   }
   let next: RecordState | undefined;
   let notices: RecordError[] = [];
@@ -94,12 +97,12 @@ export async function stepRecord(
   let article: Article | undefined = articleOf(previous);
   let fresh = previous !== undefined && errors.length === 0;
   if (trigger.visibilityOnly) {
-    if (!previous) return undefined;
+    if (!previous) return nothingNew();
     next = previous;
   } else {
     const body = await context.records.readRecord(trigger.key);
     if (body && previous && unquote(previous.etag) === unquote(body.etag) && !trigger.sequencer) {
-      return undefined;
+      return nothingNew();
     }
     if (body) {
       const read = readArticle({ key: trigger.key, body: body.body }, site, previous?.id);
@@ -138,38 +141,76 @@ export async function stepRecord(
     }
   }
   const placement = placementOf(next ? articleOf(next) : undefined, now, site.archivePeriod);
-  if (next) next = { ...next, placed: placement.placed, visibility: placement.visibility };
+  const shown = {
+    placed: placement.placed,
+    article: article && placement.placed ? storeArticle(article) : undefined,
+  };
+  const delta: RecordDelta = {
+    id: randomUUID(),
+    key: trigger.key,
+    existed: previous !== undefined,
+    exists: next !== undefined,
+    visibilityBefore: previous?.visibility,
+    visibilityAfter: placement.visibility,
+    pendingAt: placement.changesAt?.toISOString(),
+    errors,
+    keptLastGood: errors.length > 0 && !fresh && placement.visibility !== undefined,
+  };
+  const moved = placementChanged(previous, shown);
+  const from = [...(read?.unsettled?.from ?? []), ...(moved && previous?.placed ? [previous.placed] : [])];
+  const unsettled = { from, deltas: [...(read?.unsettled?.deltas ?? []), delta] };
+  const decided: RecordState = next
+    ? { ...next, placed: placement.placed, visibility: placement.visibility, unsettled }
+    : { key: trigger.key, etag: '', sequencer: trigger.sequencer ?? read?.sequencer, gone: true, unsettled };
   return {
     key: trigger.key,
     stateVersion: stored?.version,
     previousText: stored?.text,
-    next,
-    moves: setMoves(trigger.key, previous ?? {}, {
-      placed: placement.placed,
-      article: article && placement.placed ? article : undefined,
-    }),
-    delta: {
-      key: trigger.key,
-      existed: previous !== undefined,
-      exists: next !== undefined,
-      visibilityBefore: previous?.visibility,
-      visibilityAfter: placement.visibility,
-      pendingAt: placement.changesAt?.toISOString(),
-      errors,
-      keptLastGood: errors.length > 0 && !fresh && placement.visibility !== undefined,
-    },
+    next: decided,
+    touches: moved || from.length > 0 ? setTouches(trigger.key, [...from, placement.placed]) : [],
+    delta,
     notices,
     releasedId,
   };
 }
 
-/** Writes the record state a step decided, over the version it read. */
-export async function writeRecordStep(state: StateStore, step: RecordStep): Promise<void> {
-  const key = stateKeys.record(step.key);
-  if (step.next) {
-    const text = encodeState(step.next);
-    if (text !== step.previousText) await state.write(key, text, { version: step.stateVersion });
-  } else if (step.stateVersion !== undefined) await state.delete(key, { version: step.stateVersion });
+/** Finishes what a record state left unsettled: its sets, and its site-state changes. */
+function settleStep(stored: StoredText, state: RecordState): RecordStep {
+  return {
+    key: state.key,
+    stateVersion: stored.version,
+    previousText: stored.text,
+    next: state,
+    touches: setTouches(state.key, [...(state.unsettled?.from ?? []), state.placed]),
+    notices: [],
+  };
+}
+
+/**
+ * Writes the record state a step decided, over the version it read: the step's commit, before
+ * any set is touched. Answers the version written.
+ */
+export async function writeRecordStep(state: StateStore, step: RecordStep): Promise<string | undefined> {
+  const text = encodeState(step.next);
+  if (text === step.previousText) return step.stateVersion;
+  return state.write(stateKeys.record(step.key), text, { version: step.stateVersion });
+}
+
+/**
+ * Once the sets and the site state follow a step, its record state drops what was unsettled (a
+ * gone record's state goes). When another publish has written the state since, that publish
+ * carries the unsettled part on, so losing here is fine.
+ */
+export async function settleRecordStep(state: StateStore, step: RecordStep, version: string | undefined) {
+  if (version === undefined || !step.next.unsettled) return;
+  const where = stateKeys.record(step.key);
+  const { unsettled: _settled, ...settled } = step.next;
+  try {
+    if (step.next.gone) await state.delete(where, { version });
+    else await state.write(where, encodeState(settled), { version });
+  } catch (error) {
+    if (!(error instanceof WriteConflictError)) throw error;
+  }
 }
 
 /**
@@ -207,27 +248,4 @@ export async function releaseId(state: StateStore, id: string, key: string): Pro
   const where = stateKeys.idClaim(id);
   const stored = await state.read(where);
   if (stored && decodeIdClaim(stored.text, where).key === key) await state.delete(where);
-}
-
-/**
- * After another publish wrote a record's state over this one's: take this run's version of the
- * article out of the sets and put back the one the state now holds, whichever of the two
- * publishes wrote its sets last.
- */
-export async function reassertStep(state: StateStore, lost: RecordStep): Promise<RecordStep> {
-  const where = stateKeys.record(lost.key);
-  const stored = await state.read(where);
-  const current = stored ? decodeRecordState(stored.text, where) : undefined;
-  const currentArticle = articleOf(current);
-  return {
-    key: lost.key,
-    stateVersion: stored?.version,
-    previousText: stored?.text,
-    next: current,
-    moves: setMoves(lost.key, lost.next ?? {}, {
-      placed: current?.placed,
-      article: current?.placed ? currentArticle : undefined,
-    }),
-    notices: [],
-  };
 }

@@ -8,7 +8,8 @@ import {
 } from '../core/feed-sets/feed-set.ts';
 import { type SetChange, type SetUpdate, updateSet } from '../core/feed-sets/update-set.ts';
 import type { SiteConfig } from '../core/model.ts';
-import { decodeManifest, decodeShard, encodeState } from '../core/state/codec.ts';
+import { decodeManifest, decodeRecordState, decodeShard, encodeState } from '../core/state/codec.ts';
+import { articleOf, type SetTouch } from '../core/state/record-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
 import { loadArticle } from '../core/state/stored-article.ts';
 import {
@@ -49,13 +50,13 @@ const writeConcurrency = 16;
 export async function applySetChange(
   context: SetStepContext,
   folder: string,
-  change: SetChange,
+  touches: readonly SetTouch[],
 ): Promise<SetStepResult> {
   const written = new Set<string>();
   const deleted = new Set<string>();
   let renderTouched = false;
   for (;;) {
-    const committed = await retryOnConflict(() => commitOnce(context, folder, change, renderTouched));
+    const committed = await retryOnConflict(() => commitOnce(context, folder, touches, renderTouched));
     const { revision } = committed;
     const outcomes = await mapLimited(committed.files, writeConcurrency, (file) =>
       writeFile(context.output, file, revision),
@@ -84,13 +85,16 @@ export async function applySetChange(
 async function commitOnce(
   context: SetStepContext,
   folder: string,
-  change: SetChange,
+  touches: readonly SetTouch[],
   renderTouched: boolean,
 ) {
   const { state, site } = context;
   const manifestKey = stateKeys.manifest(folder);
   const stored = await state.read(manifestKey);
   const manifest = stored ? decodeManifest(stored.text, manifestKey) : emptyManifest(folder);
+  // Read after the manifest: a record state written later belongs to a publish whose own change
+  // to this set commits after this one, or makes this one's commit fail and start over.
+  const change = await changeFromRecordStates(state, folder, touches);
   const tags = manifest.shards ?? {};
   const shards = new Map<string, Shard>();
   for (;;) {
@@ -120,6 +124,27 @@ async function commitOnce(
     }
     return commitShards(state, manifestKey, stored, manifest, update, revision + 1);
   }
+}
+
+/**
+ * What the set must become for the records touched: each leaves the periods it may sit in, and
+ * goes where its record state says now, whatever version the publish that touched it read.
+ */
+async function changeFromRecordStates(
+  state: StateStore,
+  folder: string,
+  touches: readonly SetTouch[],
+): Promise<SetChange> {
+  const upserts = await mapLimited(touches, writeConcurrency, async ({ key }) => {
+    const where = stateKeys.record(key);
+    const stored = await state.read(where);
+    const record = stored ? decodeRecordState(stored.text, where) : undefined;
+    return record?.placed?.sets.includes(folder) ? articleOf(record) : undefined;
+  });
+  return {
+    removals: touches.flatMap(({ key, periods }) => periods.map((period) => ({ key, period }))),
+    upserts: upserts.filter((article) => article !== undefined),
+  };
 }
 
 /**

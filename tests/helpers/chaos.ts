@@ -36,6 +36,11 @@ export interface ChaosOptions {
   readonly environments?: number;
   /** Most messages handed to one invocation. */
   readonly batchSize?: number;
+  /**
+   * A storm from halfway through the uploads: for this long, faults hit this share of requests,
+   * so messages fail five times and go to the dead-letter queue.
+   */
+  readonly storm?: { readonly ms: number; readonly rate: number };
 }
 
 export interface ChaosFigures {
@@ -70,12 +75,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const random = seeded(options.seed);
   const server = await startS3Server();
   let faultsOn = true;
+  let faultRate = options.faultRate;
   let requests = 0;
   const proxy = await startConditionalWriteProxy(server.endpoint, {
     currentEtag: etagOn(server.client),
     fault: () => {
       requests += 1;
-      if (!faultsOn || random() >= options.faultRate) return undefined;
+      if (!faultsOn || random() >= faultRate) return undefined;
       const pick = random();
       if (pick < 0.3) return { kind: 'status', status: 503 };
       if (pick < 0.5) return { kind: 'status', status: 500 };
@@ -139,8 +145,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     };
 
     const operations = plan(options, random);
+    const stormAt = options.storm ? Math.floor(operations.length / 2) : -1;
     const uploading = (async () => {
-      for (const operation of operations) {
+      for (const [index, operation] of operations.entries()) {
+        if (index === stormAt && options.storm) {
+          faultRate = options.storm.rate;
+          setTimeout(() => {
+            faultRate = options.faultRate;
+          }, options.storm.ms);
+        }
         await pause(random() * 15);
         const key = `articles/${operation.record}.json`;
         if (operation.kind === 'delete') {
@@ -195,36 +208,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       }
     };
     const workers = environments.map(work);
-    const debug = process.env.CHAOS_DEBUG
-      ? setInterval(
-          () =>
-            console.error(
-              JSON.stringify({
-                invocations,
-                failedMessages,
-                size: queue.size(),
-                idle: queue.idle(),
-                uploadsDone,
-                inFlight: proxy.inFlight(),
-              }),
-            ),
-          3000,
-        )
-      : undefined;
 
     await uploading;
     uploadsDone = true;
     await Promise.all(workers);
     const deadLettered = queue.deadLetters.length;
-    clearInterval(debug);
 
     // Faults stop; what was dead-lettered goes back once, as an operator's redrive does.
     faultsOn = false;
-    if (process.env.CHAOS_DEBUG) console.error('stage: redrive');
     const redriven = queue.redrive();
     await Promise.all(environments.map(work));
 
-    if (process.env.CHAOS_DEBUG) console.error('stage: read');
     const files = await readBucket(server.client, 'feeds');
     const scratchClient = createS3Client(server.endpoint, local);
     await runPublish({
@@ -235,7 +229,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       siteOverrides: { feedBaseUrl: config.feedBaseUrl },
     });
     scratchClient.destroy();
-    if (process.env.CHAOS_DEBUG) console.error('stage: scratch read');
     const scratch = await readBucket(server.client, 'scratch-feeds');
     const differing = [...new Set([...files.keys(), ...scratch.keys()])]
       .filter((path) => files.get(path) !== scratch.get(path))
@@ -362,7 +355,7 @@ class SimulatedQueue {
       if (!failed.has(message.messageId)) continue;
       if (message.receives >= maxReceiveCount) this.deadLetters.push(message);
       else {
-        message.visibleAt = performance.now() + 50 + this.random() * 200;
+        message.visibleAt = performance.now() + 20 + this.random() * 80;
         this.waiting.push(message);
       }
     }

@@ -151,6 +151,48 @@ describe('the published history under races and faults', () => {
     expect(files).toEqual(await site.fromScratch());
   });
 
+  it('takes out a record read just before it was deleted, when its deletion was handled first', async () => {
+    const site = await createSite();
+    await site.publish();
+    const created = await site.put('articles/brief.json', record('A brief life', '2025-07-01T00:00:00Z'));
+    let paused = () => {};
+    const readerPaused = new Promise<void>((resolve) => {
+      paused = resolve;
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let bodyRead = false;
+    injector = async (request) => {
+      if (!isFrom(request, 'reader')) return undefined;
+      if (bodyRead) {
+        paused();
+        await released;
+      } else if (request.bucket === site.names.content && request.key === 'articles/brief.json') {
+        bodyRead = true;
+      }
+      return undefined;
+    };
+    // The upload's event is handled by one publish, which reads the record and stalls; the
+    // record is deleted, and its deletion's event is handled by another publish meanwhile.
+    const reader = site.publish({
+      as: 'reader',
+      changes: [{ key: 'articles/brief.json', etag: created.ETag, sequencer: '0A' }],
+    });
+    await readerPaused;
+    await server.client.send(
+      new DeleteObjectCommand({ Bucket: site.names.content, Key: 'articles/brief.json' }),
+    );
+    await site.publish({ as: 'deleter', changes: [{ key: 'articles/brief.json', sequencer: '0B' }] });
+    release();
+    await reader;
+
+    const files = await site.files();
+    expect([...files.values()].filter((body) => body.includes('A brief life'))).toEqual([]);
+    expect(files).toEqual(await site.fromScratch());
+  });
+
   it('puts an article dated before every archived page into its own period, in exactly one file', async () => {
     const site = await createSite();
     await site.publish();

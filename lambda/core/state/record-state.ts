@@ -2,7 +2,8 @@ import { setsOf } from '../feed-sets/feed-set.ts';
 import type { Article, RecordError } from '../model.ts';
 import { type ArchivePeriod, periodOf } from '../periods.ts';
 import { type VisibilityState, visibilityOf } from '../visibility.ts';
-import { loadArticle, type StoredArticle, storeArticle } from './stored-article.ts';
+import type { RecordDelta } from './site-state.ts';
+import { loadArticle, type StoredArticle } from './stored-article.ts';
 
 /**
  * What the publisher remembers of one record: one small object per record, written only when
@@ -25,6 +26,22 @@ export interface RecordState {
   /** Where the article sits in the feeds now: its archive period and its sets. Absent when not visible. */
   readonly placed?: Placement;
   readonly visibility?: VisibilityState;
+  /** The record is gone; its state stays only until the sets and the site state know it. */
+  readonly gone?: true;
+  /** A change decided and written here first, which the sets and the site state may not know yet. */
+  readonly unsettled?: Unsettled;
+}
+
+/**
+ * The record state is where a change is decided (by a conditional write) before the sets and the
+ * site state follow it; until they have, whoever reads the state next finishes the job. A
+ * publish that dies halfway therefore leaves nothing a later one cannot see.
+ */
+export interface Unsettled {
+  /** Earlier placements the record may still sit in. */
+  readonly from: readonly Placement[];
+  /** Site-state changes not yet known to be applied; each has an id, so it counts once. */
+  readonly deltas: readonly RecordDelta[];
 }
 
 export interface Placement {
@@ -47,38 +64,38 @@ export function placementOf(
   return { placed, visibility: state, changesAt };
 }
 
-/** How the sets change when a record goes from one placed version to another. */
-export interface SetMove {
+/**
+ * A set a record's change touches: the record may leave these periods of it, and is put wherever
+ * its record state says when the set's change is applied.
+ */
+export interface SetTouch {
   readonly folder: string;
-  readonly removal?: { readonly key: string; readonly period: string };
-  readonly upsert?: Article;
+  readonly key: string;
+  readonly periods: readonly string[];
 }
 
-/**
- * The set changes between two versions of a record: it leaves the sets it was in and enters the
- * sets of its new version. Nothing moves when the article and its place are unchanged.
- */
-export function setMoves(
-  key: string,
-  before: { placed?: Placement; article?: StoredArticle },
-  after: { placed?: Placement; article?: Article },
-): SetMove[] {
-  const afterStored = after.article ? storeArticle(after.article) : undefined;
-  if (
-    JSON.stringify(before.placed) === JSON.stringify(after.placed) &&
-    (!after.placed || JSON.stringify(before.article) === JSON.stringify(afterStored))
-  ) {
-    return [];
+/** The sets of every placement given, each with the periods the record may sit in there. */
+export function setTouches(key: string, placements: readonly (Placement | undefined)[]): SetTouch[] {
+  const periods = new Map<string, Set<string>>();
+  for (const placement of placements) {
+    for (const folder of placement?.sets ?? []) {
+      const known = periods.get(folder) ?? new Set<string>();
+      if (placement) known.add(placement.period);
+      periods.set(folder, known);
+    }
   }
-  const moves = new Map<string, { removal?: SetMove['removal']; upsert?: Article }>();
-  for (const folder of before.placed?.sets ?? []) {
-    moves.set(folder, { removal: { key, period: before.placed?.period ?? '' } });
-  }
-  if (after.placed && after.article) {
-    for (const folder of after.placed.sets)
-      moves.set(folder, { ...moves.get(folder), upsert: after.article });
-  }
-  return [...moves].map(([folder, move]) => ({ folder, ...move }));
+  return [...periods].map(([folder, found]) => ({ folder, key, periods: [...found] }));
+}
+
+/** Whether the feeds show a record differently after a change: another place, or other content. */
+export function placementChanged(
+  before: { placed?: Placement; article?: StoredArticle } | undefined,
+  after: { placed?: Placement; article?: StoredArticle },
+): boolean {
+  return (
+    JSON.stringify(before?.placed) !== JSON.stringify(after.placed) ||
+    (after.placed !== undefined && JSON.stringify(before?.article) !== JSON.stringify(after.article))
+  );
 }
 
 export function articleOf(state: RecordState | undefined): Article | undefined {

@@ -19,7 +19,15 @@ export interface SiteState {
   readonly invalid: Readonly<Record<string, InvalidRecord>>;
   /** When the last reconcile listed the records (ISO); changes older than that were seen by it. */
   readonly reconciledAt?: string;
+  /**
+   * Ids of the latest record deltas applied: a delta that two publishes both carry (one finishing
+   * what the other left unsettled) counts once.
+   */
+  readonly applied?: readonly string[];
 }
+
+/** How many applied delta ids are kept: far more than publishes that can overlap. */
+const appliedKept = 512;
 
 export function emptySiteState(readWith: string, renderWith: string): SiteState {
   return {
@@ -42,6 +50,8 @@ export interface InvalidRecord {
 
 /** What one record's processing changes in the site state. */
 export interface RecordDelta {
+  /** Drawn when the change is decided; the same delta carried by two publishes has one id. */
+  readonly id?: string;
   readonly key: string;
   readonly existed: boolean;
   readonly exists: boolean;
@@ -65,8 +75,14 @@ export function applyDeltas(
   const pending = { ...state.pending };
   const invalid = { ...state.invalid };
   let records = state.records;
+  const applied = [...(state.applied ?? [])];
+  const seen = new Set(applied);
   for (const delta of deltas) {
-    if (!delta) continue;
+    if (!delta || (delta.id !== undefined && seen.has(delta.id))) continue;
+    if (delta.id !== undefined) {
+      seen.add(delta.id);
+      applied.push(delta.id);
+    }
     records += Number(delta.exists) - Number(delta.existed);
     if (delta.visibilityBefore) counts[delta.visibilityBefore] -= 1;
     if (delta.visibilityAfter) counts[delta.visibilityAfter] += 1;
@@ -88,6 +104,7 @@ export function applyDeltas(
     pending: sortKeys(pending),
     invalid: sortKeys(invalid),
     categories: sortKeys(nextCategories),
+    ...(applied.length > 0 ? { applied: applied.slice(-appliedKept) } : {}),
   };
 }
 
