@@ -1,6 +1,5 @@
 import { emptyManifest, mainSet, type SetManifest } from './core/feed-sets/feed-set.ts';
-import type { SetChange } from './core/feed-sets/update-set.ts';
-import type { Article, RecordError, SiteConfig } from './core/model.ts';
+import type { RecordError, SiteConfig } from './core/model.ts';
 import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
 import { subscribePageItems } from './core/render/subscribe-page.ts';
 import type { PublishReport } from './core/report.ts';
