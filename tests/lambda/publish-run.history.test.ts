@@ -193,6 +193,38 @@ describe('the published history under races and faults', () => {
     expect(files).toEqual(await site.fromScratch());
   });
 
+  it('leaves nothing a newer version cannot clean up when a publish dies after changing one set', async () => {
+    const site = await createSite();
+    const story = (category: string, title: string) =>
+      JSON.stringify({
+        title,
+        date: '2025-03-10T00:00:00Z',
+        categories: [category],
+        content_text: `${title}.`,
+      });
+    await site.put('articles/moving.json', story('Science', 'Moving story, first version'));
+    await site.publish();
+    await site.put('articles/moving.json', story('Business', 'Moving story, second version'));
+    let setsCommitted = 0;
+    injector = (request) => {
+      if (!isFrom(request, 'dying') || request.bucket !== site.names.state) return undefined;
+      // After its first set commits, every request the publish makes fails: it dies there.
+      if (setsCommitted > 0) return { kind: 'status', status: 500 };
+      if (request.method === 'PUT' && request.key.endsWith('manifest.json')) setsCommitted += 1;
+      return undefined;
+    };
+    await expect(site.publish({ as: 'dying', changes: [{ key: 'articles/moving.json' }] })).rejects.toThrow();
+    expect(setsCommitted).toBe(1);
+    // A third version arrives before the dead publish's message is handed out again.
+    await site.put('articles/moving.json', story('World', 'Moving story, third version'));
+    await site.publish({ as: 'newer', changes: [{ key: 'articles/moving.json' }] });
+
+    const files = await site.files();
+    expect([...files.keys()].filter((path) => /^categories\/(science|business)\//.test(path))).toEqual([]);
+    expect([...files.values()].filter((body) => /first version|second version/.test(body))).toEqual([]);
+    expect(files).toEqual(await site.fromScratch());
+  });
+
   it('puts an article dated before every archived page into its own period, in exactly one file', async () => {
     const site = await createSite();
     await site.publish();
