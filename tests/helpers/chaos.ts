@@ -52,11 +52,11 @@ export interface ChaosFigures {
   readonly deadLettered: number;
   readonly redriven: number;
   readonly leftInQueue: number;
-  /** Live articles in no file. */
+  /** Live articles missing from the main set or their category's set. */
   readonly lost: number;
   /** Live articles in more than one page of a set. */
   readonly duplicated: number;
-  /** Old versions of edited articles, or deleted articles, still in a file. */
+  /** Old versions, deleted articles, or articles that left a category, still in its set. */
   readonly stale: number;
   /** Files that do not parse or break a format's rules, seen during the run or at its end. */
   readonly broken: number;
@@ -126,8 +126,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     }
 
     const queue = new SimulatedQueue(random);
-    const expected = new Map<string, string>();
-    const retired = new Set<string>();
+    /** Each live record's latest title and category. */
+    const expected = new Map<string, { title: string; category: string }>();
     let sequencer = 0;
     let broken = 0;
     const notify = (eventName: string, key: string, eTag?: string) => {
@@ -158,26 +158,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         const key = `articles/${operation.record}.json`;
         if (operation.kind === 'delete') {
           await server.client.send(new DeleteObjectCommand({ Bucket: 'content', Key: key }));
-          const title = expected.get(key);
-          if (title) retired.add(title);
           expected.delete(key);
           notify('ObjectRemoved:Delete', key);
           continue;
         }
         const title = `Record ${operation.record} version ${operation.version}`;
         const date = new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 700) * 86_400_000);
+        const category = categories[Math.floor(random() * categories.length)] ?? 'World';
         const response = await put(
           key,
           JSON.stringify({
             title,
             date: date.toISOString(),
-            categories: [categories[Math.floor(random() * categories.length)]],
+            categories: [category],
             content_text: `${title}.`,
           }),
         );
-        const before = expected.get(key);
-        if (before) retired.add(before);
-        expected.set(key, title);
+        expected.set(key, { title, category });
         notify('ObjectCreated:Put', key, response.ETag?.replace(/"/g, ''));
       }
     })();
@@ -247,8 +244,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         }
       }
     }
-    const live = new Set(expected.values());
-    const found = placements(files, /^(archive\/[^/]+\/)?feed\.json$/);
+    const invariants = checkInvariants(files, [...expected.values()]);
     const faults = { 'reset-before': 0, 'reset-after': 0, status: 0, delay: 0, total: proxy.faults.length };
     for (const fault of proxy.faults) faults[fault.fault] += 1;
     for (const [path, body] of files) if (checkFeedFile(path, body).length > 0) broken += 1;
@@ -261,9 +257,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       deadLettered,
       redriven,
       leftInQueue: queue.size(),
-      lost: [...live].filter((title) => !found.has(title)).length,
-      duplicated: [...found.values()].filter((count) => count > 1).length,
-      stale: [...found.keys()].filter((title) => !live.has(title)).length,
+      ...invariants,
       broken,
       differing,
       seconds: (performance.now() - started) / 1000,
@@ -272,6 +266,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     await proxy.close();
     await server.close();
   }
+}
+
+/**
+ * In the main set and in each category's set: live articles in no page of the set (lost), in
+ * more than one (duplicated), and titles published there that are not live there (stale: an
+ * older version, a deleted article, or one that left the category).
+ */
+function checkInvariants(
+  files: ReadonlyMap<string, string>,
+  live: readonly { title: string; category: string }[],
+): { lost: number; duplicated: number; stale: number } {
+  const sets = [
+    { pages: /^(archive\/[^/]+\/)?feed\.json$/, titles: live.map((entry) => entry.title) },
+    ...categories.map((category) => ({
+      pages: new RegExp(`^categories/${category.toLowerCase()}/(archive/[^/]+/)?feed\\.json$`),
+      titles: live.filter((entry) => entry.category === category).map((entry) => entry.title),
+    })),
+  ];
+  const totals = { lost: 0, duplicated: 0, stale: 0 };
+  for (const set of sets) {
+    const found = placements(files, set.pages);
+    const wanted = new Set(set.titles);
+    totals.lost += set.titles.filter((title) => !found.has(title)).length;
+    totals.duplicated += [...found.values()].filter((count) => count > 1).length;
+    totals.stale += [...found.keys()].filter((title) => !wanted.has(title)).length;
+  }
+  return totals;
 }
 
 interface Operation {
