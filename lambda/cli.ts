@@ -10,9 +10,11 @@ import { FsOutputStore, FsRecordStore, FsStateStore } from './stores/fs.ts';
 import { mapLimited } from './stores/store.ts';
 
 const usage = `Usage:
-  feed-publisher publish [--content <dir>] [--out <dir>] [--state <dir>] [--rebuild]
-      publish content/ into public/; the publisher's own state goes to .publisher/ beside public/
-  feed-publisher validate [<dir>]                          check every record in content/ (exit 1 on errors)
+  feed-publisher publish [--content <dir>] [--out <dir>] [--state <dir>] [--rebuild] [--strict]
+      publish content/ into public/; the publisher's own state goes to .publisher/ beside public/;
+      --strict: exit 1 when any record has an error or a warning
+  feed-publisher validate [<dir>] [--strict]               check every record in content/ (exit 1 on errors;
+                                                           with --strict, on warnings too)
   feed-publisher serve [--out <dir>] [--port <n>]          serve public/ on 127.0.0.1 with CloudFront's headers`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -24,6 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
       out: { type: 'string', default: 'public' },
       state: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       port: { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -42,9 +45,9 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`--state ${stateRoot} is inside --out ${outRoot}: the state would be published`);
       return 2;
     }
-    return publishCommand(contentRoot, outRoot, stateRoot, values.rebuild);
+    return publishCommand(contentRoot, outRoot, stateRoot, values.rebuild, values.strict);
   }
-  if (command === 'validate') return validateCommand(contentRoot);
+  if (command === 'validate') return validateCommand(contentRoot, values.strict);
   if (command === 'serve') return serveCommand(outRoot, Number(values.port));
   console.error(`unknown command '${command}'\n${usage}`);
   return 2;
@@ -55,7 +58,9 @@ async function publishCommand(
   outRoot: string,
   stateRoot: string,
   rebuild: boolean,
+  strict: boolean,
 ): Promise<number> {
+  const started = performance.now();
   const result = await runPublish({
     records: new FsRecordStore(contentRoot),
     output: new FsOutputStore(outRoot),
@@ -66,19 +71,29 @@ async function publishCommand(
   const { report } = result;
   for (const path of result.written) console.log(`wrote     ${outRoot}/${path}`);
   for (const path of result.deleted) console.log(`removed   ${outRoot}/${path}`);
+  printProblems(report.errors, report.warnings);
+  for (const key of report.keptLastGood)
+    console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
+  const invalid = new Set(report.errors.map((error) => error.key)).size;
   console.log(
-    `${report.published} published, ${report.embargoed} embargoed, ${report.drafts} drafts, ${report.expired} expired, ${report.errors.length} record errors`,
+    `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
   );
   if (report.nextChangeAt)
     console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
-  printErrors(report.errors);
-  for (const key of report.keptLastGood)
-    console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
-  return 0;
+  return strict && (invalid > 0 || report.warnings.length > 0) ? 1 : 0;
+}
+
+/** "1 record error", "2 record errors". */
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
+}
+
+function seconds(started: number): string {
+  return `${((performance.now() - started) / 1000).toFixed(2)} s`;
 }
 
 /** Checks every record as a first publish would (ids included) without writing anything. */
-async function validateCommand(contentRoot: string): Promise<number> {
+async function validateCommand(contentRoot: string, strict: boolean): Promise<number> {
   const store = new FsRecordStore(contentRoot);
   const site = readSiteConfig(await store.readSiteConfig());
   const keys: string[] = [];
@@ -88,11 +103,13 @@ async function validateCommand(contentRoot: string): Promise<number> {
     return body && { key, ...body };
   });
   const present = records.filter((record) => record !== undefined);
-  const { errors } = buildSite({ site, records: present, now: new Date() }).report;
-  printErrors(errors);
+  const { errors, warnings } = buildSite({ site, records: present, now: new Date() }).report;
+  printProblems(errors, warnings);
   const bad = new Set(errors.map((error) => error.key)).size;
-  console.log(`${present.length} records checked, ${present.length - bad} valid, ${bad} invalid`);
-  return bad > 0 ? 1 : 0;
+  console.log(
+    `${count(present.length, 'record')} checked, ${present.length - bad} valid, ${bad} invalid; ${count(warnings.length, 'warning')}`,
+  );
+  return bad > 0 || (strict && warnings.length > 0) ? 1 : 0;
 }
 
 function serveCommand(root: string, port: number): Promise<number> {
@@ -108,8 +125,10 @@ function serveCommand(root: string, port: number): Promise<number> {
   });
 }
 
-function printErrors(errors: readonly RecordError[]): void {
+function printProblems(errors: readonly RecordError[], warnings: readonly RecordError[]): void {
   for (const error of errors) console.error(`error: ${error.key}: ${error.field}: ${error.message}`);
+  for (const warning of warnings)
+    console.error(`warning: ${warning.key}: ${warning.field}: ${warning.message}`);
 }
 
 main(process.argv.slice(2)).then(

@@ -344,20 +344,20 @@ const emptyReport: PublishReport = {
   embargoed: 0,
   expired: 0,
   errors: [],
+  warnings: [],
   keptLastGood: [],
 };
 
 function reportOf(state: SiteState, steps: readonly RecordStep[], now: Date): PublishReport {
-  const errors: RecordError[] = [
-    ...steps.flatMap((step) => step.notices),
-    ...Object.values(state.invalid).flatMap((entry) => entry.errors),
-  ];
+  const errors: RecordError[] = Object.values(state.invalid).flatMap((entry) => entry.errors);
   return {
     published: state.counts.published,
     drafts: state.counts.draft,
     embargoed: state.counts.embargoed,
     expired: state.counts.expired,
     errors,
+    // The holder of a contested id publishes: it is told, as a warning.
+    warnings: steps.flatMap((step) => [...step.notices, ...(step.warnings ?? [])]),
     keptLastGood: Object.entries(state.invalid)
       .filter(([, entry]) => entry.keptLastGood)
       .map(([key]) => key),

@@ -80,9 +80,11 @@ export function buildSite({ site, records, now, remembered = () => undefined }: 
       drafts: visibility.drafts,
       embargoed: visibility.embargoed,
       expired: visibility.expired,
-      errors: [
+      errors: states.flatMap((s) => s.errors ?? []),
+      // The holder of a contested id publishes: it is told, as a warning.
+      warnings: [
         ...claims.notices.filter((notice) => !claims.losers.has(notice.key)),
-        ...states.flatMap((s) => s.errors ?? []),
+        ...read.flatMap(({ warnings }) => warnings),
       ],
       keptLastGood: Object.entries(siteState.invalid)
         .filter(([, entry]) => entry.keptLastGood)

@@ -59,6 +59,7 @@ export interface IndexedRecord {
   readonly period: string;
   readonly delta: RecordDelta;
   readonly candidate?: ClaimCandidate;
+  readonly warnings?: readonly RecordError[];
 }
 
 /** Some archive pages of one set, rendered in one step. */
@@ -91,6 +92,7 @@ export interface RebuildPlan {
   readonly shardTag: string;
   readonly deltas: readonly RecordDelta[];
   readonly notices: readonly RecordError[];
+  readonly warnings: readonly RecordError[];
 }
 
 /** Before anything is written: the sets and periods of the layout being replaced. */
@@ -135,7 +137,11 @@ export async function readChunk(
       now,
     });
     await overwrite(state, where, encodeState(read.state), current);
-    return { ...indexOf(read.state, context), candidate: read.candidate };
+    return {
+      ...indexOf(read.state, context),
+      candidate: read.candidate,
+      ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}),
+    };
   });
   return indexed.filter((record) => record !== undefined);
 }
@@ -206,6 +212,7 @@ export async function planRebuild(
     shardTag,
     deltas: [...byKey.values()].map((record) => record.delta),
     notices: claims.notices.filter((notice) => !claims.losers.has(notice.key)),
+    warnings: records.flatMap((record) => record.warnings ?? []),
   };
 }
 
@@ -316,7 +323,8 @@ export async function finishRebuild(
       drafts: siteState.counts.draft,
       embargoed: siteState.counts.embargoed,
       expired: siteState.counts.expired,
-      errors: [...plan.notices, ...Object.values(siteState.invalid).flatMap((entry) => entry.errors)],
+      errors: Object.values(siteState.invalid).flatMap((entry) => entry.errors),
+      warnings: [...plan.notices, ...plan.warnings],
       keptLastGood: Object.entries(siteState.invalid)
         .filter(([, entry]) => entry.keptLastGood)
         .map(([key]) => key),

@@ -48,6 +48,8 @@ export interface RecordStep {
   readonly delta?: RecordDelta;
   /** Problems reported in this run only (the holder's side of an id conflict). */
   readonly notices: readonly RecordError[];
+  /** What the record publishes despite (unknown fields, removed content), seen as it was read. */
+  readonly warnings?: readonly RecordError[];
   /** An id this record no longer uses, to release once its new state is written. */
   readonly releasedId?: string;
 }
@@ -92,6 +94,7 @@ export async function stepRecord(
   }
   let next: RecordState | undefined;
   let notices: RecordError[] = [];
+  let warnings: readonly RecordError[] = [];
   let releasedId: string | undefined;
   let errors: readonly RecordError[] = previous?.errors ?? [];
   let article: Article | undefined = articleOf(previous);
@@ -107,6 +110,7 @@ export async function stepRecord(
     if (body) {
       const read = readArticle({ key: trigger.key, body: body.body }, site, previous?.id);
       errors = read.errors;
+      warnings = read.warnings;
       fresh = read.article !== undefined;
       let id = previous?.id;
       let since = previous?.since;
@@ -170,6 +174,7 @@ export async function stepRecord(
     touches: moved || from.length > 0 ? setTouches(trigger.key, [...from, placement.placed]) : [],
     delta,
     notices,
+    warnings,
     releasedId,
   };
 }

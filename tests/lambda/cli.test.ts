@@ -108,6 +108,41 @@ describe('cli', () => {
     await writeFile(join(content, 'articles', 'bad.md'), '---\ntitle: [unclosed\n---\nBody');
     const result = await runCli(['validate', content]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/error: articles\/bad\.md: \(front matter\): line \d+:/);
+    expect(result.stderr).toMatch(/error: articles\/bad\.md: \(front matter\): line 2, column \d+: /);
+  });
+
+  it('counts records, not messages, in its summary, says how long it took, and --strict fails on warnings', async () => {
+    const content = join(work, 'content');
+    await mkdir(join(content, 'articles'), { recursive: true });
+    await copyFile(join(contentRoot, 'site.json'), join(content, 'site.json'));
+    const write = (name: string, record: object) =>
+      writeFile(join(content, 'articles', name), JSON.stringify(record));
+    await write('good.json', { title: 'Good', date: '2024-01-01', content_text: 'Fine.', wordcount: 2 });
+    // Two problems in one record; and a record whose explicit id another already has.
+    await write('bad.json', { title: 'Bad', date: '2024-02-30', content_text: 'x', draft: 'no' });
+    await write('a-holder.json', {
+      id: 'tag:e.com,2024:1',
+      title: 'Holder',
+      date: '2024-01-02',
+      content_text: 'x',
+    });
+    await write('b-claimant.json', {
+      id: 'tag:e.com,2024:1',
+      title: 'Claimant',
+      date: '2024-01-03',
+      content_text: 'x',
+    });
+    const out = ['--out', join(work, 'public')];
+    const result = await runCli(['publish', '--content', content, ...out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^2 published, 0 embargoed, 0 drafts, 0 expired; 2 record errors, 2 warnings; took \d+\.\d\d s$/m,
+    );
+    expect(result.stderr).toContain('warning: articles/good.json: wordcount: unknown field, ignored;');
+    expect(result.stderr).toContain(
+      "warning: articles/a-holder.json: id: id 'tag:e.com,2024:1' is also claimed by articles/b-claimant.json; this record keeps it",
+    );
+    const strict = await runCli(['publish', '--content', content, ...out, '--strict']);
+    expect(strict.code).toBe(1);
   });
 });

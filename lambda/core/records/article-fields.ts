@@ -7,4 +7,6 @@ import type { Article } from '../model.ts';
 export type ArticleFields = Omit<Article, 'id' | 'key' | 'updated'> & {
   readonly id?: string;
   readonly updated?: Date;
+  /** The field the content came from, for messages about it ('(body)' for a record's body). */
+  readonly contentField?: string;
 };

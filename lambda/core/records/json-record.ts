@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { errorMessage } from '../error-message.ts';
+import { lineAt, positionOf } from './source-position.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
@@ -8,7 +9,7 @@ export function parseJsonRecord(text: string, context: FieldContext): ArticleFie
   try {
     value = JSON.parse(text);
   } catch (error) {
-    context.problems.add('(file)', `is not valid JSON: ${errorMessage(error)}`);
+    context.problems.add('(file)', `is not valid JSON: ${describeJsonError(errorMessage(error), text)}`);
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -25,4 +26,12 @@ export function parseJsonRecord(text: string, context: FieldContext): ArticleFie
     return undefined;
   }
   return readStructuredFields(value as Record<string, unknown>, context);
+}
+
+/** JSON.parse says "at position 12"; editors count lines and columns, and want to see the line. */
+function describeJsonError(message: string, text: string): string {
+  const found = / in JSON at position (\d+)/.exec(message);
+  if (!found) return message;
+  const { line, column } = positionOf(text, Number(found[1]));
+  return `line ${line}, column ${column}: ${message.replace(found[0], '')}: ${JSON.stringify(lineAt(text, line))}`;
 }

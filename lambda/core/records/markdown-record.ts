@@ -1,4 +1,5 @@
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
+import { lineAt } from './source-position.ts';
 import { errorMessage } from '../error-message.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
@@ -18,15 +19,13 @@ export function parseMarkdownRecord(text: string, context: FieldContext): Articl
   const document = parseDocument(match[1] ?? '', {
     schema: 'core',
     uniqueKeys: true,
-    prettyErrors: false,
+    prettyErrors: true,
     strict: true,
   });
   // Warnings include unknown tags such as `!!js/function`: front matter is plain data, so they are errors too.
   const [firstError] = [...document.errors, ...document.warnings];
   if (firstError) {
-    // The front matter starts on line 2 of the file.
-    const line = (firstError.linePos?.[0].line ?? 0) + 1;
-    context.problems.add('(front matter)', `line ${line}: ${firstError.message.split('\n')[0]}`);
+    context.problems.add('(front matter)', describeYamlError(firstError, text));
     return undefined;
   }
   let fields: unknown;
@@ -42,4 +41,22 @@ export function parseMarkdownRecord(text: string, context: FieldContext): Articl
     return undefined;
   }
   return readStructuredFields(fields as Record<string, unknown>, context, text.slice(match[0].length));
+}
+
+/**
+ * Where in the file the YAML went wrong (the front matter starts on line 2), the line itself, and
+ * for the most common slip, a colon inside an unquoted value, how to write it.
+ */
+function describeYamlError(error: YAMLError, text: string): string {
+  const what = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:$/, '') ?? error.code;
+  const position = error.linePos?.[0];
+  if (!position) return what;
+  const line = position.line + 1;
+  const source = lineAt(text, line);
+  const where = `line ${line}, column ${position.col}: ${what}: ${JSON.stringify(source)}`;
+  const colon = /^(\s*[\w-]+):\s+(.*:.*)$/.exec(source);
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && colon) {
+    return `${where}; a value with a colon in it must be quoted: ${colon[1]}: ${JSON.stringify(colon[2])}`;
+  }
+  return where;
 }

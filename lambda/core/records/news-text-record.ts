@@ -1,7 +1,7 @@
 import { paragraphsToHtml } from '../content/html.ts';
 import { toXmlSafeText } from '../content/xml-text.ts';
 import type { ArticleFields } from './article-fields.ts';
-import { checkWallClock, DateReadError, parseOffsetMinutes } from './dates.ts';
+import { checkWallClock, DateReadError, parseOffsetMinutes, zonedTimeToDate } from './dates.ts';
 import type { RecordProblems } from './problems.ts';
 
 /**
@@ -32,8 +32,9 @@ const months = [
   'december',
 ];
 const headerPattern = /^date\s+(\d{4})-(\d{2})-(\d{2})(?:\s|$)/i;
+/** Month, day, hour, minute; then optionally UTC/GMT with an offset; then optionally the city. */
 const timePattern =
-  /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{1,2}):(\d{2})\s+(?:UTC|GMT)\s*([+-−]\s*\d{1,2}(?::?\d{2})?)?(?:\s+(.+))?$/iu;
+  /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{1,2}):(\d{2})(?:\s+(UTC|GMT)\s*([+-−]\s*\d{1,2}(?::?\d{2})?)?)?(?:\s+(.+))?$/iu;
 /** `BISHKEK, August 18. /TASS/.` - how a news body opens. */
 const bodyOpeningPattern = /^\p{Lu}[\p{Lu}\p{M} .'’-]*,\s+\p{L}+\s+\d{1,2}\.|\/[^/\s][^/]{0,40}\/\./u;
 const sourcePattern = /\/\s*([^/\s][^/]{0,40}?)\s*\/\./u;
@@ -43,7 +44,11 @@ interface Line {
   readonly text: string;
 }
 
-export function parseNewsText(text: string, problems: RecordProblems): ArticleFields | undefined {
+export function parseNewsText(
+  text: string,
+  problems: RecordProblems,
+  timeZone: string,
+): ArticleFields | undefined {
   const lines: Line[] = toXmlSafeText(text)
     .split(/\r\n|\r|\n/)
     .map((raw, index) => ({ number: index + 1, text: raw.replace(/[\u00a0\u2007\u202f\t]/g, ' ').trim() }))
@@ -82,7 +87,13 @@ export function parseNewsText(text: string, problems: RecordProblems): ArticleFi
     problems.add('date', `line ${header.number}: ${error.message}`);
     return undefined;
   }
-  const published = readTimeLine(timeMatch, { year: y ?? 0, month: m ?? 0, day: d ?? 0 }, timeLine, problems);
+  const published = readTimeLine(
+    timeMatch,
+    { year: y ?? 0, month: m ?? 0, day: d ?? 0 },
+    timeLine,
+    problems,
+    timeZone,
+  );
   if (!published) return undefined;
 
   const creditIndex = rest.findIndex(
@@ -101,7 +112,7 @@ export function parseNewsText(text: string, problems: RecordProblems): ArticleFi
     return undefined;
   }
   const source = body[0] ? sourcePattern.exec(body[0])?.[1] : undefined;
-  const dateline = timeMatch[6]?.trim();
+  const dateline = timeMatch[7]?.trim();
 
   return {
     title: title.text,
@@ -133,8 +144,9 @@ function readTimeLine(
   headerDate: { year: number; month: number; day: number },
   line: Line,
   problems: RecordProblems,
+  timeZone: string,
 ): Date | undefined {
-  const [, monthName = '', dayText, hourText, minuteText, offsetText] = match;
+  const [, monthName = '', dayText, hourText, minuteText, zone, offsetText] = match;
   const month =
     months.findIndex((name) => name.startsWith(monthName.toLowerCase()) && monthName.length >= 3) + 1;
   if (month === 0) {
@@ -156,6 +168,8 @@ function readTimeLine(
     );
     const clock = { year, month, day: Number(dayText), hour: Number(hourText), minute: Number(minuteText) };
     checkWallClock(clock, line.text);
+    // Without UTC or GMT, the time is the site's wall clock, as in the other formats.
+    if (!zone) return zonedTimeToDate(clock, timeZone);
     return new Date(Date.UTC(year, month - 1, clock.day, clock.hour, clock.minute) - offsetMinutes * 60_000);
   } catch (error) {
     if (!(error instanceof DateReadError)) throw error;

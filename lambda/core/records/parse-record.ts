@@ -9,15 +9,16 @@ import type { FieldContext } from './structured-fields.ts';
 /** What parsing needs from the site: the time zone for dates without an offset, and the limits. */
 export type RecordSettings = Pick<SiteConfig, 'timezone' | 'limits'>;
 
-export type ParsedRecord =
+export type ParsedRecord = (
   | { readonly ok: true; readonly key: string; readonly fields: ArticleFields }
-  | { readonly ok: false; readonly key: string; readonly errors: readonly RecordError[] };
+  | { readonly ok: false; readonly key: string; readonly errors: readonly RecordError[] }
+) & { readonly warnings: readonly RecordError[] };
 
 const parsers: Record<string, (text: string, context: FieldContext) => ArticleFields | undefined> = {
   json: parseJsonRecord,
   md: parseMarkdownRecord,
   markdown: parseMarkdownRecord,
-  txt: (text, context) => parseNewsText(text, context.problems),
+  txt: (text, context) => parseNewsText(text, context.problems, context.timeZone),
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -27,9 +28,10 @@ export function parseRecord(record: SourceRecord, settings: RecordSettings): Par
   const problems = new RecordProblems(record.key);
   const fields = readFields(record, settings, problems);
   if (fields) checkLimits(fields, settings, problems);
+  const { warnings } = problems;
   return fields && !problems.any
-    ? { ok: true, key: record.key, fields }
-    : { ok: false, key: record.key, errors: problems.list };
+    ? { ok: true, key: record.key, fields, warnings }
+    : { ok: false, key: record.key, errors: problems.list, warnings };
 }
 
 function readFields(record: SourceRecord, settings: RecordSettings, problems: RecordProblems) {

@@ -12,9 +12,14 @@ export function readArticle(
   record: SourceRecord,
   site: SiteConfig,
   rememberedId: string | undefined,
-): { readonly article?: Article; readonly errors: readonly RecordError[] } {
+): {
+  readonly article?: Article;
+  readonly errors: readonly RecordError[];
+  readonly warnings: readonly RecordError[];
+} {
   const parsed = parseRecord(record, site);
-  if (!parsed.ok) return { errors: parsed.errors };
+  if (!parsed.ok) return { errors: parsed.errors, warnings: parsed.warnings };
+  const removed: string[] = [];
   const { fields } = parsed;
   const id =
     fields.id !== undefined
@@ -23,11 +28,28 @@ export function readArticle(
   const contentHtml = cleanHtml(fields.contentHtml, {
     baseUrl: fields.url ?? site.siteUrl,
     iframeHosts: site.allowedIframeHosts,
+    onRemoved: (what) => removed.push(what),
   });
+  const { contentField, ...articleFields } = fields;
   return {
-    article: { ...fields, contentHtml, key: record.key, id, updated: fields.updated ?? fields.published },
+    article: { ...articleFields, contentHtml, key: record.key, id, updated: fields.updated ?? fields.published },
     errors: [],
+    warnings: [
+      ...parsed.warnings,
+      ...summarizeRemovals(removed).map((message) => ({
+        key: record.key,
+        field: contentField ?? '(body)',
+        message,
+      })),
+    ],
   };
+}
+
+/** One warning per kind of removal, counted: "removed <script> (2 times)". */
+function summarizeRemovals(removed: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const what of removed) counts.set(what, (counts.get(what) ?? 0) + 1);
+  return [...counts].map(([what, count]) => (count > 1 ? `${what} (${count} times)` : what));
 }
 
 /** The messages two records claiming one id get: the holder keeps it, the other is rejected. */

@@ -30,7 +30,11 @@ export function readRecordState(input: {
   readonly etag: string;
   readonly known?: Remembered;
   readonly now: Date;
-}): { readonly state: RecordState; readonly candidate?: ClaimCandidate } {
+}): {
+  readonly state: RecordState;
+  readonly candidate?: ClaimCandidate;
+  readonly warnings: readonly RecordError[];
+} {
   const { site, record, known, now } = input;
   const read = readArticle(record, site, known?.id);
   const article = read.article ?? (known?.article ? loadArticle(known.article) : undefined);
@@ -48,6 +52,7 @@ export function readRecordState(input: {
   };
   return {
     state,
+    warnings: read.warnings,
     candidate: article && {
       key: record.key,
       id: article.id,

@@ -5,6 +5,7 @@ import type { ArticleImage, Attachment, Person } from '../model.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { DateReadError, readDate } from './dates.ts';
 import type { RecordProblems } from './problems.ts';
+import { recordFields, warnUnknownKeys } from './unknown-keys.ts';
 
 export interface FieldContext {
   readonly problems: RecordProblems;
@@ -25,6 +26,7 @@ export function readStructuredFields(
   markdownBody?: string,
 ): ArticleFields | undefined {
   const { problems } = context;
+  warnUnknownKeys(fields, recordFields, problems);
   const id = optionalString(fields, 'id', problems);
   const title = requiredString(fields, 'title', problems);
   const published = requiredDate(fields, 'date', context);
@@ -33,6 +35,10 @@ export function readStructuredFields(
     problems.add('updated', `'${String(fields.updated)}' is earlier than date '${String(fields.date)}'`);
   }
   const contentHtml = readContent(fields, problems, markdownBody);
+  const contentField =
+    markdownBody !== undefined && markdownBody.trim() !== ''
+      ? '(body)'
+      : ['content_html', 'content_markdown', 'content_text'].find((name) => fields[name] !== undefined);
   const categories = stringList(fields, 'categories', problems);
   const draft = fields.draft ?? false;
   if (typeof draft !== 'boolean') problems.add('draft', `must be true or false, not ${describe(draft)}`);
@@ -58,6 +64,7 @@ export function readStructuredFields(
     dateline: optionalString(fields, 'dateline', problems),
     draft: draft === true,
     expires: optionalDate(fields, 'expires', context),
+    contentField,
   } satisfies ArticleFields;
   return problems.any ? undefined : result;
 }
@@ -127,6 +134,7 @@ function readImage(fields: Fields, problems: RecordProblems): ArticleImage | und
     problems.add('image', `must be a URL or {url, caption, credit, alt}, not ${describe(value)}`);
     return undefined;
   }
+  warnUnknownKeys(value, ['url', 'caption', 'credit', 'alt'], problems, 'image.');
   return {
     url: optionalUrl(value, 'url', problems, 'image.url'),
     caption: optionalString(value, 'caption', problems, 'image.caption'),

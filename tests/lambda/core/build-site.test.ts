@@ -34,12 +34,19 @@ describe('buildSite: stable ids', () => {
     ]);
     expect(titles(result)).toEqual(['Old']);
     expect(result.report.errors.map((error) => [error.key, error.field])).toEqual([
-      ['articles/z-old.json', 'id'],
       ['articles/a-new.json', 'id'],
     ]);
-    expect(result.report.errors[1]?.message).toContain('already belongs to articles/z-old.json');
+    expect(result.report.errors[0]?.message).toContain('already belongs to articles/z-old.json');
+    // The holder publishes, and is told.
+    expect(result.report.warnings).toEqual([
+      {
+        key: 'articles/z-old.json',
+        field: 'id',
+        message: "id 'tag:example.com,2025:1' is also claimed by articles/a-new.json; this record keeps it",
+      },
+    ]);
     expect(result.state.site.invalid).toEqual({
-      'articles/a-new.json': { errors: [result.report.errors[1]], keptLastGood: false },
+      'articles/a-new.json': { errors: [result.report.errors[0]], keptLastGood: false },
     });
   });
 });

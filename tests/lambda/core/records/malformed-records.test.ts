@@ -173,9 +173,9 @@ describe('malformed and tricky records', () => {
     ]);
   });
 
-  it('names the line of a front matter error', () => {
+  it('names the line of a front matter error in the file, and quotes it', () => {
     const { report } = planRecords([makeRecord('articles/x.md', markdown('title: ok\ndate: [2024'))]);
-    expect(report.errors[0]?.message).toMatch(/^line \d+: /);
+    expect(report.errors[0]?.message).toMatch(/^line 3, column \d+: .+: "date: \[2024"$/);
   });
 
   it('turns a YAML alias bomb away at the alias cap instead of expanding it', () => {

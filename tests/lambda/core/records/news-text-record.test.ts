@@ -47,6 +47,9 @@ describe('parseNewsText', () => {
     ['UTC', 'March 5, 18:03 UTC BERLIN', '2018-03-05T18:03:00.000Z'],
     ['UTC-5', 'March 5, 18:03 UTC-5 BERLIN', '2018-03-05T23:03:00.000Z'],
     ['UTC+5:30', 'March 5, 18:03 UTC+5:30 BERLIN', '2018-03-05T12:33:00.000Z'],
+    // The site's zone (Europe/Moscow, UTC+3) when the line names none, with or without a city.
+    ['no', 'March 5, 18:03', '2018-03-05T15:03:00.000Z'],
+    ['no (with a city)', 'March 5, 18:03 MOSCOW', '2018-03-05T15:03:00.000Z'],
   ])('honours the %s offset of the time line', (_name, timeLine, expected) => {
     const parsed = parseText(layout(timeLine));
     expect(parsed.ok && parsed.fields.published.toISOString()).toBe(expected);
