@@ -272,20 +272,26 @@ async function isOutdated(context: Context, step: RecordStep): Promise<boolean> 
 }
 
 function groupTouches(steps: readonly RecordStep[]): Map<string, SetTouch[]> {
-  const byFolder = new Map<string, Map<string, Set<string>>>();
+  const byFolder = new Map<string, Map<string, { periods: Set<string>; again: boolean }>>();
   for (const step of steps) {
     for (const touch of step.touches) {
-      const keys = byFolder.get(touch.folder) ?? new Map<string, Set<string>>();
-      const periods = keys.get(touch.key) ?? new Set<string>();
-      for (const period of touch.periods) periods.add(period);
-      keys.set(touch.key, periods);
+      const keys = byFolder.get(touch.folder) ?? new Map<string, { periods: Set<string>; again: boolean }>();
+      const known = keys.get(touch.key) ?? { periods: new Set<string>(), again: false };
+      for (const period of touch.periods) known.periods.add(period);
+      known.again ||= touch.again === true;
+      keys.set(touch.key, known);
       byFolder.set(touch.folder, keys);
     }
   }
   return new Map(
     [...byFolder].map(([folder, keys]) => [
       folder,
-      [...keys].map(([key, periods]) => ({ folder, key, periods: [...periods] })),
+      [...keys].map(([key, { periods, again }]) => ({
+        folder,
+        key,
+        periods: [...periods],
+        ...(again ? { again } : {}),
+      })),
     ]),
   );
 }

@@ -77,8 +77,18 @@ export function createDistribution(
       originOverride: true,
     },
   });
+  // A category answers at its folder (/categories/world/): S3 has no folder index, so the
+  // viewer request is given the folder's index.html, and a folder asked without its slash is
+  // sent to it with one. Archive folders hold only feeds and keep answering 404 at the folder.
+  const folderIndex = new cloudfront.Function(scope, 'FolderIndex', {
+    functionName: globalName('folder-index'),
+    comment: 'Serve index.html for category folders',
+    runtime: cloudfront.FunctionRuntime.JS_2_0,
+    code: cloudfront.FunctionCode.fromInline(folderIndexCode),
+  });
   const behavior = {
     origin,
+    functionAssociations: [{ function: folderIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
     viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
     allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
     cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
@@ -119,3 +129,15 @@ export function createDistribution(
   }
   return distribution;
 }
+
+/** The viewer-request function's source (cloudfront-js-2.0): folder URIs get their index.html. */
+export const folderIndexCode = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.endsWith('/')) {
+    request.uri = uri + 'index.html';
+  } else if (/^\\/categories\\/[^/.]+$/.test(uri)) {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: uri + '/' } } };
+  }
+  return request;
+}`;

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { archiveFolder, categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import { layoutKeys } from '../core/feed-sets/layout-sets.ts';
-import { neighboursIn, renderPageFiles, renderWindowFiles } from '../core/feed-sets/set-files.ts';
+import {
+  neighboursIn,
+  renderPageFiles,
+  renderWindowFiles,
+  windowPaths,
+} from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, RecordError, SiteConfig } from '../core/model.ts';
 import type { Remembered } from '../core/records/read-record-state.ts';
 import {
@@ -295,7 +300,7 @@ export async function finishRebuild(
   for (const [folder, periods] of Object.entries(previousLayout.periods)) {
     const pages = current.get(folder);
     if (!pages) {
-      gone.push(...feedPaths(folder));
+      gone.push(...windowPaths(folder));
       const emptied: SetManifest = { folder, window: [], periods: {}, revision, shards: {} };
       await overwrite(state, stateKeys.manifest(folder), encodeState(emptied));
     }

@@ -171,7 +171,10 @@ export async function stepRecord(
     stateVersion: stored?.version,
     previousText: stored?.text,
     next: decided,
-    touches: moved || from.length > 0 ? setTouches(trigger.key, [...from, placement.placed]) : [],
+    touches:
+      moved || from.length > 0 || read?.unsettled
+        ? setTouches(trigger.key, [...from, placement.placed], read?.unsettled !== undefined)
+        : [],
     delta,
     notices,
     warnings,
@@ -186,7 +189,7 @@ function settleStep(stored: StoredText, state: RecordState): RecordStep {
     stateVersion: stored.version,
     previousText: stored.text,
     next: state,
-    touches: setTouches(state.key, [...(state.unsettled?.from ?? []), state.placed]),
+    touches: setTouches(state.key, [...(state.unsettled?.from ?? []), state.placed], true),
     notices: [],
   };
 }

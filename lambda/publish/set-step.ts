@@ -54,7 +54,7 @@ export async function applySetChange(
 ): Promise<SetStepResult> {
   const written = new Set<string>();
   const deleted = new Set<string>();
-  let renderTouched = false;
+  let renderTouched = touches.some((touch) => touch.again);
   for (;;) {
     const committed = await retryOnConflict(() => commitOnce(context, folder, touches, renderTouched));
     const { revision } = committed;

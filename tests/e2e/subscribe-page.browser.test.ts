@@ -78,4 +78,22 @@ describe('the subscribe page in Chromium', () => {
     for (const href of categoryLinks) expect((await page.request.get(href)).status()).toBe(200);
     await page.close();
   });
+
+  it('answers at a category folder with its page, which requests nothing and whose site links all answer', async () => {
+    site.requested.length = 0;
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const response = await page.goto(`${site.url}categories/world/`, { waitUntil: 'networkidle' });
+    expect(response?.status()).toBe(200);
+    expect(requests).toEqual([`${site.url}categories/world/`]);
+    expect(await page.locator('h1').textContent()).toBe('Example Wire: World');
+    expect(await page.locator('ul.latest > li h3').allTextContents()).toContain(sampleExpectations.title);
+    const links = await page
+      .locator(`a[href^="${site.url}"], link[href^="${site.url}"]`)
+      .evaluateAll((elements) => elements.map((element) => element.getAttribute('href') ?? ''));
+    expect(links.length).toBeGreaterThan(3);
+    for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
+    await page.close();
+  });
 });

@@ -32,7 +32,7 @@ export const sampleExpectations = {
 export const contentFeedFiles = [
   'atom.xml',
   ...['economy', 'transport', 'world'].flatMap((slug) =>
-    ['atom.xml', 'feed.json', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
+    ['atom.xml', 'feed.json', 'index.html', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
   ),
   'feed.json',
   'index.html',

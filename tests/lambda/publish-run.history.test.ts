@@ -225,6 +225,25 @@ describe('the published history under races and faults', () => {
     expect(files).toEqual(await site.fromScratch());
   });
 
+  it('finishes the pages a failed publish left unwritten when its message comes again, neighbours included', async () => {
+    const site = await createSite();
+    await site.publish();
+    await site.put('articles/older.json', record('Story from November', '2024-11-15T00:00:00Z'));
+    // The page whose older neighbour appears cannot be written this time.
+    injector = (request) =>
+      request.method === 'PUT' && request.key === 'archive/2025-01/atom.xml'
+        ? { kind: 'status', status: 500 }
+        : undefined;
+    const event = [{ key: 'articles/older.json' }];
+    await expect(site.publish({ changes: event })).rejects.toThrow();
+    injector = undefined;
+    await site.publish({ changes: event });
+
+    const files = await site.files();
+    expect(files.get('archive/2025-01/atom.xml')).toContain('archive/2024-11/atom.xml');
+    expect(files).toEqual(await site.fromScratch());
+  });
+
   it('puts an article dated before every archived page into its own period, in exactly one file', async () => {
     const site = await createSite();
     await site.publish();

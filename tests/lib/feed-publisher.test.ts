@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { FeedPublisher, type FeedPublisherProps } from '../../lib/feed-publisher.ts';
 import { FeedPublisherStack } from '../../lib/feed-publisher-stack.ts';
+import { folderIndexCode } from '../../lib/publisher-distribution.ts';
 import { contentRoot } from '../helpers/sample.ts';
 import { logicalId, newApp, publisherTemplate } from './synth.ts';
 
@@ -146,6 +147,35 @@ describe('FeedPublisher distribution', () => {
       HttpVersion: 'http2and3',
       DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https', Compress: true },
     });
+  });
+
+  it('serves each category folder its index.html through a viewer-request function', () => {
+    const functionId = logicalId(template, 'AWS::CloudFront::Function', /FolderIndex/);
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: folderIndexCode,
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+    });
+    const association = [
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+    ];
+    const config = distributionConfig() as {
+      DefaultCacheBehavior: { FunctionAssociations: unknown };
+      CacheBehaviors: { FunctionAssociations: unknown }[];
+    };
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual(association);
+    expect(config.CacheBehaviors.map((behavior) => behavior.FunctionAssociations)).toEqual([association]);
+  });
+
+  it.each([
+    ['/categories/world/', { uri: '/categories/world/index.html' }],
+    ['/', { uri: '/index.html' }],
+    ['/rss.xml', { uri: '/rss.xml' }],
+    ['/categories/world/archive/2024-05/feed.json', { uri: '/categories/world/archive/2024-05/feed.json' }],
+    ['/categories/world', { statusCode: 301, headers: { location: { value: '/categories/world/' } } }],
+  ])('the folder-index function turns %s into the right request', (uri, expected) => {
+    // cloudfront-js-2.0 runs plain ECMAScript: the source runs here as it is.
+    const handler = new Function(`${folderIndexCode}; return handler;`)() as (event: object) => object;
+    expect(handler({ request: { uri, headers: {} } })).toMatchObject(expected);
   });
 
   it('keys the cache on the path only and honours each object Cache-Control up to a year', () => {

@@ -1,5 +1,6 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
-import { renderFeedFiles } from '../render/feed-files.ts';
+import { feedPaths, renderFeedFiles } from '../render/feed-files.ts';
+import { renderCategoryPageFile, subscribePagePath } from '../render/subscribe-file.ts';
 import { archiveFolder, categoryNameIn, mainSet } from './feed-set.ts';
 
 /** Where a set's archive pages link: the next older and next newer period that holds articles. */
@@ -26,7 +27,7 @@ export function renderWindowFiles(
   window: readonly Article[],
   newestPeriod: string | undefined,
 ): FeedFile[] {
-  return renderFeedFiles({
+  const feeds = renderFeedFiles({
     site,
     title: setTitle(site, folder, window[0]),
     folder,
@@ -36,6 +37,15 @@ export function renderWindowFiles(
       prevArchive: newestPeriod === undefined ? undefined : archiveFolder(folder, newestPeriod),
     },
   });
+  // A category answers at its folder with a page of its own; the site's page is rendered apart,
+  // since it lists every category.
+  const name = folder === mainSet || !window[0] ? undefined : categoryNameIn(window[0], folder);
+  return name === undefined ? feeds : [...feeds, renderCategoryPageFile(site, folder, name, window)];
+}
+
+/** Every file a set's current window publishes, for removing an emptied category. */
+export function windowPaths(folder: string): string[] {
+  return [...feedPaths(folder), ...(folder === mainSet ? [] : [`${folder}${subscribePagePath}`])];
 }
 
 /** One archive page of a set: every article of the period that is not in the window. */

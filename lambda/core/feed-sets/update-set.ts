@@ -4,7 +4,7 @@ import { periodOf } from '../periods.ts';
 import { feedPaths } from '../render/feed-files.ts';
 import { loadArticle, storeArticle } from '../state/stored-article.ts';
 import { archiveFolder, mainSet, type SetManifest, type Shard } from './feed-set.ts';
-import { neighboursIn, renderPageFiles, renderWindowFiles } from './set-files.ts';
+import { neighboursIn, renderPageFiles, renderWindowFiles, windowPaths } from './set-files.ts';
 
 /** What changed in one set. */
 export interface SetChange {
@@ -153,7 +153,7 @@ function applyChange(
   const before = Object.keys(manifest.periods).sort();
   const emptied = next.window.length === 0 && sortedPeriods.length === 0 && manifest.folder !== mainSet;
   if (emptied) {
-    if (manifest.window.length > 0 || before.length > 0) deletes.push(...feedPaths(manifest.folder));
+    if (manifest.window.length > 0 || before.length > 0) deletes.push(...windowPaths(manifest.folder));
   } else if (
     renderTouched ||
     !sameJson(next.window, manifest.window) ||
@@ -162,11 +162,18 @@ function applyChange(
   ) {
     files.push(...renderWindowFiles(site, manifest.folder, window, sortedPeriods.at(-1)));
   }
+  // Finishing an interrupted run: the pages it changed may not all have been written, and that
+  // includes neighbours whose links it changed, which a second look no longer tells apart.
+  const neighbours = new Set(
+    renderTouched
+      ? [...work.keys()].flatMap((label) => Object.values(neighboursIn(sortedPeriods, label)))
+      : [],
+  );
   const toRender = sortedPeriods.filter(
     (label) =>
       shards.has(label) ||
       touched.has(label) ||
-      (renderTouched && work.has(label)) ||
+      (renderTouched && (work.has(label) || neighbours.has(label))) ||
       !sameJson(neighboursIn(before, label), neighboursIn(sortedPeriods, label)),
   );
   for (const [label, articles] of openAll(toRender)) {

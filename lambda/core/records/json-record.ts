@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { errorMessage } from '../error-message.ts';
-import { lineAt, positionOf } from './source-position.ts';
 import type { ArticleFields } from './article-fields.ts';
+import { lineAt, positionOf } from './source-position.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
 export function parseJsonRecord(text: string, context: FieldContext): ArticleFields | undefined {

@@ -1,7 +1,7 @@
 import { parseDocument, type YAMLError } from 'yaml';
-import { lineAt } from './source-position.ts';
 import { errorMessage } from '../error-message.ts';
 import type { ArticleFields } from './article-fields.ts';
+import { lineAt } from './source-position.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
 const frontMatterPattern = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;

@@ -32,7 +32,13 @@ export function readArticle(
   });
   const { contentField, ...articleFields } = fields;
   return {
-    article: { ...articleFields, contentHtml, key: record.key, id, updated: fields.updated ?? fields.published },
+    article: {
+      ...articleFields,
+      contentHtml,
+      key: record.key,
+      id,
+      updated: fields.updated ?? fields.published,
+    },
     errors: [],
     warnings: [
       ...parsed.warnings,

@@ -38,7 +38,9 @@ export function warnUnknownKeys(
     const nearest = nearestOf(key, known);
     problems.warn(
       `${prefix}${key}`,
-      nearest ? `unknown field; did you mean ${nearest}?` : `unknown field, ignored; known fields: ${known.join(', ')}`,
+      nearest
+        ? `unknown field; did you mean ${nearest}?`
+        : `unknown field, ignored; known fields: ${known.join(', ')}`,
     );
   }
 }

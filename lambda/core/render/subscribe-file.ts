@@ -18,3 +18,18 @@ export function renderSubscribePageFile(
     body: renderSubscribePage(site, mainWindow.slice(0, subscribePageItems), links),
   };
 }
+
+/** A category's own subscribe page, at its folder: its feeds and its latest items. */
+export function renderCategoryPageFile(
+  site: SiteConfig,
+  folder: string,
+  name: string,
+  window: readonly Article[],
+): FeedFile {
+  return {
+    path: `${folder}${subscribePagePath}`,
+    contentType: mediaTypes.html,
+    cacheControl: currentCaching,
+    body: renderSubscribePage(site, window.slice(0, subscribePageItems), [], { folder, name }),
+  };
+}

@@ -72,10 +72,16 @@ export interface SetTouch {
   readonly folder: string;
   readonly key: string;
   readonly periods: readonly string[];
+  /** An earlier run left this change unsettled: its files may be half written, render them all. */
+  readonly again?: boolean;
 }
 
 /** The sets of every placement given, each with the periods the record may sit in there. */
-export function setTouches(key: string, placements: readonly (Placement | undefined)[]): SetTouch[] {
+export function setTouches(
+  key: string,
+  placements: readonly (Placement | undefined)[],
+  again = false,
+): SetTouch[] {
   const periods = new Map<string, Set<string>>();
   for (const placement of placements) {
     for (const folder of placement?.sets ?? []) {
@@ -84,7 +90,12 @@ export function setTouches(key: string, placements: readonly (Placement | undefi
       periods.set(folder, known);
     }
   }
-  return [...periods].map(([folder, found]) => ({ folder, key, periods: [...found] }));
+  return [...periods].map(([folder, found]) => ({
+    folder,
+    key,
+    periods: [...found],
+    ...(again ? { again } : {}),
+  }));
 }
 
 /** Whether the feeds show a record differently after a change: another place, or other content. */
