@@ -165,7 +165,9 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
   const written = [...sets.values()].flatMap((set) => set.written);
   const deleted = [...sets.values()].flatMap((set) => set.deleted);
   const main = sets.get(mainSet);
-  if (nextSite.categoriesChanged || (main && main.written.length > 0)) {
+  // Whenever the main set was worked on: a run finishing an interrupted one cannot tell whether
+  // the page was written; an unchanged page costs one look.
+  if (nextSite.categoriesChanged || main) {
     const manifest = main ? main.manifest : await readMainManifest(options.state);
     const file = renderSubscribePageFile(
       site,

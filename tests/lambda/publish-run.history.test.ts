@@ -244,6 +244,24 @@ describe('the published history under races and faults', () => {
     expect(files).toEqual(await site.fromScratch());
   });
 
+  it('removes the page a failed publish could not remove when its message comes again', async () => {
+    const site = await createSite();
+    await site.publish();
+    await server.client.send(new DeleteObjectCommand({ Bucket: site.names.content, Key: 'articles/1.json' }));
+    injector = (request) =>
+      request.method === 'DELETE' && request.key === 'archive/2025-01/rss.xml'
+        ? { kind: 'status', status: 500 }
+        : undefined;
+    const event = [{ key: 'articles/1.json' }];
+    await expect(site.publish({ changes: event })).rejects.toThrow();
+    injector = undefined;
+    await site.publish({ changes: event });
+
+    const files = await site.files();
+    expect([...files.keys()].filter((path) => path.startsWith('archive/2025-01/'))).toEqual([]);
+    expect(files).toEqual(await site.fromScratch());
+  });
+
   it('puts an article dated before every archived page into its own period, in exactly one file', async () => {
     const site = await createSite();
     await site.publish();

@@ -153,7 +153,9 @@ function applyChange(
   const before = Object.keys(manifest.periods).sort();
   const emptied = next.window.length === 0 && sortedPeriods.length === 0 && manifest.folder !== mainSet;
   if (emptied) {
-    if (manifest.window.length > 0 || before.length > 0) deletes.push(...windowPaths(manifest.folder));
+    // Finishing an interrupted run, the removal may not have happened though the state says so.
+    if (renderTouched || manifest.window.length > 0 || before.length > 0)
+      deletes.push(...windowPaths(manifest.folder));
   } else if (
     renderTouched ||
     !sameJson(next.window, manifest.window) ||
@@ -181,9 +183,12 @@ function applyChange(
       ...renderPageFiles(site, manifest.folder, label, articles, neighboursIn(sortedPeriods, label)),
     );
   }
-  for (const label of before.filter((label) => !(label in periods))) {
-    deletes.push(...feedPaths(archiveFolder(manifest.folder, label)));
+  const emptiedPeriods = new Set(before.filter((label) => !(label in periods)));
+  if (renderTouched) {
+    for (const label of [...change.removals.map((removal) => removal.period), ...change.upserts.map(period)])
+      if (!(label in periods)) emptiedPeriods.add(label);
   }
+  for (const label of emptiedPeriods) deletes.push(...feedPaths(archiveFolder(manifest.folder, label)));
   return { kind: 'done', manifest: next, shards, files, deletes };
 }
 
