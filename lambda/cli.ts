@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildSite, type VersionedRecord } from './core/build-site.ts';
 import { errorMessage } from './core/error-message.ts';
 import type { RecordError } from './core/model.ts';
-import { readSiteConfig } from './core/site-config.ts';
+import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
 import { runPublish } from './publish-run.ts';
 import { createPreviewServer } from './serve.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from './stores/fs.ts';
@@ -95,7 +95,8 @@ function seconds(started: number): string {
 /** Checks every record as a first publish would (ids included) without writing anything. */
 async function validateCommand(contentRoot: string, strict: boolean): Promise<number> {
   const store = new FsRecordStore(contentRoot);
-  const site = readSiteConfig(await store.readSiteConfig());
+  const siteText = await store.readSiteConfig();
+  const site = readSiteConfig(siteText);
   const keys: string[] = [];
   for await (const page of store.listRecords()) keys.push(...page.map((entry) => entry.key));
   const records = await mapLimited(keys, 32, async (key): Promise<VersionedRecord | undefined> => {
@@ -103,7 +104,8 @@ async function validateCommand(contentRoot: string, strict: boolean): Promise<nu
     return body && { key, ...body };
   });
   const present = records.filter((record) => record !== undefined);
-  const { errors, warnings } = buildSite({ site, records: present, now: new Date() }).report;
+  const { errors, warnings: recordWarnings } = buildSite({ site, records: present, now: new Date() }).report;
+  const warnings = [...siteConfigWarnings(siteText), ...recordWarnings];
   printProblems(errors, warnings);
   const bad = new Set(errors.map((error) => error.key)).size;
   console.log(

@@ -4,7 +4,7 @@ import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
 import { subscribePageItems } from './core/render/subscribe-page.ts';
 import type { PublishReport } from './core/report.ts';
 import { readingKey, renderingKey } from './core/settings-keys.ts';
-import { readSiteConfig } from './core/site-config.ts';
+import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
 import { decodeManifest, decodeSiteState, encodeState } from './core/state/codec.ts';
 import type { SetTouch } from './core/state/record-state.ts';
 import { applyDeltas, duePending, type SiteState } from './core/state/site-state.ts';
@@ -74,7 +74,15 @@ const setConcurrency = 4;
  * only the sets and archive periods they touch are read, rendered and written.
  */
 export async function runPublish(options: PublishRunOptions): Promise<PublishRunResult> {
-  const site = readSiteConfig(await options.records.readSiteConfig(), options.siteOverrides);
+  const siteText = await options.records.readSiteConfig();
+  const result = await publishWith(options, readSiteConfig(siteText, options.siteOverrides));
+  const warnings = siteConfigWarnings(siteText);
+  return warnings.length === 0
+    ? result
+    : { ...result, report: { ...result.report, warnings: [...warnings, ...result.report.warnings] } };
+}
+
+async function publishWith(options: PublishRunOptions, site: SiteConfig): Promise<PublishRunResult> {
   const stored = await options.state.read(stateKeys.site);
   const siteState = stored ? decodeSiteState(stored.text, stateKeys.site) : undefined;
   if (

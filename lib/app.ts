@@ -3,11 +3,20 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { type FeedPublisherContext, FeedPublisherStack } from './feed-publisher-stack.ts';
-import { readContext } from './read-context.ts';
+import { ContextOptionError, checkContextNames, readContext } from './read-context.ts';
 
 const app = new App();
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const context: FeedPublisherContext = readContext((name) => app.node.tryGetContext(name));
+let context: FeedPublisherContext;
+try {
+  checkContextNames(Object.keys(app.node.getAllContext()));
+  context = readContext((name) => app.node.tryGetContext(name));
+} catch (error) {
+  // A mistyped option is the operator's to fix: say which, without a stack trace.
+  if (!(error instanceof ContextOptionError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 new FeedPublisherStack(app, (app.node.tryGetContext('stackName') as string | undefined) ?? 'FeedPublisher', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

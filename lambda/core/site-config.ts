@@ -1,7 +1,8 @@
 import { errorMessage } from './error-message.ts';
-import type { RecordLimits, SiteConfig } from './model.ts';
+import type { RecordError, RecordLimits, SiteConfig } from './model.ts';
 import { archivePeriods, isArchivePeriod } from './periods.ts';
 import { isKnownTimeZone } from './records/dates.ts';
+import { nearestOf } from './records/unknown-keys.ts';
 
 export class SiteConfigError extends Error {
   override readonly name = 'SiteConfigError';
@@ -26,6 +27,52 @@ export const siteDefaults = {
 } as const satisfies Partial<SiteConfig>;
 
 type Raw = Readonly<Record<string, unknown>>;
+
+/** The keys site.json may have. */
+const siteKeys = [
+  '$schema',
+  'title',
+  'description',
+  'siteUrl',
+  'feedBaseUrl',
+  'language',
+  'author',
+  'copyright',
+  'timezone',
+  'maxItems',
+  'maxFeedBytes',
+  'archivePeriod',
+  'ttl',
+  'hubUrl',
+  'imageUrl',
+  'iconUrl',
+  'allowedIframeHosts',
+  'limits',
+];
+
+/**
+ * Keys of site.json that are not settings, with the nearest setting when one looks misspelt: a
+ * misspelt key is otherwise silently ignored (and `timeZone` would leave the site on UTC).
+ */
+export function siteConfigWarnings(text: string): RecordError[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!isObject(parsed)) return [];
+  return Object.keys(parsed)
+    .filter((key) => !siteKeys.includes(key))
+    .map((key) => {
+      const nearest = nearestOf(key, siteKeys);
+      return {
+        key: 'site.json',
+        field: key,
+        message: nearest ? `unknown setting; did you mean ${nearest}?` : 'unknown setting, ignored',
+      };
+    });
+}
 
 /** Reads site.json. `overrides` win over the file (e.g. the feed URL of a fresh deployment). */
 export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}): SiteConfig {
@@ -60,6 +107,16 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     !(isObject(author) && typeof author.name === 'string' && author.name.trim() !== '')
   ) {
     throw new SiteConfigError('site.json: author must be {"name": ..., "email"?: ..., "url"?: ...}');
+  }
+  if (author !== undefined) {
+    if (
+      author.email !== undefined &&
+      (typeof author.email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(author.email))
+    )
+      throw new SiteConfigError(
+        `site.json: author.email must be an e-mail address, not ${JSON.stringify(author.email)}`,
+      );
+    if (author.url !== undefined) readUrl(author as Raw, 'url', 'author.url');
   }
   const iframeHosts = raw.allowedIframeHosts ?? [];
   if (
@@ -99,7 +156,7 @@ function readText(raw: Raw, name: string, fallback?: string): string {
   return value.trim();
 }
 
-function readUrl(raw: Raw, name: string): string {
+function readUrl(raw: Raw, name: string, label = name): string {
   const value = readText(raw, name);
   try {
     const url = new URL(value);
@@ -107,7 +164,7 @@ function readUrl(raw: Raw, name: string): string {
   } catch {
     // reported below
   }
-  throw new SiteConfigError(`site.json: ${name} '${value}' is not an absolute http(s) URL`);
+  throw new SiteConfigError(`site.json: ${label} '${value}' is not an absolute http(s) URL`);
 }
 
 function readCount(raw: Raw, name: string, fallback: number): number {

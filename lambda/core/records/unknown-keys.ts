@@ -47,6 +47,10 @@ export function warnUnknownKeys(
 
 /** The known name closest to `name`, if it is close enough to be what was meant. */
 export function nearestOf(name: string, known: readonly string[]): string | undefined {
+  // A shortened name (`domain` for `domainName`) is what was meant too.
+  const lower = name.toLowerCase();
+  const extended = known.find((candidate) => lower.length >= 4 && candidate.toLowerCase().startsWith(lower));
+  if (extended) return extended;
   let best: { name: string; distance: number } | undefined;
   for (const candidate of known) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());

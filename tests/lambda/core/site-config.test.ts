@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSiteConfig, siteDefaults } from '../../../lambda/core/site-config.ts';
+import { readSiteConfig, siteConfigWarnings, siteDefaults } from '../../../lambda/core/site-config.ts';
 import { makeRecord, makeSite, planRecords } from '../../helpers/site.ts';
 
 const minimal = {
@@ -56,8 +56,29 @@ describe('readSiteConfig', () => {
       { limits: { maxTitleLength: 'long' } },
       /limits.maxTitleLength must be a whole number/,
     ],
+    [
+      'an author e-mail that is a number',
+      { author: { name: 'Desk', email: 5 } },
+      /author.email must be an e-mail address, not 5/,
+    ],
+    [
+      'an author URL that runs script',
+      { author: { name: 'Desk', url: 'javascript:alert(1)' } },
+      /author.url 'javascript:alert\(1\)' is not an absolute http\(s\) URL/,
+    ],
   ])('throws on %s, naming the setting', (_case, fields, message) => {
     expect(() => read(fields)).toThrow(message);
+  });
+
+  it.each([
+    ['timeZone', 'unknown setting; did you mean timezone?'],
+    ['maxitems', 'unknown setting; did you mean maxItems?'],
+    ['feedBaseURL', 'unknown setting; did you mean feedBaseUrl?'],
+    ['theme', 'unknown setting, ignored'],
+  ])('warns of the unknown setting %s', (key, message) => {
+    const text = JSON.stringify({ ...minimal, [key]: 'x' });
+    expect(siteConfigWarnings(text)).toEqual([{ key: 'site.json', field: key, message }]);
+    expect(siteConfigWarnings(JSON.stringify(minimal))).toEqual([]);
   });
 
   it('throws on a file that is not JSON', () => {
