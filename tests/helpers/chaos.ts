@@ -37,10 +37,11 @@ export interface ChaosOptions {
   /** Most messages handed to one invocation. */
   readonly batchSize?: number;
   /**
-   * A storm from halfway through the uploads: for this long, faults hit this share of requests,
-   * so messages fail five times and go to the dead-letter queue.
+   * A storm from halfway through the uploads: every request fails until this many messages have
+   * failed five times and gone to the dead-letter queue (or a minute has passed), however slow
+   * the machine.
    */
-  readonly storm?: { readonly ms: number; readonly rate: number };
+  readonly storm?: { readonly deadLetters: number };
 }
 
 export interface ChaosFigures {
@@ -149,10 +150,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     const uploading = (async () => {
       for (const [index, operation] of operations.entries()) {
         if (index === stormAt && options.storm) {
-          faultRate = options.storm.rate;
-          setTimeout(() => {
+          faultRate = 1;
+          const wanted = options.storm.deadLetters;
+          const until = performance.now() + 60_000;
+          const calm = setInterval(() => {
+            if (queue.deadLetters.length < wanted && performance.now() < until) return;
             faultRate = options.faultRate;
-          }, options.storm.ms);
+            clearInterval(calm);
+          }, 50);
         }
         await pause(random() * 15);
         const key = `articles/${operation.record}.json`;

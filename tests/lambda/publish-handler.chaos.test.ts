@@ -12,7 +12,7 @@ describe('the handler under races and faults', () => {
       edits: 15,
       deletes: 15,
       faultRate: 0.1,
-      storm: { ms: 10000, rate: 0.9 },
+      storm: { deadLetters: 3 },
     });
     expect(figures.faults.total).toBeGreaterThan(100);
     expect(figures.faults['reset-after']).toBeGreaterThan(0);
