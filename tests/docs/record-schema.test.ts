@@ -34,7 +34,7 @@ const accepted: object[] = [
     attachments: [{ url: 'https://example.com/a.mp3', mime_type: 'audio/mpeg', size_in_bytes: 10 }],
   },
   { ...valid, date: '2024-05-31', updated: '2024-06-01 10:00', expires: '2030-01-01T00:00Z', draft: false },
-  { ...valid, language: 'pt-BR', source: 'Wire', dateline: 'LISBON', id: 'story-1', unknown_field: 1 },
+  { ...valid, language: 'pt-BR', source: 'Wire', dateline: 'LISBON', id: 'story-1' },
 ];
 
 /** Records the publisher rejects for a reason a schema can express: the schema must reject them too. */
@@ -67,6 +67,20 @@ describe('docs/record.schema.json', () => {
       expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
     },
   );
+
+  it.each([
+    ['a misspelt field', { ...valid, tittle: 'x' }, 'tittle'],
+    [
+      'a misspelt image field',
+      { ...valid, image: { url: 'https://example.com/p.jpg', captoin: 'c' } },
+      'image.captoin',
+    ],
+  ])('rejects %s, which the publisher warns of', (_case, record, field) => {
+    expect(validate(record)).toBe(false);
+    expect(planRecords([makeRecord('articles/r.json', record)]).report.warnings.map((w) => w.field)).toEqual([
+      field,
+    ]);
+  });
 
   it.each(rejected)('rejects %s, as the publisher does', (_case, record) => {
     expect(planRecords([makeRecord('articles/r.json', record)]).report.errors).not.toEqual([]);

@@ -134,7 +134,7 @@ function readImage(fields: Fields, problems: RecordProblems): ArticleImage | und
     problems.add('image', `must be a URL or {url, caption, credit, alt}, not ${describe(value)}`);
     return undefined;
   }
-  warnUnknownKeys(value, ['url', 'caption', 'credit', 'alt'], problems, 'image.');
+  warnUnknownKeys(value, ['url', 'caption', 'credit', 'alt', 'type', 'width', 'height'], problems, 'image.');
   return {
     url: optionalUrl(value, 'url', problems, 'image.url'),
     caption: optionalString(value, 'caption', problems, 'image.caption'),
