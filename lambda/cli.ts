@@ -1,4 +1,6 @@
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSite, type VersionedRecord } from './core/build-site.ts';
 import { errorMessage } from './core/error-message.ts';
@@ -9,56 +11,135 @@ import { createPreviewServer } from './serve.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from './stores/fs.ts';
 import { mapLimited } from './stores/store.ts';
 
-const usage = `Usage:
-  feed-publisher publish [--content <dir>] [--out <dir>] [--state <dir>] [--rebuild] [--strict]
-      publish content/ into public/; the publisher's own state goes to .publisher/ beside public/;
-      --strict: exit 1 when any record has an error or a warning
-  feed-publisher validate [<dir>] [--strict]               check every record in content/ (exit 1 on errors;
-                                                           with --strict, on warnings too)
-  feed-publisher serve [--out <dir>] [--port <n>]          serve public/ on 127.0.0.1 with CloudFront's headers`;
+const usages: Record<string, string> = {
+  publish: `feed-publisher publish [--content <dir>] [--out <dir>] [--state <dir>] [--rebuild] [--strict] [--json] [--quiet]
+  Publishes content/ into public/. The publisher's own state goes to .publisher/ beside public/.
+    --content <dir>  the records: site.json and articles/ (default: content)
+    --out <dir>      where the feeds and pages go (default: public)
+    --state <dir>    where the publisher keeps its state (default: .publisher beside --out)
+    --rebuild        read and render everything again
+    --strict         exit 1 when any record has an error or a warning
+    --json           print the report as JSON on stdout instead of lines
+    --quiet          print nothing but errors and warnings`,
+  validate: `feed-publisher validate [<dir> | <file>] [--strict] [--json]
+  Checks every record in content/ (or <dir>), or one record file, as a publish would; writes nothing.
+    --strict         exit 1 on warnings too
+    --json           print the problems as JSON on stdout`,
+  serve: `feed-publisher serve [--out <dir>] [--port <n>]
+  Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080).`,
+};
+
+const usage = `Usage: feed-publisher <command> [options]
+
+Commands:
+  publish    publish content/ into public/
+  validate   check records without publishing
+  serve      serve public/ locally
+  help       this text; "feed-publisher <command> --help" for a command's options
+
+Options for every command: --help, --version
+Exit codes: 0 done; 1 invalid records (validate, or publish --strict) or a failure; 2 a usage mistake`;
+
+/** A mistake in how the command was called: said in plain words, exit 2. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const options = {
+  content: { type: 'string', default: 'content' },
+  out: { type: 'string', default: 'public' },
+  state: { type: 'string' },
+  rebuild: { type: 'boolean', default: false },
+  strict: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+  port: { type: 'string', default: '8080' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = /'([^']+)'/.exec(errorMessage(error))?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      throw new UsageError(`option ${option.split(' ')[0]} needs a value`);
+    throw new UsageError(errorMessage(error));
+  }
+}
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      content: { type: 'string', default: 'content' },
-      out: { type: 'string', default: 'public' },
-      state: { type: 'string' },
-      rebuild: { type: 'boolean', default: false },
-      strict: { type: 'boolean', default: false },
-      port: { type: 'string', default: '8080' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, folder] = positionals;
-  if (values.help || !command) {
-    console.log(usage);
-    return command || values.help ? 0 : 2;
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`feed-publisher: ${error.message}\n\n${usage}`);
+    return 2;
   }
-  const contentRoot = resolve(folder ?? values.content);
+  const { positionals, values } = parsed;
+  const [command, target] = positionals;
+  if (values.version) {
+    console.log(readVersion());
+    return 0;
+  }
+  if (command === 'help' || (!command && values.help)) {
+    console.log(target && usages[target] ? usages[target] : usage);
+    return 0;
+  }
+  if (!command) {
+    console.error(usage);
+    return 2;
+  }
+  const commandUsage = usages[command];
+  if (!commandUsage) {
+    console.error(`feed-publisher: unknown command '${command}'\n\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(commandUsage);
+    return 0;
+  }
   const outRoot = resolve(values.out);
   if (command === 'publish') {
+    const contentRoot = resolve(target ?? values.content);
     // Beside the output, never inside it: the state holds drafts and embargoed text.
     const stateRoot = resolve(values.state ?? join(dirname(outRoot), '.publisher'));
     if (`${stateRoot}/`.startsWith(`${outRoot}/`)) {
       console.error(`--state ${stateRoot} is inside --out ${outRoot}: the state would be published`);
       return 2;
     }
-    return publishCommand(contentRoot, outRoot, stateRoot, values.rebuild, values.strict);
+    return publishCommand(contentRoot, outRoot, stateRoot, values);
   }
-  if (command === 'validate') return validateCommand(contentRoot, values.strict);
-  if (command === 'serve') return serveCommand(outRoot, Number(values.port));
-  console.error(`unknown command '${command}'\n${usage}`);
-  return 2;
+  if (command === 'validate') return validateCommand(resolve(target ?? values.content), values);
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {
+    console.error(`feed-publisher: --port must be a number from 1 to 65535, not '${values.port}'`);
+    return 2;
+  }
+  return serveCommand(outRoot, port);
+}
+
+function readVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+interface OutputFlags {
+  readonly rebuild: boolean;
+  readonly strict: boolean;
+  readonly json: boolean;
+  readonly quiet: boolean;
 }
 
 async function publishCommand(
   contentRoot: string,
   outRoot: string,
   stateRoot: string,
-  rebuild: boolean,
-  strict: boolean,
+  flags: OutputFlags,
 ): Promise<number> {
   const started = performance.now();
   const result = await runPublish({
@@ -66,21 +147,32 @@ async function publishCommand(
     output: new FsOutputStore(outRoot),
     state: new FsStateStore(stateRoot),
     now: new Date(),
-    rebuild,
+    rebuild: flags.rebuild,
   });
   const { report } = result;
-  for (const path of result.written) console.log(`wrote     ${outRoot}/${path}`);
-  for (const path of result.deleted) console.log(`removed   ${outRoot}/${path}`);
+  const invalid = new Set(report.errors.map((error) => error.key)).size;
+  const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);
+  if (flags.json) {
+    console.log(
+      JSON.stringify({ written: result.written, deleted: result.deleted, mode: result.mode, ...report }),
+    );
+    return failed ? 1 : 0;
+  }
+  if (!flags.quiet) {
+    for (const path of result.written) console.log(`wrote     ${outRoot}/${path}`);
+    for (const path of result.deleted) console.log(`removed   ${outRoot}/${path}`);
+  }
   printProblems(report.errors, report.warnings);
   for (const key of report.keptLastGood)
     console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
-  const invalid = new Set(report.errors.map((error) => error.key)).size;
-  console.log(
-    `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
-  );
-  if (report.nextChangeAt)
-    console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
-  return strict && (invalid > 0 || report.warnings.length > 0) ? 1 : 0;
+  if (!flags.quiet) {
+    console.log(
+      `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
+    );
+    if (report.nextChangeAt)
+      console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
+  }
+  return failed ? 1 : 0;
 }
 
 /** "1 record error", "2 record errors". */
@@ -92,13 +184,33 @@ function seconds(started: number): string {
   return `${((performance.now() - started) / 1000).toFixed(2)} s`;
 }
 
-/** Checks every record as a first publish would (ids included) without writing anything. */
-async function validateCommand(contentRoot: string, strict: boolean): Promise<number> {
+/** Checks every record (or one record file) as a first publish would, ids included, without writing anything. */
+async function validateCommand(target: string, flags: OutputFlags): Promise<number> {
+  const file = await stat(target).catch(() => undefined);
+  if (!file) {
+    console.error(`feed-publisher: ${target} does not exist`);
+    return 2;
+  }
+  // One record: the folder holding site.json above it is its content root.
+  const contentRoot = file.isFile() ? findContentRoot(target) : target;
+  if (!contentRoot) {
+    console.error(
+      `feed-publisher: no site.json above ${target}; a record is checked with its site's settings`,
+    );
+    return 2;
+  }
+  if (!file.isFile() && !(await stat(join(contentRoot, 'articles')).catch(() => undefined))) {
+    console.error(
+      `feed-publisher: ${contentRoot} has no articles/ folder; records go in ${join(contentRoot, 'articles')}/`,
+    );
+    return 2;
+  }
   const store = new FsRecordStore(contentRoot);
   const siteText = await store.readSiteConfig();
   const site = readSiteConfig(siteText);
   const keys: string[] = [];
-  for await (const page of store.listRecords()) keys.push(...page.map((entry) => entry.key));
+  if (file.isFile()) keys.push(relative(contentRoot, target).split(sep).join('/'));
+  else for await (const page of store.listRecords()) keys.push(...page.map((entry) => entry.key));
   const records = await mapLimited(keys, 32, async (key): Promise<VersionedRecord | undefined> => {
     const body = await store.readRecord(key);
     return body && { key, ...body };
@@ -106,15 +218,34 @@ async function validateCommand(contentRoot: string, strict: boolean): Promise<nu
   const present = records.filter((record) => record !== undefined);
   const { errors, warnings: recordWarnings } = buildSite({ site, records: present, now: new Date() }).report;
   const warnings = [...siteConfigWarnings(siteText), ...recordWarnings];
-  printProblems(errors, warnings);
   const bad = new Set(errors.map((error) => error.key)).size;
+  const failed = bad > 0 || (flags.strict && warnings.length > 0);
+  if (flags.json) {
+    console.log(JSON.stringify({ checked: present.length, invalid: bad, errors, warnings }));
+    return failed ? 1 : 0;
+  }
+  printProblems(errors, warnings);
   console.log(
     `${count(present.length, 'record')} checked, ${present.length - bad} valid, ${bad} invalid; ${count(warnings.length, 'warning')}`,
   );
-  return bad > 0 || (strict && warnings.length > 0) ? 1 : 0;
+  return failed ? 1 : 0;
+}
+
+/** The nearest folder above `file` that holds site.json. */
+function findContentRoot(file: string): string | undefined {
+  for (let folder = dirname(file); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'site.json'))) return folder;
+    if (dirname(folder) === folder) return undefined;
+  }
 }
 
 function serveCommand(root: string, port: number): Promise<number> {
+  if (!existsSync(root)) {
+    console.error(
+      `feed-publisher: ${root} does not exist; run "npm start" to publish content/ into it first`,
+    );
+    return Promise.resolve(2);
+  }
   const server = createPreviewServer(root);
   return new Promise((done) => {
     server.on('error', (error) => {

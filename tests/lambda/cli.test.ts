@@ -145,4 +145,70 @@ describe('cli', () => {
     const strict = await runCli(['publish', '--content', content, ...out, '--strict']);
     expect(strict.code).toBe(1);
   });
+
+  it.each([
+    [['--version'], 0, /^\d+\.\d+\.\d+\n$/, ''],
+    [['help'], 0, /^Usage: feed-publisher <command>/, ''],
+    [['help', 'validate'], 0, /^feed-publisher validate \[<dir> \| <file>\]/, ''],
+    [['publish', '--help'], 0, /--json +print the report as JSON/, ''],
+    [['publish', '--bucket', 's3://x'], 2, /^$/, 'feed-publisher: unknown option --bucket'],
+    [['publish', '--out'], 2, /^$/, 'feed-publisher: option --out needs a value'],
+    [
+      ['serve', '--port', 'abc'],
+      2,
+      /^$/,
+      "feed-publisher: --port must be a number from 1 to 65535, not 'abc'",
+    ],
+    [['frob'], 2, /^$/, "feed-publisher: unknown command 'frob'"],
+    [
+      ['serve', '--out', '/nonexistent-folder'],
+      2,
+      /^$/,
+      'does not exist; run "npm start" to publish content/ into it first',
+    ],
+  ])('%j exits %i and says so in plain words', async (args, code, stdout, stderr) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(code);
+    expect(result.stdout).toMatch(stdout);
+    expect(result.stderr).toContain(stderr);
+    expect(result.stderr).not.toMatch(/ERR_PARSE_ARGS|NaN|\n +at /);
+  });
+
+  it('validates one record file with the settings of the site.json above it', async () => {
+    const ok = await runCli(['validate', `${contentRoot}articles/000_9444c1069fa391d1.txt`]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('1 record checked, 1 valid, 0 invalid; 0 warnings');
+    const content = join(work, 'content');
+    await mkdir(join(content, 'articles'), { recursive: true });
+    await copyFile(join(contentRoot, 'site.json'), join(content, 'site.json'));
+    await writeFile(join(content, 'articles', 'bad.json'), '{"title": "A",}');
+    const bad = await runCli(['validate', join(content, 'articles', 'bad.json'), '--json']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      checked: 1,
+      invalid: 1,
+      errors: [{ key: 'articles/bad.json', field: '(file)' }],
+    });
+  });
+
+  it('says when a folder to validate has no articles/ in it', async () => {
+    const result = await runCli(['validate', work]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`has no articles/ folder; records go in ${join(work, 'articles')}/`);
+  });
+
+  it('prints the publish report as JSON with --json, and nothing but problems with --quiet', async () => {
+    const out = ['--content', contentRoot, '--out', join(work, 'public')];
+    const json = await runCli(['publish', ...out, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      published: 3,
+      errors: [],
+      warnings: [],
+      mode: 'rebuild',
+    });
+    const quiet = await runCli(['publish', ...out, '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('');
+  });
 });
