@@ -2,21 +2,31 @@ import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
 import { buildSite, type VersionedRecord } from './core/build-site.ts';
 import { errorMessage } from './core/error-message.ts';
 import type { RecordError } from './core/model.ts';
+import { nearestOf } from './core/records/unknown-keys.ts';
 import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
 import { runPublish } from './publish-run.ts';
 import { createPreviewServer } from './serve.ts';
-import { FsOutputStore, FsRecordStore, FsStateStore } from './stores/fs.ts';
+import { FsRecordStore } from './stores/fs.ts';
 import { mapLimited } from './stores/store.ts';
 
 const usages: Record<string, string> = {
-  publish: `feed-publisher publish [--content <dir>] [--out <dir>] [--state <dir>] [--rebuild] [--strict] [--json] [--quiet]
+  publish: `feed-publisher publish [--content <dir|s3://...>] [--out <dir> | --bucket s3://bucket[/prefix]]
+                       [--state <dir|s3://...>] [--endpoint <url>] [--region <r>]
+                       [--rebuild] [--strict] [--json] [--quiet]
   Publishes content/ into public/. The publisher's own state goes to .publisher/ beside public/.
-    --content <dir>  the records: site.json and articles/ (default: content)
+    --content <dir>  the records: site.json and articles/ (default: content); or s3://bucket/prefix
     --out <dir>      where the feeds and pages go (default: public)
-    --state <dir>    where the publisher keeps its state (default: .publisher beside --out)
+    --bucket <s3://bucket[/prefix]>
+                     publish into an S3 bucket instead, with conditional writes as the Lambda does
+    --state <dir>    where the publisher keeps its state (default: .publisher beside --out, or in
+                     the current folder with --bucket); s3://bucket/prefix shares it between machines
+    --endpoint <url> an S3-compatible server (MinIO, Ceph, R2) instead of AWS
+    --region <r>     the S3 region (default: from the AWS configuration)
+    Credentials come from the standard AWS chain (environment, profile, SSO, instance role).
     --rebuild        read and render everything again
     --strict         exit 1 when any record has an error or a warning
     --json           print the report as JSON on stdout instead of lines
@@ -53,6 +63,9 @@ const options = {
   strict: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
+  bucket: { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
   port: { type: 'string', default: '8080' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -64,7 +77,10 @@ function parse(argv: readonly string[]) {
   } catch (error) {
     const code = (error as { code?: string }).code;
     const option = /'([^']+)'/.exec(errorMessage(error))?.[1] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option}`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const nearest = nearestOf(option.replace(/^-+/, ''), Object.keys(options));
+      throw new UsageError(`unknown option ${option}${nearest ? `; did you mean --${nearest}?` : ''}`);
+    }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
       throw new UsageError(`option ${option.split(' ')[0]} needs a value`);
     throw new UsageError(errorMessage(error));
@@ -105,14 +121,22 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const outRoot = resolve(values.out);
   if (command === 'publish') {
-    const contentRoot = resolve(target ?? values.content);
-    // Beside the output, never inside it: the state holds drafts and embargoed text.
-    const stateRoot = resolve(values.state ?? join(dirname(outRoot), '.publisher'));
-    if (`${stateRoot}/`.startsWith(`${outRoot}/`)) {
-      console.error(`--state ${stateRoot} is inside --out ${outRoot}: the state would be published`);
+    let stores: CliStores;
+    try {
+      if (values.bucket && argv.some((arg) => arg === '--out' || arg.startsWith('--out='))) {
+        throw new PlaceError('give --out or --bucket, not both');
+      }
+      stores = openCliStores({ ...values, content: target ?? values.content });
+    } catch (error) {
+      if (!(error instanceof PlaceError)) throw error;
+      console.error(`feed-publisher: ${error.message}`);
       return 2;
     }
-    return publishCommand(contentRoot, outRoot, stateRoot, values);
+    try {
+      return await publishCommand(stores, values);
+    } finally {
+      stores.close();
+    }
   }
   if (command === 'validate') return validateCommand(resolve(target ?? values.content), values);
   const port = Number(values.port);
@@ -121,6 +145,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   return serveCommand(outRoot, port);
+}
+
+function describeFailure(error: unknown): string {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = error instanceof Error ? error.name : '';
+  return status ? `${name} (HTTP ${status}): ${errorMessage(error)}` : errorMessage(error);
 }
 
 function readVersion(): string {
@@ -135,20 +165,15 @@ interface OutputFlags {
   readonly quiet: boolean;
 }
 
-async function publishCommand(
-  contentRoot: string,
-  outRoot: string,
-  stateRoot: string,
-  flags: OutputFlags,
-): Promise<number> {
+async function publishCommand(stores: CliStores, flags: OutputFlags): Promise<number> {
   const started = performance.now();
-  const result = await runPublish({
-    records: new FsRecordStore(contentRoot),
-    output: new FsOutputStore(outRoot),
-    state: new FsStateStore(stateRoot),
-    now: new Date(),
-    rebuild: flags.rebuild,
-  });
+  const outRoot = stores.outputName.replace(/\/$/, '');
+  const result = await runPublish({ ...stores, now: new Date(), rebuild: flags.rebuild }).catch(
+    (error: unknown) => {
+      // S3 says what it refused, not where: name the place.
+      throw new Error(`publishing to ${stores.outputName}: ${describeFailure(error)}`);
+    },
+  );
   const { report } = result;
   const invalid = new Set(report.errors.map((error) => error.key)).size;
   const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);

@@ -151,7 +151,13 @@ describe('cli', () => {
     [['help'], 0, /^Usage: feed-publisher <command>/, ''],
     [['help', 'validate'], 0, /^feed-publisher validate \[<dir> \| <file>\]/, ''],
     [['publish', '--help'], 0, /--json +print the report as JSON/, ''],
-    [['publish', '--bucket', 's3://x'], 2, /^$/, 'feed-publisher: unknown option --bucket'],
+    [
+      ['publish', '--bukcet', 's3://x'],
+      2,
+      /^$/,
+      'feed-publisher: unknown option --bukcet; did you mean --bucket?',
+    ],
+    [['publish', '--colour'], 2, /^$/, 'feed-publisher: unknown option --colour\n'],
     [['publish', '--out'], 2, /^$/, 'feed-publisher: option --out needs a value'],
     [
       ['serve', '--port', 'abc'],

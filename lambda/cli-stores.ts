@@ -1,0 +1,83 @@
+import { dirname, join, resolve } from 'node:path';
+import { FsOutputStore, FsRecordStore, FsStateStore } from './stores/fs.ts';
+import { type S3Location, S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
+import { createS3Client } from './stores/s3-client.ts';
+import type { OutputStore, RecordStore, StateStore } from './stores/store.ts';
+
+/** Where the CLI reads, writes and remembers: folders, or S3 buckets given as s3://bucket/prefix. */
+export interface CliPlaces {
+  readonly content: string;
+  /** A folder, or s3://... (the same as --bucket). */
+  readonly out: string;
+  readonly bucket?: string;
+  readonly state?: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+}
+
+export interface CliStores {
+  readonly records: RecordStore;
+  readonly output: OutputStore;
+  readonly state: StateStore;
+  /** Where the output goes, as the user would name it. */
+  readonly outputName: string;
+  /** Closes what the stores opened (the S3 client's connections). */
+  close(): void;
+}
+
+/** A mistake in the places given: exit 2. */
+export class PlaceError extends Error {
+  override readonly name = 'PlaceError';
+}
+
+/** `s3://bucket/some/prefix` -> bucket and prefix ('' or ending in '/'); undefined for a folder. */
+export function parseS3Url(value: string): S3Location | undefined {
+  if (!value.startsWith('s3://')) return undefined;
+  const [bucket = '', ...rest] = value.slice('s3://'.length).split('/');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new PlaceError(`'${value}' does not name an S3 bucket (s3://bucket-name/optional/prefix)`);
+  }
+  const prefix = rest.filter((part) => part !== '').join('/');
+  return { bucket, prefix: prefix === '' ? '' : `${prefix}/` };
+}
+
+/**
+ * The stores for a CLI publish. Credentials come from the standard AWS chain (environment,
+ * profile, SSO, instance role); `endpoint` points at any S3-compatible server.
+ */
+export function openCliStores(places: CliPlaces): CliStores {
+  const bucketUrl = places.bucket ?? (places.out.startsWith('s3://') ? places.out : undefined);
+  const outBucket = bucketUrl === undefined ? undefined : parseS3Url(bucketUrl);
+  const contentBucket = parseS3Url(places.content);
+  const stateBucket = places.state === undefined ? undefined : parseS3Url(places.state);
+  const needsS3 = outBucket ?? contentBucket ?? stateBucket;
+  const client = needsS3
+    ? createS3Client(places.endpoint, places.region ? { region: places.region } : {})
+    : undefined;
+  const s3 = () => {
+    if (!client) throw new PlaceError('no S3 client');
+    return client;
+  };
+  const outRoot = resolve(places.out);
+  // Beside the output, never inside it: the state holds drafts and embargoed text.
+  const stateRoot = resolve(
+    places.state ?? (outBucket ? '.publisher' : join(dirname(outRoot), '.publisher')),
+  );
+  if (!outBucket && !stateBucket && `${stateRoot}/`.startsWith(`${outRoot}/`)) {
+    throw new PlaceError(`--state ${stateRoot} is inside --out ${outRoot}: the state would be published`);
+  }
+  if (outBucket && stateBucket && outBucket.bucket === stateBucket.bucket) {
+    throw new PlaceError(
+      `--state ${places.state} is in the feeds bucket: the state would be published; give it a bucket of its own`,
+    );
+  }
+  return {
+    records: contentBucket
+      ? new S3RecordStore(s3(), contentBucket)
+      : new FsRecordStore(resolve(places.content)),
+    output: outBucket ? new S3OutputStore(s3(), outBucket) : new FsOutputStore(outRoot),
+    state: stateBucket ? new S3StateStore(s3(), stateBucket) : new FsStateStore(stateRoot),
+    outputName: outBucket ? `s3://${outBucket.bucket}/${outBucket.prefix}` : `${outRoot}/`,
+    close: () => client?.destroy(),
+  };
+}
