@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordTrigger } from '../../lambda/publish/record-step.ts';
 import { createLocalPublisher, testSiteJson } from '../helpers/local-publisher.ts';
-import { propertyRuns } from '../helpers/property-runs.ts';
+import { propertyRuns, propertyTimeout } from '../helpers/property-runs.ts';
 
 /** Small windows and monthly pages, so a few dozen records fill several archive pages. */
 const site = { ...testSiteJson, maxItems: 3, archivePeriod: 'month' };
@@ -68,37 +68,41 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
 }
 
 describe('incremental publishing', () => {
-  it('ends byte-identical to a publish from scratch, archive pages included, whatever the order of events', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(batchArbitrary, { minLength: 2, maxLength: 8 }), async (batches) => {
-        const incremental = await createLocalPublisher(site);
-        const scratch = await createLocalPublisher(site);
-        try {
-          let now = start;
-          await incremental.publish({ now: new Date(now) });
-          for (const batch of batches) {
-            const touched: RecordTrigger[] = [];
-            for (const operation of batch.operations) {
-              const key = `articles/${operation.record}.json`;
-              if (operation.kind === 'write')
-                await incremental.write(key, recordOf(operation.fields, operation.record));
-              else await incremental.remove(key);
-              touched.push({ key });
+  it(
+    'ends byte-identical to a publish from scratch, archive pages included, whatever the order of events',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(batchArbitrary, { minLength: 2, maxLength: 8 }), async (batches) => {
+          const incremental = await createLocalPublisher(site);
+          const scratch = await createLocalPublisher(site);
+          try {
+            let now = start;
+            await incremental.publish({ now: new Date(now) });
+            for (const batch of batches) {
+              const touched: RecordTrigger[] = [];
+              for (const operation of batch.operations) {
+                const key = `articles/${operation.record}.json`;
+                if (operation.kind === 'write')
+                  await incremental.write(key, recordOf(operation.fields, operation.record));
+                else await incremental.remove(key);
+                touched.push({ key });
+              }
+              now += batch.minutesLater * 60_000;
+              // S3 delivers at least once and in any order.
+              const events = shuffle(batch.duplicate ? [...touched, ...touched] : touched, batch.seed);
+              await incremental.publish({ now: new Date(now), changes: events });
             }
-            now += batch.minutesLater * 60_000;
-            // S3 delivers at least once and in any order.
-            const events = shuffle(batch.duplicate ? [...touched, ...touched] : touched, batch.seed);
-            await incremental.publish({ now: new Date(now), changes: events });
+            await scratch.copyContentFrom(incremental.content);
+            await scratch.publish({ now: new Date(now) });
+            expect(await incremental.files()).toEqual(await scratch.files());
+          } finally {
+            await incremental.close();
+            await scratch.close();
           }
-          await scratch.copyContentFrom(incremental.content);
-          await scratch.publish({ now: new Date(now) });
-          expect(await incremental.files()).toEqual(await scratch.files());
-        } finally {
-          await incremental.close();
-          await scratch.close();
-        }
-      }),
-      { numRuns: propertyRuns(40), timeout: 5000, endOnFailure: true },
-    );
-  });
+        }),
+        { numRuns: propertyRuns(40), timeout: 5000, endOnFailure: true },
+      );
+    },
+    propertyTimeout(40, 2000),
+  );
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanLine } from '../../../../lambda/core/content/plain-text.ts';
 import { paragraphTexts } from '../../../helpers/html.ts';
-import { propertyRuns } from '../../../helpers/property-runs.ts';
+import { propertyRuns, propertyTimeout } from '../../../helpers/property-runs.ts';
 import { makeRecord, planRecords } from '../../../helpers/site.ts';
 import { assertWellFormed, parseXmlObject, xmlText } from '../../../helpers/xml.ts';
 
@@ -36,52 +36,56 @@ function isoWithOffset(instant: Date, offsetMinutes: number): string {
 }
 
 describe('random valid JSON records', () => {
-  it('always parse and keep title, id, date and content in RSS, Atom and JSON Feed', () => {
-    fc.assert(
-      fc.property(
-        anyText,
-        anyText,
-        anyInstant,
-        anyOffset,
-        anyParagraphs,
-        (title, id, instant, offset, paragraphs) => {
-          const published = new Date(Math.floor(instant.getTime() / 1000) * 1000);
-          const record = makeRecord('articles/random.json', {
-            id,
-            title,
-            date: isoWithOffset(published, offset),
-            content_text: paragraphs.join('\n\n'),
-          });
-          const result = planRecords([record], { now: new Date('2100-01-01T00:00:00Z') });
-          expect(result.report.errors).toEqual([]);
+  it(
+    'always parse and keep title, id, date and content in RSS, Atom and JSON Feed',
+    () => {
+      fc.assert(
+        fc.property(
+          anyText,
+          anyText,
+          anyInstant,
+          anyOffset,
+          anyParagraphs,
+          (title, id, instant, offset, paragraphs) => {
+            const published = new Date(Math.floor(instant.getTime() / 1000) * 1000);
+            const record = makeRecord('articles/random.json', {
+              id,
+              title,
+              date: isoWithOffset(published, offset),
+              content_text: paragraphs.join('\n\n'),
+            });
+            const result = planRecords([record], { now: new Date('2100-01-01T00:00:00Z') });
+            expect(result.report.errors).toEqual([]);
 
-          const expectedTitle = cleanLine(title);
-          const expectedParagraphs = paragraphs.map((paragraph) => cleanLine(paragraph));
-          const body = (path: string) => result.files.find((file) => file.path === path)?.body ?? '';
+            const expectedTitle = cleanLine(title);
+            const expectedParagraphs = paragraphs.map((paragraph) => cleanLine(paragraph));
+            const body = (path: string) => result.files.find((file) => file.path === path)?.body ?? '';
 
-          const json = JSON.parse(body('feed.json')) as { items: Node[] };
-          const [jsonItem] = json.items;
-          expect(jsonItem?.title).toBe(expectedTitle);
-          expect(paragraphTexts(String(jsonItem?.content_html))).toEqual(expectedParagraphs);
-          expect(jsonItem?.date_published).toBe(published.toISOString());
-          const itemId = String(jsonItem?.id);
+            const json = JSON.parse(body('feed.json')) as { items: Node[] };
+            const [jsonItem] = json.items;
+            expect(jsonItem?.title).toBe(expectedTitle);
+            expect(paragraphTexts(String(jsonItem?.content_html))).toEqual(expectedParagraphs);
+            expect(jsonItem?.date_published).toBe(published.toISOString());
+            const itemId = String(jsonItem?.id);
 
-          assertWellFormed(body('rss.xml'));
-          const rssItem = ((parseXmlObject(body('rss.xml')).rss as Node).channel as Node).item as Node[];
-          expect(text(rssItem[0]?.title)).toBe(expectedTitle);
-          expect(text(rssItem[0]?.guid)).toBe(itemId);
-          expect(paragraphTexts(text(rssItem[0]?.['content:encoded']))).toEqual(expectedParagraphs);
-          expect(new Date(text(rssItem[0]?.pubDate)).toISOString()).toBe(published.toISOString());
+            assertWellFormed(body('rss.xml'));
+            const rssItem = ((parseXmlObject(body('rss.xml')).rss as Node).channel as Node).item as Node[];
+            expect(text(rssItem[0]?.title)).toBe(expectedTitle);
+            expect(text(rssItem[0]?.guid)).toBe(itemId);
+            expect(paragraphTexts(text(rssItem[0]?.['content:encoded']))).toEqual(expectedParagraphs);
+            expect(new Date(text(rssItem[0]?.pubDate)).toISOString()).toBe(published.toISOString());
 
-          assertWellFormed(body('atom.xml'));
-          const entry = ((parseXmlObject(body('atom.xml')).feed as Node).entry as Node[])[0];
-          expect(text(entry?.title)).toBe(expectedTitle);
-          expect(text(entry?.id)).toBe(itemId);
-          expect(paragraphTexts(text(entry?.content))).toEqual(expectedParagraphs);
-          expect(text(entry?.published)).toBe(published.toISOString());
-        },
-      ),
-      { numRuns: propertyRuns(300) },
-    );
-  });
+            assertWellFormed(body('atom.xml'));
+            const entry = ((parseXmlObject(body('atom.xml')).feed as Node).entry as Node[])[0];
+            expect(text(entry?.title)).toBe(expectedTitle);
+            expect(text(entry?.id)).toBe(itemId);
+            expect(paragraphTexts(text(entry?.content))).toEqual(expectedParagraphs);
+            expect(text(entry?.published)).toBe(published.toISOString());
+          },
+        ),
+        { numRuns: propertyRuns(300) },
+      );
+    },
+    propertyTimeout(300, 200),
+  );
 });
