@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createProgress } from './cli-progress.ts';
 import { type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
 import { buildSite, type VersionedRecord } from './core/build-site.ts';
 import { errorMessage } from './core/error-message.ts';
@@ -168,12 +169,24 @@ interface OutputFlags {
 async function publishCommand(stores: CliStores, flags: OutputFlags): Promise<number> {
   const started = performance.now();
   const outRoot = stores.outputName.replace(/\/$/, '');
-  const result = await runPublish({ ...stores, now: new Date(), rebuild: flags.rebuild }).catch(
-    (error: unknown) => {
+  const progress = createProgress({
+    tty: process.stderr.isTTY === true,
+    write: (text) => {
+      if (!flags.quiet && !flags.json) process.stderr.write(text);
+    },
+    now: () => performance.now(),
+  });
+  const result = await runPublish({
+    ...stores,
+    now: new Date(),
+    rebuild: flags.rebuild,
+    onProgress: progress.update,
+  })
+    .catch((error: unknown) => {
       // S3 says what it refused, not where: name the place.
       throw new Error(`publishing to ${stores.outputName}: ${describeFailure(error)}`);
-    },
-  );
+    })
+    .finally(progress.done);
   const { report } = result;
   const invalid = new Set(report.errors.map((error) => error.key)).size;
   const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);

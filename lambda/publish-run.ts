@@ -10,7 +10,7 @@ import type { SetTouch } from './core/state/record-state.ts';
 import { applyDeltas, duePending, type SiteState } from './core/state/site-state.ts';
 import { stateKeys } from './core/state/state-keys.ts';
 import { loadArticle } from './core/state/stored-article.ts';
-import { rebuild } from './publish/rebuild.ts';
+import { type Progress, rebuild } from './publish/rebuild.ts';
 import { currentRebuild, startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
 import {
   type RecordStep,
@@ -47,6 +47,8 @@ export interface PublishRunOptions {
   readonly changes?: readonly RecordTrigger[];
   /** Read every record and render every set again, as a first publish does. */
   readonly rebuild?: boolean;
+  /** Told how a rebuild in this process advances (records read, files written). */
+  readonly onProgress?: (progress: Progress) => void;
   /**
    * Where a rebuild's steps go to be spread over many invocations (Lambda). Without it, a rebuild
    * runs here, in this process (the CLI).
