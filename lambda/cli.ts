@@ -284,7 +284,7 @@ function serveCommand(root: string, port: number): Promise<number> {
     );
     return Promise.resolve(2);
   }
-  const server = createPreviewServer(root);
+  const server = createPreviewServer(root, { log: (line) => console.log(line) });
   return new Promise((done) => {
     server.on('error', (error) => {
       console.error(`cannot serve on 127.0.0.1:${port}: ${error.message}`);

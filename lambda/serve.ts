@@ -17,8 +17,19 @@ const securityHeaders = {
  * Cache-Control, an ETag and Last-Modified, 304 for If-None-Match and If-Modified-Since, CORS for
  * JSON Feed, index.html at the root, and nothing but published feeds and pages.
  */
-export function createPreviewServer(root: string): Server {
+export interface PreviewOptions {
+  /** Told one line per request answered: method, path, status, milliseconds. */
+  readonly log?: (line: string) => void;
+}
+
+export function createPreviewServer(root: string, options: PreviewOptions = {}): Server {
   return createServer((request, response) => {
+    const started = performance.now();
+    response.on('finish', () =>
+      options.log?.(
+        `${request.method} ${request.url} ${response.statusCode} ${Math.round(performance.now() - started)} ms`,
+      ),
+    );
     respond(root, request, response).catch(() => send(response, 500, 'internal error'));
   });
 }
@@ -67,11 +78,15 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
-/** If-None-Match wins when both are sent (RFC 9110). */
+/**
+ * If-None-Match wins when both are sent, and compares weakly: W/"x" matches "x" (RFC 9110), as
+ * browsers and proxies send it.
+ */
 function isNotModified(request: IncomingMessage, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   if (ifNoneMatch !== undefined)
-    return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+    return ifNoneMatch.split(',').some((tag) => opaque(tag) === etag || tag.trim() === '*');
   const since = Date.parse(request.headers['if-modified-since'] ?? '');
   return !Number.isNaN(since) && lastModified.getTime() <= since;
 }

@@ -14,6 +14,7 @@ import { makeRecord, makeSite, planRecords } from '../helpers/site.ts';
 let out: string;
 let server: Server;
 let base: string;
+const logged: string[] = [];
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'serve-'));
@@ -23,7 +24,7 @@ beforeAll(async () => {
     state: new FsStateStore(`${out}-state`),
     now: new Date('2026-01-01T00:00:00Z'),
   });
-  server = createPreviewServer(out);
+  server = createPreviewServer(out, { log: (line) => logged.push(line) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
@@ -96,5 +97,26 @@ describe('headersForPath', () => {
         cacheControl: file.cacheControl,
       });
     }
+  });
+
+  it('answers 304 to a weak If-None-Match of the same tag', async () => {
+    const first = await fetch(`${base}rss.xml`);
+    const etag = first.headers.get('etag') ?? '';
+    const again = await fetch(`${base}rss.xml`, { headers: { 'if-none-match': `W/${etag}` } });
+    expect(again.status).toBe(304);
+    const other = await fetch(`${base}rss.xml`, { headers: { 'if-none-match': 'W/"0000"' } });
+    expect(other.status).toBe(200);
+  });
+
+  it('serves a category folder its page, and logs a line per request', async () => {
+    logged.length = 0;
+    const response = await fetch(`${base}categories/world/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<h1>Example Wire: World</h1>');
+    await fetch(`${base}missing.xml`);
+    expect(logged.map((line) => line.replace(/ \d+ ms$/, ''))).toEqual([
+      'GET /categories/world/ 200',
+      'GET /missing.xml 404',
+    ]);
   });
 });
