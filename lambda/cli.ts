@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createProgress } from './cli-progress.ts';
-import { type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
+import { type CliPlaces, type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
+import { watchContent } from './cli-watch.ts';
 import { buildSite, type VersionedRecord } from './core/build-site.ts';
 import { errorMessage } from './core/error-message.ts';
 import type { RecordError } from './core/model.ts';
@@ -36,8 +37,10 @@ const usages: Record<string, string> = {
   Checks every record in content/ (or <dir>), or one record file, as a publish would; writes nothing.
     --strict         exit 1 on warnings too
     --json           print the problems as JSON on stdout`,
-  serve: `feed-publisher serve [--out <dir>] [--port <n>]
-  Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080).`,
+  serve: `feed-publisher serve [--out <dir>] [--port <n>] [--content <dir>] [--state <dir>]
+  Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080), and
+  publishes content/ into it again whenever a record or site.json changes (a bad record shows its
+  error; its last good version stays).`,
 };
 
 const usage = `Usage: feed-publisher <command> [options]
@@ -145,7 +148,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`feed-publisher: --port must be a number from 1 to 65535, not '${values.port}'`);
     return 2;
   }
-  return serveCommand(outRoot, port);
+  return serveCommand(outRoot, port, { ...values, content: target ?? values.content });
 }
 
 function describeFailure(error: unknown): string {
@@ -277,7 +280,7 @@ function findContentRoot(file: string): string | undefined {
   }
 }
 
-function serveCommand(root: string, port: number): Promise<number> {
+function serveCommand(root: string, port: number, places: CliPlaces & OutputFlags): Promise<number> {
   if (!existsSync(root)) {
     console.error(
       `feed-publisher: ${root} does not exist; run "npm start" to publish content/ into it first`,
@@ -285,6 +288,21 @@ function serveCommand(root: string, port: number): Promise<number> {
     return Promise.resolve(2);
   }
   const server = createPreviewServer(root, { log: (line) => console.log(line) });
+  const content = resolve(places.content);
+  if (existsSync(content) && !places.content.startsWith('s3://')) {
+    const republish = async () => {
+      const stores = openCliStores(places);
+      try {
+        await publishCommand(stores, { ...places, json: false });
+      } catch (error) {
+        console.error(`feed-publisher: ${errorMessage(error)}`);
+      } finally {
+        stores.close();
+      }
+    };
+    watchContent(content, republish);
+    console.log(`watching ${content}: changes are published again`);
+  }
   return new Promise((done) => {
     server.on('error', (error) => {
       console.error(`cannot serve on 127.0.0.1:${port}: ${error.message}`);
