@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildPreview, memorySource } from './cli-preview.ts';
 import { createProgress } from './cli-progress.ts';
 import { type CliPlaces, type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
 import { watchContent } from './cli-watch.ts';
 import { buildSite, type VersionedRecord } from './core/build-site.ts';
 import { errorMessage } from './core/error-message.ts';
-import type { RecordError } from './core/model.ts';
+import type { FeedFile, RecordError } from './core/model.ts';
 import { nearestOf } from './core/records/unknown-keys.ts';
 import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
 import { runPublish } from './publish-run.ts';
@@ -40,7 +42,9 @@ const usages: Record<string, string> = {
   serve: `feed-publisher serve [--out <dir>] [--port <n>] [--content <dir>] [--state <dir>]
   Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080), and
   publishes content/ into it again whenever a record or site.json changes (a bad record shows its
-  error; its last good version stays).`,
+  error; its last good version stays).
+    --drafts         preview content/ with drafts and embargoed articles, built in memory with links
+                     at the preview's address, rebuilt on every change; nothing is written`,
 };
 
 const usage = `Usage: feed-publisher <command> [options]
@@ -67,6 +71,7 @@ const options = {
   strict: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
+  drafts: { type: 'boolean', default: false },
   bucket: { type: 'string' },
   endpoint: { type: 'string' },
   region: { type: 'string' },
@@ -148,6 +153,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`feed-publisher: --port must be a number from 1 to 65535, not '${values.port}'`);
     return 2;
   }
+  if (values.drafts) return previewCommand(port, resolve(target ?? values.content));
   return serveCommand(outRoot, port, { ...values, content: target ?? values.content });
 }
 
@@ -280,6 +286,46 @@ function findContentRoot(file: string): string | undefined {
   }
 }
 
+async function previewCommand(port: number, contentRoot: string): Promise<number> {
+  if (!existsSync(join(contentRoot, 'site.json'))) {
+    console.error(`feed-publisher: ${contentRoot} has no site.json to preview`);
+    return 2;
+  }
+  const origin = `http://localhost:${port}/`;
+  let current = { files: new Map<string, FeedFile>(), builtAt: new Date() };
+  const build = async () => {
+    try {
+      const built = await buildPreview(contentRoot, origin, new Date());
+      current = { files: built.files, builtAt: new Date() };
+      printProblems(built.report.errors, built.report.warnings);
+      console.log(`preview: ${count(built.report.published, 'article')}, drafts and embargoed ones included`);
+    } catch (error) {
+      console.error(`feed-publisher: ${errorMessage(error)}`);
+    }
+  };
+  await build();
+  watchContent(contentRoot, build);
+  const server = createPreviewServer(
+    memorySource(() => current),
+    { log: (line) => console.log(line) },
+  );
+  return listen(
+    server,
+    port,
+    `previewing ${contentRoot} from memory at ${origin} (nothing is written; Ctrl-C to stop)`,
+  );
+}
+
+function listen(server: Server, port: number, message: string): Promise<number> {
+  return new Promise((done) => {
+    server.on('error', (error) => {
+      console.error(`cannot serve on 127.0.0.1:${port}: ${error.message}`);
+      done(1);
+    });
+    server.listen(port, '127.0.0.1', () => console.log(message));
+  });
+}
+
 function serveCommand(root: string, port: number, places: CliPlaces & OutputFlags): Promise<number> {
   if (!existsSync(root)) {
     console.error(
@@ -303,15 +349,7 @@ function serveCommand(root: string, port: number, places: CliPlaces & OutputFlag
     watchContent(content, republish);
     console.log(`watching ${content}: changes are published again`);
   }
-  return new Promise((done) => {
-    server.on('error', (error) => {
-      console.error(`cannot serve on 127.0.0.1:${port}: ${error.message}`);
-      done(1);
-    });
-    server.listen(port, '127.0.0.1', () =>
-      console.log(`serving ${root} at http://localhost:${port}/ (Ctrl-C to stop)`),
-    );
-  });
+  return listen(server, port, `serving ${root} at http://localhost:${port}/ (Ctrl-C to stop)`);
 }
 
 function printProblems(errors: readonly RecordError[], warnings: readonly RecordError[]): void {

@@ -22,7 +22,23 @@ export interface PreviewOptions {
   readonly log?: (line: string) => void;
 }
 
-export function createPreviewServer(root: string, options: PreviewOptions = {}): Server {
+/** Where the preview's files come from: a published folder, or a build held in memory. */
+export type PreviewSource = (path: string) => Promise<{ body: Buffer; modified: Date } | undefined>;
+
+/** The files of a published folder; nothing outside it. */
+export function folderSource(root: string): PreviewSource {
+  return async (path) => {
+    const file = normalize(join(root, path));
+    if (!file.startsWith(`${normalize(root)}${sep}`)) return undefined;
+    const [body, info] = await Promise.all([readFile(file), stat(file)]).catch(
+      () => [undefined, undefined] as const,
+    );
+    return body && info ? { body, modified: info.mtime } : undefined;
+  };
+}
+
+export function createPreviewServer(root: string | PreviewSource, options: PreviewOptions = {}): Server {
+  const source = typeof root === 'string' ? folderSource(root) : root;
   return createServer((request, response) => {
     const started = performance.now();
     response.on('finish', () =>
@@ -30,11 +46,15 @@ export function createPreviewServer(root: string, options: PreviewOptions = {}):
         `${request.method} ${request.url} ${response.statusCode} ${Math.round(performance.now() - started)} ms`,
       ),
     );
-    respond(root, request, response).catch(() => send(response, 500, 'internal error'));
+    respond(source, request, response).catch(() => send(response, 500, 'internal error'));
   });
 }
 
-async function respond(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function respond(
+  source: PreviewSource,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     send(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
     return;
@@ -47,21 +67,15 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
     return;
   }
   if (path === '' || path.endsWith('/')) path = `${path}index.html`;
-  const file = normalize(join(root, path));
   const headers = headersForPath(path);
-  if (!headers || !file.startsWith(`${normalize(root)}${sep}`)) {
+  const found = headers ? await source(path) : undefined;
+  if (!headers || !found) {
     send(response, 404, 'not found');
     return;
   }
-  const [body, info] = await Promise.all([readFile(file), stat(file)]).catch(
-    () => [undefined, undefined] as const,
-  );
-  if (!body || !info) {
-    send(response, 404, 'not found');
-    return;
-  }
+  const { body } = found;
   const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
-  const lastModified = new Date(Math.floor(info.mtimeMs / 1000) * 1000);
+  const lastModified = new Date(Math.floor(found.modified.getTime() / 1000) * 1000);
   const common = {
     ...securityHeaders,
     ...(path.endsWith('.json') ? { 'access-control-allow-origin': '*' } : {}),

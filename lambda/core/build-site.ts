@@ -27,6 +27,8 @@ export interface BuildInput {
   readonly now: Date;
   /** Ids and last good versions from an earlier publish, by record key. */
   readonly remembered?: (key: string) => Remembered | undefined;
+  /** Show drafts and embargoed articles too: a local preview, served from memory only. */
+  readonly preview?: boolean;
 }
 
 export interface BuiltState {
@@ -47,7 +49,13 @@ export interface Build {
  * The same steps as a rebuild (which streams them) and what an incremental publish must always
  * agree with, byte for byte. Pure.
  */
-export function buildSite({ site, records, now, remembered = () => undefined }: BuildInput): Build {
+export function buildSite({
+  site,
+  records,
+  now,
+  remembered = () => undefined,
+  preview = false,
+}: BuildInput): Build {
   const read = records.map((record) =>
     readRecordState({ site, record, etag: record.etag, known: remembered(record.key), now }),
   );
@@ -57,7 +65,7 @@ export function buildSite({ site, records, now, remembered = () => undefined }: 
     return lost ? rejectClaim(state, lost) : state;
   });
   const articles = states.flatMap((state) => articleOf(state) ?? []);
-  const visibility = partitionByVisibility(articles, now);
+  const visibility = partitionByVisibility(articles, now, preview);
   const layouts = layoutSets(site, visibility.visible);
   const categories = new Map<string, string | undefined>(
     layouts

@@ -28,14 +28,19 @@ export interface Visibility {
   readonly nextChangeAt?: Date;
 }
 
-export function partitionByVisibility(articles: readonly Article[], now: Date): Visibility {
+/**
+ * `preview` shows drafts and embargoed articles as if published (a local preview, never
+ * written anywhere).
+ */
+export function partitionByVisibility(articles: readonly Article[], now: Date, preview = false): Visibility {
   const counts: Record<VisibilityState, number> = { published: 0, draft: 0, embargoed: 0, expired: 0 };
   const visible: Article[] = [];
   const upcoming: number[] = [];
   for (const article of articles) {
     const { state, changesAt } = visibilityOf(article, now);
     counts[state] += 1;
-    if (state === 'published') visible.push(article);
+    if (state === 'published' || (preview && (state === 'draft' || state === 'embargoed')))
+      visible.push(article);
     if (changesAt) upcoming.push(changesAt.getTime());
   }
   visible.sort(newestFirst);

@@ -1,0 +1,43 @@
+import { buildSite, type VersionedRecord } from './core/build-site.ts';
+import type { FeedFile } from './core/model.ts';
+import type { PublishReport } from './core/report.ts';
+import { readSiteConfig } from './core/site-config.ts';
+import type { PreviewSource } from './serve.ts';
+import { FsRecordStore } from './stores/fs.ts';
+import { mapLimited } from './stores/store.ts';
+
+/**
+ * The site as it would be with every draft and embargoed article published, built in memory
+ * with its links at the preview's own origin. Nothing of it is ever written: the preview is the
+ * one place drafts may be seen.
+ */
+export async function buildPreview(
+  contentRoot: string,
+  origin: string,
+  now: Date,
+): Promise<{ files: Map<string, FeedFile>; report: PublishReport }> {
+  const store = new FsRecordStore(contentRoot);
+  const site = readSiteConfig(await store.readSiteConfig(), { feedBaseUrl: origin });
+  const keys: string[] = [];
+  for await (const page of store.listRecords()) keys.push(...page.map((entry) => entry.key));
+  const records = await mapLimited(keys, 32, async (key): Promise<VersionedRecord | undefined> => {
+    const body = await store.readRecord(key);
+    return body && { key, ...body };
+  });
+  const build = buildSite({
+    site,
+    records: records.filter((record) => record !== undefined),
+    now,
+    preview: true,
+  });
+  return { files: new Map(build.files.map((file) => [file.path, file])), report: build.report };
+}
+
+/** Serves the latest preview build. */
+export function memorySource(current: () => { files: Map<string, FeedFile>; builtAt: Date }): PreviewSource {
+  return async (path) => {
+    const { files, builtAt } = current();
+    const file = files.get(path);
+    return file ? { body: Buffer.from(file.body, 'utf8'), modified: builtAt } : undefined;
+  };
+}
