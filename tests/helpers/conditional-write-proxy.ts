@@ -53,6 +53,9 @@ export async function startConditionalWriteProxy(target: string, options: ProxyO
         { hostname: targetUrl.hostname, port: targetUrl.port, method, path, headers },
         (response) => {
           const chunks: Buffer[] = [];
+          // A connection cut mid-answer is a failed request, never an uncaught 'aborted'.
+          response.on('error', reject);
+          response.on('aborted', () => reject(new Error('the server cut its answer short')));
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () =>
             resolve({
@@ -96,6 +99,9 @@ export async function startConditionalWriteProxy(target: string, options: ProxyO
       inFlight -= 1;
     };
     const chunks: Buffer[] = [];
+    // A client that gives up mid-request (the SDK after a dropped connection) is not an error here.
+    incoming.on('error', end);
+    response.on('error', end);
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', async () => {
       const path = incoming.url ?? '/';
