@@ -1,10 +1,10 @@
-import { buildSite, type VersionedRecord } from './core/build-site.ts';
+import { buildSite } from './core/build-site.ts';
 import type { FeedFile } from './core/model.ts';
 import type { PublishReport } from './core/report.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import type { PreviewSource } from './serve.ts';
 import { FsRecordStore } from './stores/fs.ts';
-import { mapLimited } from './stores/store.ts';
+import { readRecords } from './stores/store.ts';
 
 /**
  * The site as it would be with every draft and embargoed article published, built in memory
@@ -18,18 +18,7 @@ export async function buildPreview(
 ): Promise<{ files: Map<string, FeedFile>; report: PublishReport }> {
   const store = new FsRecordStore(contentRoot);
   const site = readSiteConfig(await store.readSiteConfig(), { feedBaseUrl: origin });
-  const keys: string[] = [];
-  for await (const page of store.listRecords()) keys.push(...page.map((entry) => entry.key));
-  const records = await mapLimited(keys, 32, async (key): Promise<VersionedRecord | undefined> => {
-    const body = await store.readRecord(key);
-    return body && { key, ...body };
-  });
-  const build = buildSite({
-    site,
-    records: records.filter((record) => record !== undefined),
-    now,
-    preview: true,
-  });
+  const build = buildSite({ site, records: await readRecords(store), now, preview: true });
   return { files: new Map(build.files.map((file) => [file.path, file])), report: build.report };
 }
 

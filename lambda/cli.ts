@@ -7,7 +7,7 @@ import { buildPreview, memorySource } from './cli-preview.ts';
 import { createProgress } from './cli-progress.ts';
 import { type CliPlaces, type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
 import { watchContent } from './cli-watch.ts';
-import { buildSite, type VersionedRecord } from './core/build-site.ts';
+import { buildSite } from './core/build-site.ts';
 import { errorMessage } from './core/error-message.ts';
 import type { FeedFile, RecordError } from './core/model.ts';
 import { nearestOf } from './core/records/unknown-keys.ts';
@@ -15,7 +15,7 @@ import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
 import { runPublish } from './publish-run.ts';
 import { createPreviewServer } from './serve.ts';
 import { FsRecordStore } from './stores/fs.ts';
-import { mapLimited } from './stores/store.ts';
+import { readRecords } from './stores/store.ts';
 
 const usages: Record<string, string> = {
   publish: `feed-publisher publish [--content <dir|s3://...>] [--out <dir> | --bucket s3://bucket[/prefix]]
@@ -255,14 +255,10 @@ async function validateCommand(target: string, flags: OutputFlags): Promise<numb
   const store = new FsRecordStore(contentRoot);
   const siteText = await store.readSiteConfig();
   const site = readSiteConfig(siteText);
-  const keys: string[] = [];
-  if (file.isFile()) keys.push(relative(contentRoot, target).split(sep).join('/'));
-  else for await (const page of store.listRecords()) keys.push(...page.map((entry) => entry.key));
-  const records = await mapLimited(keys, 32, async (key): Promise<VersionedRecord | undefined> => {
-    const body = await store.readRecord(key);
-    return body && { key, ...body };
-  });
-  const present = records.filter((record) => record !== undefined);
+  const present = await readRecords(
+    store,
+    file.isFile() ? [relative(contentRoot, target).split(sep).join('/')] : undefined,
+  );
   const { errors, warnings: recordWarnings } = buildSite({ site, records: present, now: new Date() }).report;
   const warnings = [...siteConfigWarnings(siteText), ...recordWarnings];
   const bad = new Set(errors.map((error) => error.key)).size;
