@@ -1,18 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readHandlerConfig } from '../../lambda/config.ts';
 import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
 import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
 import { createHandler, type PublishResponse } from '../../lambda/publish-handler.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
-import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import { type Fault, startConditionalWriteProxy } from './conditional-write-proxy.ts';
 import { checkFeedFile } from './feed-checks.ts';
 import { testSiteJson } from './local-publisher.ts';
 import { placements } from './published.ts';
-import { etagOn, readBucket, startS3Server } from './s3-server.ts';
+import { etagOn, readBucket, s3rverClient, s3rverCredentials, startS3Server } from './s3-server.ts';
 
 /**
  * An operator's worst day, run for real: records uploaded, edited and deleted at random moments
@@ -69,7 +68,6 @@ export interface ChaosFigures {
 const maxReceiveCount = 5;
 const categories = ['World', 'Business', 'Science'];
 const now = new Date('2026-06-01T00:00:00Z');
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const started = performance.now();
@@ -105,11 +103,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       FEED_BASE_URL: 'https://feeds.example.com/',
     });
     const unused = 'http://127.0.0.1:9';
-    const local = { region: 'us-east-1', credentials };
+    const local = { region: 'us-east-1', credentials: s3rverCredentials };
     const environments = Array.from({ length: options.environments ?? 2 }, (_, index) =>
       createHandler({
         config,
-        s3: createS3Client(proxy.endpoint, { ...local, customUserAgent: `environment-${index}` }),
+        s3: s3rverClient(proxy.endpoint, { customUserAgent: `environment-${index}` }),
         cloudFront: createCloudFrontClient(unused, local),
         scheduler: createSchedulerClient(unused, local),
         telemetry: quietTelemetry(),
@@ -222,7 +220,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     await Promise.all(environments.map(work));
 
     const files = await readBucket(server.client, 'feeds');
-    const scratchClient = createS3Client(server.endpoint, local);
+    const scratchClient = s3rverClient(server.endpoint);
     await runPublish({
       records: new S3RecordStore(scratchClient, { bucket: 'content', prefix: '' }),
       output: new S3OutputStore(scratchClient, { bucket: 'scratch-feeds', prefix: '' }),
@@ -407,7 +405,7 @@ class SimulatedQueue {
 }
 
 /** Current feeds that do not parse or break their format's rules, read as a reader would now. */
-async function countBroken(client: ReturnType<typeof createS3Client>, paths: readonly string[]) {
+async function countBroken(client: S3Client, paths: readonly string[]) {
   let broken = 0;
   for (const path of paths) {
     const object = await client

@@ -8,6 +8,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   type S3Client,
+  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { createS3Client } from '../../lambda/stores/s3-client.ts';
@@ -19,16 +20,21 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
+/** The keys s3rver accepts, for clients of it and of the proxies in front of it. */
+export const s3rverCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/** A client of s3rver at `endpoint` (the server itself, or a proxy in front of it). */
+export function s3rverClient(endpoint: string, config: S3ClientConfig = {}): S3Client {
+  return createS3Client(endpoint, { region: 'us-east-1', credentials: s3rverCredentials, ...config });
+}
+
 /** A real S3-compatible server (s3rver) on 127.0.0.1 with an empty store in a temporary folder. */
 export async function startS3Server(): Promise<S3TestServer> {
   const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
   const address = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const client = createS3Client(endpoint, {
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  const client = s3rverClient(endpoint);
   return {
     endpoint,
     client,

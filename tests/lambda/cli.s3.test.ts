@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.ts';
 import { readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 import { contentFeedFiles, contentRoot } from '../helpers/sample.ts';
 
-const run = promisify(execFile);
 let server: S3TestServer;
 
 beforeAll(async () => {
@@ -16,34 +14,18 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** The CLI in a process of its own, with credentials from the environment as the AWS chain reads them. */
-async function runCli(args: string[]) {
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'lambda/cli.ts', ...args], {
-      env,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+/** Credentials from the environment, as the standard AWS chain reads them. */
+const runS3Cli = (args: readonly string[]) =>
+  runCli(args, { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
 
 describe('publish into an S3-compatible bucket', () => {
   const s3 = () => ['--endpoint', server.endpoint, '--region', 'us-east-1'];
+  /** publish of the sample content into `out`, with its state in `state`. */
+  const publishTo = (out: readonly string[], state: string) =>
+    runS3Cli(['publish', '--content', contentRoot, ...out, '--state', state, ...s3()]);
 
   it('publishes content/ under a prefix of the bucket, with the state in a bucket of its own', async () => {
-    const result = await runCli([
-      'publish',
-      '--content',
-      contentRoot,
-      '--bucket',
-      's3://feeds/news',
-      '--state',
-      's3://state/site-a',
-      ...s3(),
-    ]);
+    const result = await publishTo(['--bucket', 's3://feeds/news'], 's3://state/site-a');
     expect(result.stderr).not.toContain('error');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('wrote     s3://feeds/news/rss.xml');
@@ -52,30 +34,12 @@ describe('publish into an S3-compatible bucket', () => {
     const state = await readBucket(server.client, 'state');
     expect([...state.keys()]).toContain('site-a/publisher.json');
     // Publishing again changes nothing.
-    const again = await runCli([
-      'publish',
-      '--content',
-      contentRoot,
-      '--bucket',
-      's3://feeds/news',
-      '--state',
-      's3://state/site-a',
-      ...s3(),
-    ]);
+    const again = await publishTo(['--bucket', 's3://feeds/news'], 's3://state/site-a');
     expect(again.stdout).not.toContain('wrote');
   });
 
   it('takes --out s3://... as the bucket rather than a folder named s3:', async () => {
-    const result = await runCli([
-      'publish',
-      '--content',
-      contentRoot,
-      '--out',
-      's3://other-feeds',
-      '--state',
-      's3://state/site-b',
-      ...s3(),
-    ]);
+    const result = await publishTo(['--out', 's3://other-feeds'], 's3://state/site-b');
     expect(result.code).toBe(0);
     expect((await readBucket(server.client, 'other-feeds')).has('feed.json')).toBe(true);
   });
@@ -93,7 +57,7 @@ describe('publish into an S3-compatible bucket', () => {
     ],
     [['--bucket', 's3://Not_A_Bucket'], 2, "'s3://Not_A_Bucket' does not name an S3 bucket"],
   ])('refuses %j, naming the bucket and what went wrong', async (args, code, message) => {
-    const result = await runCli(['publish', '--content', contentRoot, ...args, ...s3()]);
+    const result = await runS3Cli(['publish', '--content', contentRoot, ...args, ...s3()]);
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
   });

@@ -4,20 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.ts';
 import { contentRoot } from '../helpers/sample.ts';
 
-const run = promisify(execFile);
 const cli = ['--import', 'tsx', 'lambda/cli.ts'];
-
-async function runCli(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...cli, ...args], { cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 let work: string;
 beforeEach(async () => {

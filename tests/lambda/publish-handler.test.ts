@@ -9,12 +9,11 @@ import { createSchedulerClient } from '../../lambda/delivery/next-change-schedul
 import { createHandler } from '../../lambda/publish-handler.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
-import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import { createSqsClient } from '../../lambda/stores/sqs.ts';
 import { createTelemetry } from '../../lambda/telemetry.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
-import { etagOn, readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { etagOn, readBucket, type S3TestServer, s3rverClient, startS3Server } from '../helpers/s3-server.ts';
 import { contentRoot } from '../helpers/sample.ts';
 
 let server: S3TestServer;
@@ -281,10 +280,7 @@ describe('handler: records a deploy staged', () => {
         STATE_BUCKET: 'state-import',
         IMPORT_PREFIX: 'import/',
       }),
-      s3: createS3Client(proxy.endpoint, {
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      }),
+      s3: s3rverClient(proxy.endpoint),
       cloudFront: createCloudFrontClient(services.url, local),
       scheduler: createSchedulerClient(services.url, local),
       telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordTrigger } from '../../lambda/publish/record-step.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
-import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import {
   type Fault,
   type ProxiedRequest,
@@ -11,7 +10,7 @@ import {
 } from '../helpers/conditional-write-proxy.ts';
 import { testSiteJson } from '../helpers/local-publisher.ts';
 import { placements } from '../helpers/published.ts';
-import { etagOn, readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { etagOn, readBucket, type S3TestServer, s3rverClient, startS3Server } from '../helpers/s3-server.ts';
 
 // The four ways the history was lost before the state redesign, each caused for real over an
 // S3-compatible server behind a proxy that enforces S3's conditional writes and injects faults.
@@ -21,7 +20,6 @@ let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
 let injector: ((request: ProxiedRequest) => Fault | undefined | Promise<Fault | undefined>) | undefined;
 let buckets = 0;
 
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const now = new Date('2026-01-01T00:00:00Z');
 const record = (title: string, date: string) =>
   JSON.stringify({ title, date, categories: ['World'], content_text: `${title}.` });
@@ -58,11 +56,7 @@ async function createSite() {
   const publish = (
     options: { as?: string; changes?: RecordTrigger[]; feeds?: string; state?: string } = {},
   ) => {
-    const client = createS3Client(proxy.endpoint, {
-      region: 'us-east-1',
-      credentials,
-      customUserAgent: options.as ?? 'publisher',
-    });
+    const client = s3rverClient(proxy.endpoint, { customUserAgent: options.as ?? 'publisher' });
     return runPublish({
       records: new S3RecordStore(client, { bucket: names.content, prefix: '' }, { clockMarginMs: 0 }),
       output: new S3OutputStore(client, { bucket: options.feeds ?? names.feeds, prefix: '' }),

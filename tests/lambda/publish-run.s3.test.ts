@@ -3,18 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordTrigger } from '../../lambda/publish/record-step.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
-import { createS3Client } from '../../lambda/stores/s3-client.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { testSiteJson } from '../helpers/local-publisher.ts';
 import { placements } from '../helpers/published.ts';
-import { etagOn, readBucket, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { etagOn, readBucket, type S3TestServer, s3rverClient, startS3Server } from '../helpers/s3-server.ts';
 
 let server: S3TestServer;
 let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
 /** Keys whose next PutObject waits, so another publish commits in between. */
 const delayed = new Map<string, number>();
 
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const now = new Date('2026-01-01T00:00:00Z');
 const record = (title: string, date: string) =>
   JSON.stringify({ title, date, categories: ['World'], content_text: `${title}.` });
@@ -48,7 +46,7 @@ function put(key: string, body: string) {
 }
 
 function publish(feeds: string, stateBucket: string, changes?: RecordTrigger[]) {
-  const client = createS3Client(proxy.endpoint, { region: 'us-east-1', credentials });
+  const client = s3rverClient(proxy.endpoint);
   return runPublish({
     records: new S3RecordStore(client, { bucket: 'content', prefix: '' }),
     output: new S3OutputStore(client, { bucket: feeds, prefix: '' }),

@@ -1,14 +1,12 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../../lambda/stores/s3.ts';
-import { createS3Client } from '../../../lambda/stores/s3-client.ts';
 import { WriteConflictError } from '../../../lambda/stores/store.ts';
 import { startConditionalWriteProxy } from '../../helpers/conditional-write-proxy.ts';
-import { type S3TestServer, startS3Server } from '../../helpers/s3-server.ts';
+import { type S3TestServer, s3rverClient, startS3Server } from '../../helpers/s3-server.ts';
 
 let server: S3TestServer;
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-const clientFor = (endpoint: string) => createS3Client(endpoint, { region: 'us-east-1', credentials });
+const clientFor = (endpoint: string) => s3rverClient(endpoint);
 const currentEtag = async (bucket: string, key: string) => {
   try {
     return (await server.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
