@@ -37,8 +37,8 @@ export interface SetStepResult {
   readonly deleted: readonly string[];
 }
 
-/** Files written at once. */
-const writeConcurrency = 16;
+/** Requests a set step has in flight at once (file writes, shard writes, record-state reads). */
+const requestConcurrency = 16;
 
 /**
  * Applies a change to one set as a transaction: read its manifest and the periods it needs,
@@ -58,7 +58,7 @@ export async function applySetChange(
   for (;;) {
     const committed = await retryOnConflict(() => commitOnce(context, folder, touches, renderTouched));
     const { revision } = committed;
-    const outcomes = await mapLimited(committed.files, writeConcurrency, (file) =>
+    const outcomes = await mapLimited(committed.files, requestConcurrency, (file) =>
       writeFile(context.output, file, revision),
     );
     committed.files.forEach((file, index) => {
@@ -135,7 +135,7 @@ async function changeFromRecordStates(
   folder: string,
   touches: readonly SetTouch[],
 ): Promise<SetChange> {
-  const upserts = await mapLimited(touches, writeConcurrency, async ({ key }) => {
+  const upserts = await mapLimited(touches, requestConcurrency, async ({ key }) => {
     const where = stateKeys.record(key);
     const stored = await state.read(where);
     const record = stored ? decodeRecordState(stored.text, where) : undefined;
@@ -180,7 +180,7 @@ async function commitShards(
   const text = encodeState(next);
   let version: string;
   try {
-    await mapLimited(writes, writeConcurrency, ([key, articles]) =>
+    await mapLimited(writes, requestConcurrency, ([key, articles]) =>
       state.write(key, encodeState(articles), { version: undefined }),
     );
     version = await state.write(manifestKey, text, { version: stored?.version });
