@@ -110,12 +110,15 @@ async function publishWith(options: PublishRunOptions, site: SiteConfig): Promis
     return { ...result, mode: 'rebuild', looked: read };
   }
   const context = { site, records: options.records, state: options.state, now: options.now };
-  const { due } = duePending(siteState, options.now);
+  const due = new Set(duePending(siteState, options.now).due);
   const triggers = new Map<string, RecordTrigger>();
   for (const key of due) triggers.set(key, { key, visibilityOnly: true });
+  // A record looked at for another reason whose visibility is due too keeps that reason.
+  const look = (trigger: RecordTrigger) =>
+    triggers.set(trigger.key, due.has(trigger.key) ? { ...trigger, visibilityDue: true } : trigger);
   let listed: number | undefined;
   if (options.changes) {
-    for (const change of latestPerKey(options.changes)) triggers.set(change.key, change);
+    for (const change of latestPerKey(options.changes)) look(change);
   } else {
     listed = 0;
     const since = siteState.reconciledAt
@@ -124,7 +127,7 @@ async function publishWith(options: PublishRunOptions, site: SiteConfig): Promis
     for await (const page of options.records.listRecords()) {
       listed += page.length;
       for (const entry of page) {
-        if (entry.lastModified >= since) triggers.set(entry.key, { key: entry.key, etag: entry.etag });
+        if (entry.lastModified >= since) look({ key: entry.key, etag: entry.etag });
       }
     }
   }
@@ -284,12 +287,18 @@ async function isOutdated(context: Context, step: RecordStep): Promise<boolean> 
 }
 
 function groupTouches(steps: readonly RecordStep[]): Map<string, SetTouch[]> {
-  const byFolder = new Map<string, Map<string, { periods: Set<string>; again: boolean }>>();
+  type Merged = { periods: Set<string>; pages: Set<string>; again: boolean };
+  const byFolder = new Map<string, Map<string, Merged>>();
   for (const step of steps) {
     for (const touch of step.touches) {
-      const keys = byFolder.get(touch.folder) ?? new Map<string, { periods: Set<string>; again: boolean }>();
-      const known = keys.get(touch.key) ?? { periods: new Set<string>(), again: false };
+      const keys = byFolder.get(touch.folder) ?? new Map<string, Merged>();
+      const known = keys.get(touch.key) ?? {
+        periods: new Set<string>(),
+        pages: new Set<string>(),
+        again: false,
+      };
       for (const period of touch.periods) known.periods.add(period);
+      for (const page of touch.pages ?? []) known.pages.add(page);
       known.again ||= touch.again === true;
       keys.set(touch.key, known);
       byFolder.set(touch.folder, keys);
@@ -298,11 +307,12 @@ function groupTouches(steps: readonly RecordStep[]): Map<string, SetTouch[]> {
   return new Map(
     [...byFolder].map(([folder, keys]) => [
       folder,
-      [...keys].map(([key, { periods, again }]) => ({
+      [...keys].map(([key, { periods, pages, again }]) => ({
         folder,
         key,
         periods: [...periods],
         ...(again ? { again } : {}),
+        ...(pages.size > 0 ? { pages: [...pages] } : {}),
       })),
     ]),
   );

@@ -8,6 +8,7 @@ import {
   rejectClaim,
   resolveClaims,
 } from './records/read-record-state.ts';
+import { renderArticlePageFile } from './render/article-page.ts';
 import { renderSubscribePageFile } from './render/subscribe-file.ts';
 import type { PublishReport } from './report.ts';
 import { readingKey, renderingKey } from './settings-keys.ts';
@@ -81,6 +82,7 @@ export function buildSite({
   return {
     files: [
       ...layouts.flatMap((layout) => renderLayout(site, layout)),
+      ...visibility.visible.flatMap((article) => renderArticlePageFile(site, article) ?? []),
       renderSubscribePageFile(site, main?.window ?? [], siteState.categories),
     ],
     report: {

@@ -16,6 +16,7 @@ import {
   rejectClaim,
   resolveClaims,
 } from '../core/records/read-record-state.ts';
+import { renderArticlePageFile } from '../core/render/article-page.ts';
 import { feedPaths } from '../core/render/feed-files.ts';
 import { renderSubscribePageFile } from '../core/render/subscribe-file.ts';
 import { subscribePageItems } from '../core/render/subscribe-page.ts';
@@ -62,6 +63,10 @@ export interface IndexedRecord {
   readonly published: string;
   readonly sets: readonly string[];
   readonly period: string;
+  /** Its article page, when it is placed and has no url of its own. */
+  readonly page?: string;
+  /** An article page an earlier version had that this one does not. */
+  readonly leftPage?: string;
   readonly delta: RecordDelta;
   readonly candidate?: ClaimCandidate;
   readonly warnings?: readonly RecordError[];
@@ -96,6 +101,8 @@ export interface RebuildPlan {
   readonly revision: number;
   readonly shardTag: string;
   readonly deltas: readonly RecordDelta[];
+  /** The article pages this layout has, and those earlier versions had that it does not. */
+  readonly pages: { readonly kept: readonly string[]; readonly left: readonly string[] };
   readonly notices: readonly RecordError[];
   readonly warnings: readonly RecordError[];
 }
@@ -142,8 +149,10 @@ export async function readChunk(
       now,
     });
     await overwrite(state, where, encodeState(read.state), current);
+    const leftPage = current ? decodeRecordState(current.text, where).placed?.page : undefined;
     return {
       ...indexOf(read.state, context),
+      ...(leftPage && leftPage !== read.state.placed?.page ? { leftPage } : {}),
       candidate: read.candidate,
       ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}),
     };
@@ -159,6 +168,7 @@ function indexOf(record: RecordState, { now, site }: RebuildContext): IndexedRec
     published: article?.published.toISOString() ?? '',
     sets: record.placed?.sets ?? [],
     period: record.placed?.period ?? '',
+    ...(record.placed?.page ? { page: record.placed.page } : {}),
     delta: deltaOf(record, now, site),
   };
 }
@@ -216,6 +226,10 @@ export async function planRebuild(
     revision,
     shardTag,
     deltas: [...byKey.values()].map((record) => record.delta),
+    pages: {
+      kept: [...byKey.values()].flatMap((record) => (record.sets.includes(mainSet) && record.page) || []),
+      left: records.flatMap((record) => record.leftPage ?? []),
+    },
     notices: claims.notices.filter((notice) => !claims.losers.has(notice.key)),
     warnings: records.flatMap((record) => record.warnings ?? []),
   };
@@ -234,7 +248,10 @@ export async function renderTask(context: RebuildContext, task: RenderTask): Pro
     written.push(
       ...(await publish(
         context.output,
-        renderPageFiles(context.site, task.folder, period, articles, neighboursIn(task.periods, period)),
+        [
+          ...renderPageFiles(context.site, task.folder, period, articles, neighboursIn(task.periods, period)),
+          ...articlePages(context.site, task.folder, articles),
+        ],
         task.revision,
       )),
     );
@@ -266,7 +283,10 @@ export async function finishRebuild(
     written.push(
       ...(await publish(
         output,
-        renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)),
+        [
+          ...renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)),
+          ...articlePages(site, folder, window),
+        ],
         revision,
       )),
     );
@@ -292,7 +312,12 @@ export async function finishRebuild(
       if (!kept.has(entry.key.slice(stateKeys.recordsPrefix.length))) stale.push(entry.key);
     }
   }
-  await mapLimited(stale, concurrency, (key) => state.delete(key));
+  const stalePages = await mapLimited(stale, concurrency, async (key) => {
+    const stored = await state.read(key);
+    const record = stored ? decodeRecordState(stored.text, key) : undefined;
+    await state.delete(key);
+    return [record?.placed, ...(record?.unsettled?.from ?? [])].flatMap((placement) => placement?.page ?? []);
+  });
   const current = new Map(
     plan.windows.map((window) => [window.folder, new Set(Object.keys(window.periods))]),
   );
@@ -313,8 +338,10 @@ export async function finishRebuild(
     if (!paths[0] || !(await output.read(paths[0]))) break;
     gone.push(...paths);
   }
+  const keptPages = new Set(plan.pages.kept);
+  gone.push(...[...plan.pages.left, ...stalePages.flat()].filter((path) => !keptPages.has(path)));
   const deleted: string[] = [];
-  for (const path of gone) {
+  for (const path of new Set(gone)) {
     if (!alreadyWritten.has(path) && !written.includes(path) && (await output.delete(path, revision)))
       deleted.push(path);
   }
@@ -361,6 +388,11 @@ async function removeOtherShards(
     }
   }
   await mapLimited(other, concurrency, (key) => state.delete(key));
+}
+
+/** The pages of a main-set task's articles that have no url of their own. */
+function articlePages(site: SiteConfig, folder: string, articles: readonly Article[]): FeedFile[] {
+  return folder === mainSet ? articles.flatMap((article) => renderArticlePageFile(site, article) ?? []) : [];
 }
 
 async function loadArticles(state: StateStore, keys: readonly string[]): Promise<Article[]> {

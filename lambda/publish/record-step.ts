@@ -24,6 +24,11 @@ export interface RecordTrigger {
   readonly sequencer?: string;
   /** Only the visibility is due to change: decide again from the record state, without reading it. */
   readonly visibilityOnly?: boolean;
+  /**
+   * The visibility is due to change, and the record is looked at for another reason too (an
+   * event, a listing): when the record turns out unchanged, its visibility is decided again all the same.
+   */
+  readonly visibilityDue?: boolean;
 }
 
 export interface RecordStepContext {
@@ -81,16 +86,14 @@ export async function stepRecord(
   const previous = read?.gone ? undefined : read;
   // Nothing new to read; what another publish left unsettled is finished all the same.
   const nothingNew = () => (stored && read?.unsettled ? settleStep(stored, read) : undefined);
-  if (trigger.sequencer && read?.sequencer && compareSequencers(trigger.sequencer, read.sequencer) <= 0) {
-    return nothingNew();
-  }
+  // Nothing new to read: only a visibility that is due still needs deciding.
+  let visibilityOnly = trigger.visibilityOnly === true;
   if (
-    !trigger.visibilityOnly &&
-    trigger.etag &&
-    previous &&
-    unquote(previous.etag) === unquote(trigger.etag)
+    (trigger.sequencer && read?.sequencer && compareSequencers(trigger.sequencer, read.sequencer) <= 0) ||
+    (!visibilityOnly && trigger.etag && previous && unquote(previous.etag) === unquote(trigger.etag))
   ) {
-    return nothingNew();
+    if (!trigger.visibilityDue) return nothingNew();
+    visibilityOnly = true;
   }
   let next: RecordState | undefined;
   let notices: RecordError[] = [];
@@ -99,14 +102,15 @@ export async function stepRecord(
   let errors: readonly RecordError[] = previous?.errors ?? [];
   let article: Article | undefined = articleOf(previous);
   let fresh = previous !== undefined && errors.length === 0;
-  if (trigger.visibilityOnly) {
+  const body = visibilityOnly ? undefined : await context.records.readRecord(trigger.key);
+  if (body && previous && unquote(previous.etag) === unquote(body.etag) && !trigger.sequencer) {
+    if (!trigger.visibilityDue) return nothingNew();
+    visibilityOnly = true;
+  }
+  if (visibilityOnly) {
     if (!previous) return nothingNew();
     next = previous;
   } else {
-    const body = await context.records.readRecord(trigger.key);
-    if (body && previous && unquote(previous.etag) === unquote(body.etag) && !trigger.sequencer) {
-      return nothingNew();
-    }
     if (body) {
       const read = readArticle({ key: trigger.key, body: body.body }, site, previous?.id);
       errors = read.errors;

@@ -144,6 +144,7 @@ async function changeFromRecordStates(
   return {
     removals: touches.flatMap(({ key, periods }) => periods.map((period) => ({ key, period }))),
     upserts: upserts.filter((article) => article !== undefined),
+    pages: touches.flatMap((touch) => touch.pages ?? []),
   };
 }
 

@@ -96,4 +96,23 @@ describe('the subscribe page in Chromium', () => {
     for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
     await page.close();
   });
+
+  it('opens the page of an item without a url from the subscribe page; it requests nothing else and its site links all answer', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}index.html`);
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.locator('ul.latest a', { hasText: sampleExpectations.title }).click();
+    await page.waitForLoadState('networkidle');
+    expect(page.url()).toMatch(new RegExp(`^${site.url}articles/[0-9a-f-]{36}/$`));
+    expect(requests).toEqual([page.url()]);
+    expect(await page.locator('h1').textContent()).toBe(sampleExpectations.title);
+    expect(await page.locator('figcaption').textContent()).toContain(sampleExpectations.credit);
+    const links = await page
+      .locator(`a[href^="${site.url}"], link[href^="${site.url}"]`)
+      .evaluateAll((elements) => elements.map((element) => element.getAttribute('href') ?? ''));
+    expect(links).toContain(`${site.url}categories/world/`);
+    for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
+    await page.close();
+  });
 });

@@ -133,6 +133,8 @@ export function checkJsonFeed(body: string): string[] {
         problems.push(`${at} ${name} is not RFC 3339`);
     }
     if (item.author !== undefined) problems.push(`${at} uses the deprecated author`);
+    if (typeof item.url !== 'string' || !absoluteIri.test(item.url))
+      problems.push(`${at} url should be present`);
     checkAuthors(item.authors, at, problems);
     if (
       item.tags !== undefined &&
@@ -178,8 +180,11 @@ function parsedByReaders(body: string, items: number): string[] {
     problems.push(`feedsmith could not read it: ${(error as Error).message}`);
   }
   try {
-    const found = parseWithRowan(body).items.length;
-    if (found !== items) problems.push(`feed-parser found ${found} items, not ${items}`);
+    const found = parseWithRowan(body).items;
+    if (found.length !== items) problems.push(`feed-parser found ${found.length} items, not ${items}`);
+    // What a reader opens when the item is clicked; feedparser warns "no link" without one.
+    const closed = found.filter((item) => !item.url).length;
+    if (closed > 0) problems.push(`feed-parser found ${closed} items with no link to open`);
   } catch (error) {
     problems.push(`feed-parser could not read it: ${(error as Error).message}`);
   }

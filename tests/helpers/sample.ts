@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { articleId } from '../../lambda/core/records/article-id.ts';
+import { articlePagePath } from '../../lambda/core/render/article-page.ts';
 
 export const sampleKey = 'articles/000_9444c1069fa391d1.txt';
 export const contentRoot = fileURLToPath(new URL('../../content/', import.meta.url));
@@ -30,6 +32,8 @@ export const sampleExpectations = {
 
 /** Every feed file and page that publishing content/ writes, sorted. */
 export const contentFeedFiles = [
+  // The sample news article has no url: it gets a page of its own, named after its id.
+  articlePagePath({ id: articleId(sampleKey, undefined) }),
   'atom.xml',
   ...['economy', 'transport', 'world'].flatMap((slug) =>
     ['atom.xml', 'feed.json', 'index.html', 'rss.xml'].map((name) => `categories/${slug}/${name}`),

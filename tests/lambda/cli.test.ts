@@ -24,6 +24,7 @@ describe('cli', () => {
     expect(result.stdout).toMatch(/wrote .*rss\.xml/);
     expect(result.stdout).toContain('3 published');
     expect((await readdir(join(work, 'public'))).sort()).toEqual([
+      'articles',
       'atom.xml',
       'categories',
       'feed.json',

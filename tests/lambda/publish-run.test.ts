@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contentTag } from '../../lambda/stores/content-tag.ts';
 import {
   createLocalPublisher,
   feedTitles,
@@ -25,6 +26,7 @@ const article = (fields: object = {}) => ({
   ...fields,
 });
 const later = (minutes: number) => new Date(fixedNow.getTime() + minutes * 60_000);
+const embargoed = article({ title: 'Embargoed', date: later(60).toISOString() });
 const titles = async (path = 'feed.json') => feedTitles(await publisher.read(path));
 const ids = async () =>
   (
@@ -254,6 +256,26 @@ describe('runPublish: visibility over time', () => {
 });
 
 describe('runPublish: events and reconciles', () => {
+  it.each([
+    ['a reconcile lists it as changed', () => ({})],
+    [
+      'an event repeats its version',
+      () => ({
+        changes: [
+          { key: 'articles/a.json', etag: contentTag(new TextEncoder().encode(JSON.stringify(embargoed))) },
+        ],
+      }),
+    ],
+  ])('lifts an embargo that falls due when %s', async (_, options) => {
+    await publisher.write('articles/a.json', article());
+    await publisher.publish();
+    await publisher.write('articles/a.json', embargoed);
+    await publisher.publish({ now: later(1) });
+    expect(await titles()).toEqual([]);
+    await publisher.publish({ now: later(61), ...options() });
+    expect(await titles()).toEqual(['Embargoed']);
+  });
+
   it('reads only the records an event names, and nothing for a duplicate', async () => {
     await publisher.write('articles/a.json', article({ title: 'A' }));
     await publisher.write('articles/b.json', article({ title: 'B', date: '2025-05-01T00:00:00Z' }));
@@ -308,5 +330,52 @@ describe('runPublish: events and reconciles', () => {
     expect(result.mode).toBe('rebuild');
     expect(await publisher.read('rss.xml')).toContain('Renamed Wire');
     expect(await publisher.read('index.html')).toContain('Renamed Wire');
+  });
+});
+
+describe('runPublish: article pages', () => {
+  const pages = async () =>
+    [...(await publisher.files()).keys()].filter((path) => path.startsWith('articles/'));
+  const page = async () => {
+    const [path] = await pages();
+    return path === undefined ? undefined : publisher.read(path);
+  };
+
+  it('follows an article without a url through an edit, a url given, an embargo and a deletion', async () => {
+    await publisher.write('articles/a.json', article());
+    await publisher.publish();
+    expect(await page()).toContain('<h1>Original title</h1>');
+    const [address] = await pages();
+
+    await publisher.write('articles/a.json', article({ title: 'Corrected' }));
+    await publisher.publish({ now: later(1) });
+    expect(await pages()).toEqual([address]);
+    expect(await page()).toContain('<h1>Corrected</h1>');
+
+    await publisher.write('articles/a.json', article({ url: 'https://www.example.com/a' }));
+    await publisher.publish({ now: later(2) });
+    expect(await pages()).toEqual([]);
+
+    await publisher.write('articles/a.json', article({ title: 'Embargoed', date: later(60).toISOString() }));
+    await publisher.publish({ now: later(3) });
+    expect(await pages()).toEqual([]);
+    await publisher.publish({ now: later(61) });
+    expect(await titles()).toEqual(['Embargoed']);
+    expect(await page()).toContain('<h1>Embargoed</h1>');
+
+    await publisher.remove('articles/a.json');
+    await publisher.publish({ now: later(62) });
+    expect(await pages()).toEqual([]);
+  });
+
+  it('removes the page of a record deleted while no publish ran, when a rebuild finds it gone', async () => {
+    await publisher.write('articles/a.json', article());
+    await publisher.write('articles/b.json', article({ title: 'B' }));
+    await publisher.publish();
+    expect(await pages()).toHaveLength(2);
+    await publisher.remove('articles/a.json');
+    await publisher.publish({ now: later(1), rebuild: true });
+    expect(await pages()).toHaveLength(1);
+    expect(await page()).toContain('<h1>B</h1>');
   });
 });

@@ -1,6 +1,7 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
+import { articlePagePath, renderArticlePageFile } from '../render/article-page.ts';
 import { feedPaths } from '../render/feed-files.ts';
 import { loadArticle, storeArticle } from '../state/stored-article.ts';
 import { archiveFolder, mainSet, type SetManifest, type Shard } from './feed-set.ts';
@@ -12,6 +13,8 @@ export interface SetChange {
   readonly removals: readonly { readonly key: string; readonly period: string }[];
   /** Visible articles of the set, new or changed. */
   readonly upserts: readonly Article[];
+  /** Article pages the changed records may have had (main set only): those not rendered again go. */
+  readonly pages?: readonly string[];
 }
 
 export interface SetUpdateInput {
@@ -103,8 +106,12 @@ function applyChange(
   /** Periods a changed key left or entered: rendered even when their shard reads the same, since an
    * interrupted earlier run may have written the shard and not the page. */
   const touched = new Set<string>();
+  /** The changed keys' articles as the set held them. */
+  const previous = manifest.window.filter((article) => changedKeys.has(article.key)).map(loadArticle);
   for (const [label, articles] of openAll(sources)) {
-    if (removeKeys(articles, changedKeys)) touched.add(label);
+    const removed = removeKeys(articles, changedKeys);
+    previous.push(...removed);
+    if (removed.length > 0) touched.add(label);
   }
 
   const candidates = [
@@ -189,18 +196,44 @@ function applyChange(
       if (!(label in periods)) emptiedPeriods.add(label);
   }
   for (const label of emptiedPeriods) deletes.push(...feedPaths(archiveFolder(manifest.folder, label)));
+  if (manifest.folder === mainSet) {
+    const pages = articlePageChanges(site, change, previous, renderTouched);
+    files.push(...pages.files);
+    deletes.push(...pages.deletes);
+  }
   return { kind: 'done', manifest: next, shards, files, deletes };
 }
 
-/** Takes the articles with these keys out; true when there was one. */
-function removeKeys(articles: Article[], keys: ReadonlySet<string>): boolean {
-  let removed = false;
+/**
+ * The article pages a change to the main set writes and removes: a page for each new or changed
+ * article without a url of its own; the pages the changed records had and no longer have.
+ */
+function articlePageChanges(
+  site: SiteConfig,
+  change: SetChange,
+  previous: readonly Article[],
+  renderTouched: boolean,
+): { files: FeedFile[]; deletes: string[] } {
+  const before = new Map(previous.map((article) => [article.key, article]));
+  const files = change.upserts.flatMap((article) => {
+    const old = before.get(article.key);
+    const same = old !== undefined && sameJson(storeArticle(old), storeArticle(article));
+    return same && !renderTouched ? [] : (renderArticlePageFile(site, article) ?? []);
+  });
+  const kept = new Set(change.upserts.map(articlePagePath));
+  const left = [...previous.map(articlePagePath), ...(change.pages ?? [])];
+  return {
+    files,
+    deletes: [...new Set(left)].filter((path): path is string => path !== undefined && !kept.has(path)),
+  };
+}
+
+/** Takes the articles with these keys out; answers those taken. */
+function removeKeys(articles: Article[], keys: ReadonlySet<string>): Article[] {
+  const removed: Article[] = [];
   for (let index = articles.length - 1; index >= 0; index -= 1) {
     const article = articles[index];
-    if (article && keys.has(article.key)) {
-      articles.splice(index, 1);
-      removed = true;
-    }
+    if (article && keys.has(article.key)) removed.push(...articles.splice(index, 1));
   }
   return removed;
 }

@@ -2,6 +2,7 @@ import { Feed, type Item } from 'feed';
 import { articleHtml } from '../content/article-html.ts';
 import { escapeHtml } from '../content/html.ts';
 import type { Article } from '../model.ts';
+import { articleLink } from './article-page.ts';
 import { type FeedDocument, type FeedFormat, feedUrl, newestChange } from './feed-document.ts';
 
 export interface FeedModelOptions {
@@ -51,8 +52,8 @@ export function buildFeedModel(document: FeedDocument, options: FeedModelOptions
     const item: Item = {
       id: article.id,
       title: text(article.title),
-      // `feed` types link as required, but every format handles it missing; an empty one would not parse.
-      link: article.url as string,
+      // Every item can be opened: its own url, or the page published for it.
+      link: articleLink(document.site, article),
       date: article.updated,
       published: article.published,
       description:

@@ -1,6 +1,8 @@
 import { escapeHtml } from '../content/html.ts';
 import type { Article, SiteConfig } from '../model.ts';
-import { type FeedFormat, feedUrl } from './feed-document.ts';
+import { articleLink } from './article-page.ts';
+import { feedUrl } from './feed-document.ts';
+import { pageFormats as formats, pageHead, siteDay } from './page-parts.ts';
 
 /** A category's feeds, as the subscribe page lists them. */
 export interface CategoryLink {
@@ -10,12 +12,6 @@ export interface CategoryLink {
 
 /** Items the subscribe page lists. */
 export const subscribePageItems = 10;
-const formats: readonly { format: FeedFormat; label: string; type: string }[] = [
-  { format: 'rss', label: 'RSS', type: 'application/rss+xml' },
-  { format: 'atom', label: 'Atom', type: 'application/atom+xml' },
-  { format: 'json', label: 'JSON Feed', type: 'application/feed+json' },
-];
-
 /** Web feed readers that subscribe from a link, each given the feed's address. */
 const readers: readonly { name: string; link: (feed: string) => string }[] = [
   { name: 'Feedly', link: (feed) => `https://feedly.com/i/subscription/feed/${encodeURIComponent(feed)}` },
@@ -47,12 +43,6 @@ export function renderSubscribePage(
 ): string {
   const name = scope.name === undefined ? site.title : `${site.title}: ${scope.name}`;
   const title = escapeHtml(name);
-  const discovery = formats
-    .map(
-      ({ format, label, type }) =>
-        `<link rel="alternate" type="${type}" title="${title} (${label})" href="${escapeHtml(feedUrl(site, scope.folder, format))}">`,
-    )
-    .join('\n    ');
   const mainFeeds = formats
     .map(({ format, label }) => {
       const url = escapeHtml(feedUrl(site, scope.folder, format));
@@ -77,13 +67,11 @@ export function renderSubscribePage(
       return `<li><a href="${page}">${escapeHtml(category.name)}</a>: ${links}</li>`;
     })
     .join('\n        ');
-  const day = new Intl.DateTimeFormat(site.language, { dateStyle: 'long', timeZone: site.timezone });
+  const day = siteDay(site);
   const latest = articles
     .slice(0, subscribePageItems)
     .map((article) => {
-      const heading = article.url
-        ? `<a href="${escapeHtml(article.url)}">${escapeHtml(article.title)}</a>`
-        : escapeHtml(article.title);
+      const heading = `<a href="${escapeHtml(articleLink(site, article))}">${escapeHtml(article.title)}</a>`;
       const iso = article.published.toISOString();
       const summary = article.summary ? `\n          <p>${escapeHtml(article.summary)}</p>` : '';
       return `<li>\n          <h3>${heading}</h3>\n          <time datetime="${iso}">${escapeHtml(day.format(article.published))}</time>${summary}\n        </li>`;
@@ -99,19 +87,7 @@ export function renderSubscribePage(
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(site.language)}">
   <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>${title}: subscribe</title>
-    <meta name="description" content="${escapeHtml(site.description)}">
-    <link rel="icon" href="${site.iconUrl ? escapeHtml(site.iconUrl) : 'data:,'}">
-    ${discovery}
-    <style>
-      body { font: 1rem/1.5 system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
-      code { word-break: break-all; font-size: 0.85em; }
-      h3 { margin-bottom: 0; font-size: 1.05rem; }
-      time { color: #555; font-size: 0.9em; }
-      ul.latest { list-style: none; padding: 0; }
-    </style>
+    ${pageHead(site, { title: `${name}: subscribe`, description: site.description, feeds: { folder: scope.folder, name } })}
   </head>
   <body>
     <main>

@@ -1,6 +1,7 @@
-import { setsOf } from '../feed-sets/feed-set.ts';
+import { mainSet, setsOf } from '../feed-sets/feed-set.ts';
 import type { Article, RecordError } from '../model.ts';
 import { type ArchivePeriod, periodOf } from '../periods.ts';
+import { articlePagePath } from '../render/article-page.ts';
 import { type VisibilityState, visibilityOf } from '../visibility.ts';
 import type { RecordDelta } from './site-state.ts';
 import { loadArticle, type StoredArticle } from './stored-article.ts';
@@ -47,6 +48,8 @@ export interface Unsettled {
 export interface Placement {
   readonly period: string;
   readonly sets: readonly string[];
+  /** The article's own page, for an article without a url (see `articlePagePath`). */
+  readonly page?: string;
 }
 
 /** The record's article as it should show now: where it sits, and when that changes on its own. */
@@ -57,9 +60,10 @@ export function placementOf(
 ): { placed?: Placement; visibility?: VisibilityState; changesAt?: Date } {
   if (!article) return {};
   const { state, changesAt } = visibilityOf(article, now);
+  const page = articlePagePath(article);
   const placed =
     state === 'published'
-      ? { period: periodOf(article.published, period), sets: setsOf(article) }
+      ? { period: periodOf(article.published, period), sets: setsOf(article), ...(page ? { page } : {}) }
       : undefined;
   return { placed, visibility: state, changesAt };
 }
@@ -74,6 +78,8 @@ export interface SetTouch {
   readonly periods: readonly string[];
   /** An earlier run left this change unsettled: its files may be half written, render them all. */
   readonly again?: boolean;
+  /** Article pages the record may have (main set only). */
+  readonly pages?: readonly string[];
 }
 
 /** The sets of every placement given, each with the periods the record may sit in there. */
@@ -90,11 +96,13 @@ export function setTouches(
       periods.set(folder, known);
     }
   }
+  const pages = [...new Set(placements.flatMap((placement) => placement?.page ?? []))];
   return [...periods].map(([folder, found]) => ({
     folder,
     key,
     periods: [...found],
     ...(again ? { again } : {}),
+    ...(folder === mainSet && pages.length > 0 ? { pages } : {}),
   }));
 }
 

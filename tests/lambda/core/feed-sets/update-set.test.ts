@@ -5,17 +5,25 @@ import { type SetChange, updateSet } from '../../../../lambda/core/feed-sets/upd
 import type { Article } from '../../../../lambda/core/model.ts';
 import { newestFirst } from '../../../../lambda/core/order.ts';
 import { periodOf } from '../../../../lambda/core/periods.ts';
+import { articlePagePath } from '../../../../lambda/core/render/article-page.ts';
 import { makeSite } from '../../../helpers/site.ts';
 
 const site = makeSite({ maxItems: 2, archivePeriod: 'month' });
 
 /** A fixed-date article factory: `day` is days after 2025-01-01. */
-function article(key: string, day: number, title = key): Article {
+/** `url: null` gives an article without a url of its own. */
+function article(
+  key: string,
+  day: number,
+  title = key,
+  url: string | null = `https://example.com/${key}`,
+): Article {
   const published = new Date(Date.UTC(2025, 0, 1 + day));
   return {
     id: `urn:test:${key}`,
     key,
     title,
+    ...(url === null ? {} : { url }),
     published,
     updated: published,
     contentHtml: `<p>${title}</p>`,
@@ -140,5 +148,47 @@ describe('updateSet', () => {
     });
     // The window spills March into a new page, so February's page gains a next-archive link.
     expect(newest).toEqual({ kind: 'need', periods: ['2025-02'] });
+  });
+
+  describe('article pages', () => {
+    const pageless = article('p', 2, 'p', null);
+    const withPage = apply(base, add(pageless)).state;
+    const pagePath = articlePagePath(pageless) ?? '';
+    const pagesOf = (result: { files: readonly { path: string }[]; deletes: readonly string[] }) => ({
+      written: result.files.map((file) => file.path).filter((path) => path.startsWith('articles/')),
+      deleted: result.deletes.filter((path) => path.startsWith('articles/')),
+    });
+
+    it.each([
+      ['an article without a url gets a page', base, add(pageless), [pagePath], []],
+      ['an article with a url gets none', base, add(article('u', 2)), [], []],
+      [
+        'an edit rewrites the page',
+        withPage,
+        replace(pageless, article('p', 2, 'p, corrected', null)),
+        [pagePath],
+        [],
+      ],
+      ['a url given later removes the page', withPage, replace(pageless, article('p', 2)), [], [pagePath]],
+      ['a deletion removes the page', withPage, remove(pageless), [], [pagePath]],
+      [
+        'a page an interrupted run may have left is removed',
+        base,
+        { ...remove(pageless), pages: [pagePath] },
+        [],
+        [pagePath],
+      ],
+    ] as const)('%s', (_, state, change, written, deleted) => {
+      expect(pagesOf(apply(state, change))).toEqual({ written, deleted });
+    });
+
+    it('renders no page for an article whose change leaves it as it was', () => {
+      expect(pagesOf(apply(withPage, replace(pageless, pageless)))).toEqual({ written: [], deleted: [] });
+    });
+
+    it('renders pages in the main set only', () => {
+      const category = apply({ manifest: emptyManifest('categories/x/'), shards: new Map() }, add(pageless));
+      expect(pagesOf(category)).toEqual({ written: [], deleted: [] });
+    });
   });
 });

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { articleHtml } from '../content/article-html.ts';
+import { escapeHtml } from '../content/html.ts';
+import { categoryFolder } from '../feed-sets/feed-set.ts';
+import type { Article, FeedFile, SiteConfig } from '../model.ts';
+import { feedUrl } from './feed-document.ts';
+import { currentCaching, mediaTypes } from './feed-files.ts';
+import { pageFormats, pageHead, siteDay } from './page-parts.ts';
+
+/** Where article pages live under the feeds root. */
+export const articlePagesFolder = 'articles/';
+
+/**
+ * The page of an article that has no `url` of its own, named after its id: an id never changes,
+ * so neither does the page's address, whatever is edited and wherever the record moves.
+ */
+export function articlePagePath(
+  article: Pick<Article, 'id'> & { readonly url?: string },
+): string | undefined {
+  if (article.url !== undefined) return undefined;
+  const uuid = /^urn:uuid:([0-9a-f-]{36})$/i.exec(article.id)?.[1];
+  const name = uuid ?? createHash('sha256').update(article.id, 'utf8').digest('hex').slice(0, 32);
+  return `${articlePagesFolder}${name.toLowerCase()}/index.html`;
+}
+
+/** The address readers open for an article: its own `url`, or the page published for it. */
+export function articleLink(site: SiteConfig, article: Pick<Article, 'id' | 'url'>): string {
+  const page = articlePagePath(article);
+  return page === undefined
+    ? (article.url as string)
+    : new URL(page.replace(/index\.html$/, ''), site.feedBaseUrl).href;
+}
+
+/** The article's page, when it has no `url` of its own. */
+export function renderArticlePageFile(site: SiteConfig, article: Article): FeedFile | undefined {
+  const path = articlePagePath(article);
+  if (path === undefined) return undefined;
+  return {
+    path,
+    contentType: mediaTypes.html,
+    cacheControl: currentCaching,
+    body: renderArticlePage(site, article),
+  };
+}
+
+/**
+ * A plain HTML page of one article: title, dateline and date on the site's clock, authors, photo
+ * with caption and credit, the sanitized body, its categories and the feeds. No scripts; nothing
+ * outside the site is requested but the article's own images.
+ */
+export function renderArticlePage(site: SiteConfig, article: Article): string {
+  const home = new URL('./', site.feedBaseUrl).href;
+  const day = siteDay(site);
+  const byline = article.authors.map((person) => escapeHtml(person.name)).join(', ');
+  const meta = [
+    article.dateline ? `<span class="dateline">${escapeHtml(article.dateline)}</span>` : '',
+    `<time datetime="${article.published.toISOString()}">${escapeHtml(day.format(article.published))}</time>`,
+    byline ? `<span class="byline">${byline}</span>` : '',
+  ].filter((part) => part !== '');
+  const categories = article.categories
+    .map((name) => {
+      const page = new URL(encodeURI(categoryFolder(name)), site.feedBaseUrl).href;
+      return `<li><a href="${escapeHtml(page)}">${escapeHtml(name)}</a></li>`;
+    })
+    .join('\n          ');
+  const categorySection = categories
+    ? `\n      <nav aria-label="Categories">\n        <ul class="categories">\n          ${categories}\n        </ul>\n      </nav>`
+    : '';
+  const feeds = pageFormats
+    .map(({ format, label }) => `<a href="${escapeHtml(feedUrl(site, '', format))}">${label}</a>`)
+    .join(' · ');
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(article.language ?? site.language)}">
+  <head>
+    ${pageHead(site, { title: `${article.title} · ${site.title}`, description: article.summary ?? site.description, feeds: { folder: '', name: site.title } })}
+  </head>
+  <body>
+    <header><a href="${escapeHtml(home)}">${escapeHtml(site.title)}</a></header>
+    <main>
+      <article>
+        <h1>${escapeHtml(article.title)}</h1>
+        <p class="meta">${meta.join(' · ')}</p>
+        ${articleHtml(article)}
+      </article>${categorySection}
+    </main>
+    <footer><p>Follow ${escapeHtml(site.title)}: ${feeds}</p></footer>
+  </body>
+</html>
+`;
+}
