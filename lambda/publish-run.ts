@@ -1,5 +1,6 @@
 import { emptyManifest, mainSet, type SetManifest } from './core/feed-sets/feed-set.ts';
 import type { RecordError, SiteConfig } from './core/model.ts';
+import { articleId } from './core/records/article-id.ts';
 import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
 import { subscribePageItems } from './core/render/subscribe-page.ts';
 import type { PublishReport } from './core/report.ts';
@@ -15,6 +16,7 @@ import { currentRebuild, startRebuildJob, type TaskQueue } from './publish/rebui
 import {
   type RecordStep,
   type RecordTrigger,
+  readDeparted,
   releaseId,
   settleRecordStep,
   stepRecord,
@@ -142,11 +144,20 @@ async function publishWith(options: PublishRunOptions, site: SiteConfig): Promis
     sets = mergeSets(sets, more.sets);
     steps = [...steps, ...more.steps];
   }
-  await settleAll(
-    steps.flatMap(({ step }) =>
-      step.releasedId ? [releaseId(options.state, step.releasedId, step.key)] : [],
-    ),
-  );
+  // An id given up goes to the records that waited for it (a file moved with its explicit id,
+  // whose new key was read before its old one was gone); they are read again, in this run.
+  for (let released = steps; released.length > 0; ) {
+    const waiting = await settleAll(
+      released.flatMap(({ step }) =>
+        step.releasedId ? [releaseId(options.state, step.releasedId, step.key)] : [],
+      ),
+    );
+    const reread = [...new Set(waiting.flat())].map((key) => ({ key, reread: true }));
+    const more = await applySteps(context, options, await processRecords(context, reread));
+    sets = mergeSets(sets, more.sets);
+    steps = [...steps, ...more.steps];
+    released = more.steps;
+  }
   const categories = new Map<string, string | undefined>(
     [...sets.values()].filter((set) => set.folder !== mainSet).map((set) => [set.folder, set.name]),
   );
@@ -258,13 +269,11 @@ async function applySteps(
     );
     for (const result of applied) mergeSet(results, result);
     done.push(...committed);
-    const outdated = await mapLimited(committed, recordConcurrency, async ({ step }) =>
-      (await isOutdated(context, step)) ? step : undefined,
-    );
+    const outdated = await mapLimited(committed, recordConcurrency, ({ step }) => lookAgain(context, step));
     const again = await mapLimited(
-      [...lost, ...outdated.filter((step) => step !== undefined)],
+      [...lost.map((step) => ({ key: step.key })), ...outdated.filter((trigger) => trigger !== undefined)],
       recordConcurrency,
-      (step) => retryOnConflict(() => stepRecord(context, { key: step.key })),
+      (trigger) => retryOnConflict(() => stepRecord(context, trigger)),
     );
     pending = again.filter((step) => step !== undefined);
   }
@@ -274,16 +283,23 @@ async function applySteps(
 /**
  * A step that found no record state wrote it where none was, and one that found the record gone
  * and no state wrote nothing: a publish that read the record before it changed (or went) may
- * have decided after this one looked. Looking once more after the write settles it.
+ * have decided after this one looked. Looking once more after the write settles it. A new
+ * record under an id of its own may be a moved one whose old key's deletion was decided
+ * meanwhile: it is read again to keep that id.
  */
-async function isOutdated(context: Context, step: RecordStep): Promise<boolean> {
-  if (step.stateVersion !== undefined || step.delta === undefined) return false;
+async function lookAgain(context: Context, step: RecordStep): Promise<RecordTrigger | undefined> {
+  if (step.stateVersion !== undefined || step.delta === undefined) return undefined;
   if (!step.next.gone) {
     const body = await context.records.readRecord(step.key);
-    return body === undefined || unquote(body.etag) !== step.next.etag;
+    if (body === undefined || unquote(body.etag) !== step.next.etag) return { key: step.key };
+    const fromKey = step.next.id === articleId(step.key, undefined);
+    const departed = fromKey ? await readDeparted(context.state, step.next.etag) : undefined;
+    return departed && departed.key !== step.key && departed.id !== step.next.id
+      ? { key: step.key, reread: true }
+      : undefined;
   }
   const now = await context.state.read(stateKeys.record(step.key));
-  return now !== undefined && now.text !== encodeState(step.next);
+  return now !== undefined && now.text !== encodeState(step.next) ? { key: step.key } : undefined;
 }
 
 function groupTouches(steps: readonly RecordStep[]): Map<string, SetTouch[]> {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Article, RecordError, SiteConfig } from '../core/model.ts';
+import { articleId } from '../core/records/article-id.ts';
 import { idConflict, readArticle } from '../core/records/read-article.ts';
-import { decodeIdClaim, decodeRecordState, encodeState } from '../core/state/codec.ts';
+import {
+  type Departed,
+  decodeDeparted,
+  decodeIdClaim,
+  decodeRecordState,
+  encodeState,
+} from '../core/state/codec.ts';
 import {
   articleOf,
   placementChanged,
@@ -29,6 +36,11 @@ export interface RecordTrigger {
    * event, a listing): when the record turns out unchanged, its visibility is decided again all the same.
    */
   readonly visibilityDue?: boolean;
+  /**
+   * Read and decide again even when the record is unchanged: the id it asked for was given up, or
+   * it may be a moved record whose old key's id it should keep.
+   */
+  readonly reread?: boolean;
 }
 
 export interface RecordStepContext {
@@ -90,7 +102,11 @@ export async function stepRecord(
   let visibilityOnly = trigger.visibilityOnly === true;
   if (
     (trigger.sequencer && read?.sequencer && compareSequencers(trigger.sequencer, read.sequencer) <= 0) ||
-    (!visibilityOnly && trigger.etag && previous && unquote(previous.etag) === unquote(trigger.etag))
+    (!visibilityOnly &&
+      !trigger.reread &&
+      trigger.etag &&
+      previous &&
+      unquote(previous.etag) === unquote(trigger.etag))
   ) {
     if (!trigger.visibilityDue) return nothingNew();
     visibilityOnly = true;
@@ -103,7 +119,13 @@ export async function stepRecord(
   let article: Article | undefined = articleOf(previous);
   let fresh = previous !== undefined && errors.length === 0;
   const body = visibilityOnly ? undefined : await context.records.readRecord(trigger.key);
-  if (body && previous && unquote(previous.etag) === unquote(body.etag) && !trigger.sequencer) {
+  if (
+    body &&
+    previous &&
+    unquote(previous.etag) === unquote(body.etag) &&
+    !trigger.sequencer &&
+    !trigger.reread
+  ) {
     if (!trigger.visibilityDue) return nothingNew();
     visibilityOnly = true;
   }
@@ -119,12 +141,17 @@ export async function stepRecord(
       let id = previous?.id;
       let since = previous?.since;
       if (read.article) {
-        const claim = await claimId(context, read.article.id, trigger.key);
+        const moved =
+          (!previous || trigger.reread) && read.article.id === articleId(trigger.key, undefined)
+            ? await takeDepartedId(context, unquote(body.etag), trigger.key)
+            : undefined;
+        const claim = moved ?? (await claimId(context, read.article.id, trigger.key));
+        const claimed = moved ? { ...read.article, id: moved.id } : read.article;
         if (claim.holder === undefined) {
-          if (previous?.id && previous.id !== read.article.id) releasedId = previous.id;
-          id = read.article.id;
+          if (previous?.id && previous.id !== claimed.id) releasedId = previous.id;
+          id = claimed.id;
           since = claim.since;
-          article = read.article;
+          article = claimed;
         } else {
           const [holderNotice, claimantError] = idConflict(read.article.id, claim.holder, trigger.key);
           notices = holderNotice ? [holderNotice] : [];
@@ -146,6 +173,7 @@ export async function stepRecord(
       errors = [];
       releasedId = previous?.id;
       next = undefined;
+      if (previous?.id && previous.article) await leaveId(context.state, previous);
     }
   }
   const placement = placementOf(next ? articleOf(next) : undefined, now, site.archivePeriod);
@@ -228,36 +256,83 @@ export async function settleRecordStep(state: StateStore, step: RecordStep, vers
 /**
  * Takes an id for a record: created only if absent, so of two records that want one id at once
  * exactly one gets it. A claim whose holder no longer holds the id (deleted, or given another)
- * is taken over. Answers the holder when another live record has it.
+ * is taken over. Answers the holder when another live record has it; the record then waits on
+ * the claim (unless `wait` is false), to be read again when the holder gives the id up.
  */
 export async function claimId(
   context: Pick<RecordStepContext, 'state' | 'now'>,
   id: string,
   key: string,
+  { wait = true, since = context.now.toISOString() }: { wait?: boolean; since?: string } = {},
 ): Promise<{ holder?: string; since: string }> {
   const where = stateKeys.idClaim(id);
   for (;;) {
     const stored = await context.state.read(where);
     const claim = stored ? decodeIdClaim(stored.text, where) : undefined;
     if (claim?.key === key) return { since: claim.since };
-    if (claim) {
-      const holderState = await context.state.read(stateKeys.record(claim.key));
-      const holder = holderState ? decodeRecordState(holderState.text, claim.key) : undefined;
-      if (holder?.id === id) return { holder: claim.key, since: claim.since };
-    }
-    const since = context.now.toISOString();
     try {
-      await context.state.write(where, encodeState({ id, key, since }), { version: stored?.version });
+      if (claim) {
+        const holderState = await context.state.read(stateKeys.record(claim.key));
+        const holder = holderState ? decodeRecordState(holderState.text, claim.key) : undefined;
+        if (holder?.id === id) {
+          if (wait && !claim.waiting?.includes(key)) {
+            const waiting = [...(claim.waiting ?? []), key];
+            await context.state.write(where, encodeState({ ...claim, waiting }), {
+              version: stored?.version,
+            });
+          }
+          return { holder: claim.key, since: claim.since };
+        }
+      }
+      const waiting = claim?.waiting?.filter((other) => other !== key) ?? [];
+      const taken = { id, key, since, ...(waiting.length > 0 ? { waiting } : {}) };
+      await context.state.write(where, encodeState(taken), { version: stored?.version });
       return { since };
     } catch (error) {
-      if (!(error instanceof Error && error.name === 'WriteConflictError')) throw error;
+      if (!(error instanceof WriteConflictError)) throw error;
     }
   }
 }
 
-/** Gives up an id this record no longer uses, if the claim is still its own. */
-export async function releaseId(state: StateStore, id: string, key: string): Promise<void> {
+/**
+ * Gives up an id this record no longer uses, if the claim is still its own. Answers the records
+ * that waited for it, to be read again.
+ */
+export async function releaseId(state: StateStore, id: string, key: string): Promise<string[]> {
   const where = stateKeys.idClaim(id);
   const stored = await state.read(where);
-  if (stored && decodeIdClaim(stored.text, where).key === key) await state.delete(where);
+  const claim = stored ? decodeIdClaim(stored.text, where) : undefined;
+  if (claim?.key !== key) return [];
+  await state.delete(where);
+  return [...(claim.waiting ?? [])];
+}
+
+/** A deleted record leaves its id for a copy of the same bytes under another key (a move). */
+async function leaveId(state: StateStore, record: RecordState): Promise<void> {
+  if (record.id === undefined || record.since === undefined) return;
+  const where = stateKeys.departed(unquote(record.etag));
+  await state.write(where, encodeState({ id: record.id, key: record.key, since: record.since }), {
+    version: (await state.read(where))?.version,
+  });
+}
+
+/**
+ * The id a new record keeps when it is a deleted record's bytes under another key: the deleted
+ * record's, unless another live record holds it now. Answers the claim, or undefined.
+ */
+async function takeDepartedId(
+  context: Pick<RecordStepContext, 'state' | 'now'>,
+  etag: string,
+  key: string,
+): Promise<{ id: string; since: string; holder?: undefined } | undefined> {
+  const departed = await readDeparted(context.state, etag);
+  if (!departed || departed.key === key) return undefined;
+  const claim = await claimId(context, departed.id, key, { wait: false, since: departed.since });
+  return claim.holder === undefined ? { id: departed.id, since: claim.since } : undefined;
+}
+
+export async function readDeparted(state: StateStore, etag: string): Promise<Departed | undefined> {
+  const where = stateKeys.departed(etag);
+  const stored = await state.read(where);
+  return stored ? decodeDeparted(stored.text, where) : undefined;
 }

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordTrigger } from '../../lambda/publish/record-step.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
@@ -129,5 +129,29 @@ describe('publishes that run at once', () => {
     const result = await publish('feeds-a', 'state-a');
     expect(result.written).toEqual([]);
     expect(proxy.log.slice(before).filter((entry) => ['PUT', 'DELETE'].includes(entry.method))).toEqual([]);
+  });
+
+  it('keeps the id of a record moved with CopyObject and DeleteObject, its events in separate publishes', async () => {
+    await put('articles/move-me.json', record('Moving', '2025-09-15T00:00:00Z'));
+    await publish('feeds-a', 'state-a', [{ key: 'articles/move-me.json' }]);
+    const idOf = async () => {
+      const feed = JSON.parse((await bucketFiles('feeds-a')).get('feed.json') ?? '{}') as {
+        items: { id: string; title: string }[];
+      };
+      return feed.items.filter((item) => item.title === 'Moving').map((item) => item.id);
+    };
+    const before = await idOf();
+    expect(before).toHaveLength(1);
+    await server.client.send(
+      new CopyObjectCommand({
+        Bucket: 'content',
+        CopySource: 'content/articles/move-me.json',
+        Key: 'articles/2025/moved.json',
+      }),
+    );
+    await server.client.send(new DeleteObjectCommand({ Bucket: 'content', Key: 'articles/move-me.json' }));
+    await publish('feeds-a', 'state-a', [{ key: 'articles/move-me.json' }]);
+    await publish('feeds-a', 'state-a', [{ key: 'articles/2025/moved.json' }]);
+    expect(await idOf()).toEqual(before);
   });
 });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contentTag } from '../../lambda/stores/content-tag.ts';
@@ -221,6 +222,65 @@ describe('runPublish: stable ids', () => {
     const result = await publisher.publish({ now: later(2) });
     expect(result.report.errors).toEqual([]);
     expect(await titles()).toEqual(['New']);
+  });
+});
+
+describe('runPublish: moved records keep their ids', () => {
+  const move = async (from: string, to: string) => {
+    const body = await readFile(join(publisher.content, ...from.split('/')), 'utf8');
+    await publisher.write(to, body);
+    await publisher.remove(from);
+  };
+  const explicit = article({ id: 'story-7', title: 'Story' });
+  const published = async () =>
+    (JSON.parse((await publisher.read('feed.json')) ?? '{}') as { items: { id: string; title: string }[] })
+      .items;
+
+  it.each([
+    [
+      'without an id, seen in one publish',
+      article({ title: 'Story' }),
+      [['articles/x.json', 'articles/2025/x.json']],
+    ],
+    ['with an explicit id, seen in one publish', explicit, [['articles/x.json', 'articles/2025/x.json']]],
+    [
+      'without an id, the deletion seen first',
+      article({ title: 'Story' }),
+      [['articles/x.json'], ['articles/2025/x.json']],
+    ],
+    [
+      'with an explicit id, the new key seen first',
+      explicit,
+      [['articles/2025/x.json'], ['articles/x.json']],
+    ],
+    [
+      'without an id, the new key seen first in the same batch',
+      article({ title: 'Story' }),
+      [['articles/2025/x.json', 'articles/x.json']],
+    ],
+  ])('%s', async (_, record, batches) => {
+    await publisher.write('articles/x.json', record);
+    await publisher.publish();
+    const before = await published();
+    await move('articles/x.json', 'articles/2025/x.json');
+    let errors: unknown[] = [];
+    for (const [index, keys] of batches.entries()) {
+      const result = await publisher.publish({
+        now: later(index + 1),
+        changes: keys.map((key) => ({ key })),
+      });
+      errors = [...result.report.errors];
+    }
+    expect(errors).toEqual([]);
+    expect(await published()).toEqual(before);
+  });
+
+  it('gives a copy that sits beside its original an id of its own', async () => {
+    await publisher.write('articles/x.json', article({ title: 'Story' }));
+    await publisher.publish();
+    await publisher.write('articles/y.json', article({ title: 'Story' }));
+    await publisher.publish({ now: later(1) });
+    expect(new Set((await published()).map((item) => item.id)).size).toBe(2);
   });
 });
 

@@ -13,10 +13,24 @@ export interface IdClaim {
   readonly id: string;
   readonly key: string;
   readonly since: string;
+  /** Records that asked for the id while the holder had it: read again when it gives the id up. */
+  readonly waiting?: readonly string[];
+}
+
+/**
+ * What a deleted record leaves behind for a record that turns up with the same bytes under
+ * another key (a moved file): the id it was published under, which the newcomer takes.
+ */
+export interface Departed {
+  readonly id: string;
+  readonly key: string;
+  readonly since: string;
 }
 
 /** State objects as text: one JSON document each, so unchanged state gives unchanged bytes. */
-export function encodeState(value: SiteState | RecordState | SetManifest | Shard | IdClaim): string {
+export function encodeState(
+  value: SiteState | RecordState | SetManifest | Shard | IdClaim | Departed,
+): string {
   return `${JSON.stringify(value)}\n`;
 }
 
@@ -124,4 +138,14 @@ export function decodeIdClaim(text: string, where: string): IdClaim {
     'id, key and since must be text',
   );
   return value as unknown as IdClaim;
+}
+
+export function decodeDeparted(text: string, where: string): Departed {
+  const value = parseObject(text, where);
+  expect(
+    where,
+    isText(value.id) && isText(value.key) && isText(value.since),
+    'id, key and since must be text',
+  );
+  return value as unknown as Departed;
 }

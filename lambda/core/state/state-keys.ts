@@ -13,6 +13,8 @@ export const stateKeys = {
   recordsPrefix: 'records/',
   /** One per claimed id: created only if absent, so two records can never both take one id. */
   idClaim: (id: string) => `ids/${createHash('sha256').update(id, 'utf8').digest('hex')}.json`,
+  /** One per version of a deleted record (by its ETag or content hash): the id a moved copy keeps. */
+  departed: (etag: string) => `departed/${createHash('sha256').update(etag, 'utf8').digest('hex')}.json`,
   manifest: (folder: string) => `${setRoot(folder)}manifest.json`,
   /**
    * One archive period's articles as one commit wrote them: a commit writes new objects and
