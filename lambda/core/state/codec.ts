@@ -131,21 +131,20 @@ export function decodeShard(text: string, where: string): Shard {
 }
 
 export function decodeIdClaim(text: string, where: string): IdClaim {
-  const value = parseObject(text, where);
-  expect(
-    where,
-    isText(value.id) && isText(value.key) && isText(value.since),
-    'id, key and since must be text',
-  );
-  return value as unknown as IdClaim;
+  return decodeIdHolder(text, where);
 }
 
 export function decodeDeparted(text: string, where: string): Departed {
+  return decodeIdHolder(text, where);
+}
+
+/** An id claim and a departed record both name an id, a record key and since when. */
+function decodeIdHolder(text: string, where: string): IdClaim & Departed {
   const value = parseObject(text, where);
   expect(
     where,
     isText(value.id) && isText(value.key) && isText(value.since),
     'id, key and since must be text',
   );
-  return value as unknown as Departed;
+  return value as unknown as IdClaim & Departed;
 }
