@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contentTag } from '../../lambda/stores/content-tag.ts';
+import { checkFeedFile } from '../helpers/feed-checks.ts';
 import {
   createLocalPublisher,
   feedTitles,
@@ -35,12 +36,15 @@ const ids = async () =>
   ).items.map((item) => item.id);
 
 describe('runPublish: the sample content', () => {
-  it('publishes content/ into the three feeds and the subscribe page', async () => {
+  it('publishes content/ into the three feeds, the subscribe pages and an article page, with no problem found', async () => {
     await publisher.copyContentFrom(contentRoot);
     const result = await publisher.publish();
     expect([...result.written].sort()).toEqual(contentFeedFiles);
     expect(result.report.published).toBe(3);
     expect(result.report.errors).toEqual([]);
+    expect(result.report.warnings).toEqual([]);
+    const files = await publisher.files();
+    expect([...files].flatMap(([path, body]) => checkFeedFile(path, body))).toEqual([]);
   });
 
   it('reads the JSON and Markdown sample records whole', async () => {
