@@ -77,12 +77,12 @@ export function createDistribution(
       originOverride: true,
     },
   });
-  // A category answers at its folder (/categories/world/): S3 has no folder index, so the
-  // viewer request is given the folder's index.html, and a folder asked without its slash is
-  // sent to it with one. Archive folders hold only feeds and keep answering 404 at the folder.
+  // A category and an article page answer at their folders (/categories/world/, /articles/<id>/):
+  // S3 has no folder index, so the viewer request is given the folder's index.html, and a folder
+  // asked without its slash is sent to it with one. Archive folders hold only feeds and keep answering 404 at the folder.
   const folderIndex = new cloudfront.Function(scope, 'FolderIndex', {
     functionName: globalName('folder-index'),
-    comment: 'Serve index.html for category folders',
+    comment: 'Serve index.html for category and article folders',
     runtime: cloudfront.FunctionRuntime.JS_2_0,
     code: cloudfront.FunctionCode.fromInline(folderIndexCode),
   });
@@ -136,7 +136,7 @@ export const folderIndexCode = `function handler(event) {
   var uri = request.uri;
   if (uri.endsWith('/')) {
     request.uri = uri + 'index.html';
-  } else if (/^\\/categories\\/[^/.]+$/.test(uri)) {
+  } else if (/^\\/(categories|articles)\\/[^/.]+$/.test(uri)) {
     return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: uri + '/' } } };
   }
   return request;

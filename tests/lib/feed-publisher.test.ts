@@ -172,6 +172,11 @@ describe('FeedPublisher distribution', () => {
     ['/rss.xml', { uri: '/rss.xml' }],
     ['/categories/world/archive/2024-05/feed.json', { uri: '/categories/world/archive/2024-05/feed.json' }],
     ['/categories/world', { statusCode: 301, headers: { location: { value: '/categories/world/' } } }],
+    [
+      '/articles/0b9c7c0e-1d2f-5a3b-8c4d-5e6f7a8b9c0d/',
+      { uri: '/articles/0b9c7c0e-1d2f-5a3b-8c4d-5e6f7a8b9c0d/index.html' },
+    ],
+    ['/articles/0b9c7c0e', { statusCode: 301, headers: { location: { value: '/articles/0b9c7c0e/' } } }],
   ])('the folder-index function turns %s into the right request', (uri, expected) => {
     // cloudfront-js-2.0 runs plain ECMAScript: the source runs here as it is.
     const handler = new Function(`${folderIndexCode}; return handler;`)() as (event: object) => object;
