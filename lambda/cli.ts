@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { importCommand } from './cli-import.ts';
 import { buildPreview, memorySource } from './cli-preview.ts';
 import { createProgress } from './cli-progress.ts';
 import { type CliPlaces, type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
@@ -39,6 +40,11 @@ const usages: Record<string, string> = {
   Checks every record in content/ (or <dir>), or one record file, as a publish would; writes nothing.
     --strict         exit 1 on warnings too
     --json           print the problems as JSON on stdout`,
+  import: `feed-publisher import <file | URL> [--into <dir>] [--json] [--quiet]
+  Turns an RSS 2.0, RSS 1.0, Atom 1.0 or JSON Feed (or a WordPress export) into JSON records, one
+  per item, keeping each item's id so subscribers do not see it again. Files already there are
+  not overwritten; what could not come across is noted per item.
+    --into <dir>     where the records go (default: content/articles)`,
   serve: `feed-publisher serve [--out <dir>] [--port <n>] [--content <dir>] [--state <dir>]
   Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080), and
   publishes content/ into it again whenever a record or site.json changes (a bad record shows its
@@ -52,6 +58,7 @@ const usage = `Usage: feed-publisher <command> [options]
 Commands:
   publish    publish content/ into public/
   validate   check records without publishing
+  import     turn an existing feed into records
   serve      serve public/ locally
   help       this text; "feed-publisher <command> --help" for a command's options
 
@@ -66,6 +73,7 @@ class UsageError extends Error {
 const options = {
   content: { type: 'string', default: 'content' },
   out: { type: 'string', default: 'public' },
+  into: { type: 'string', default: join('content', 'articles') },
   state: { type: 'string' },
   rebuild: { type: 'boolean', default: false },
   strict: { type: 'boolean', default: false },
@@ -148,6 +156,13 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   if (command === 'validate') return validateCommand(resolve(target ?? values.content), values);
+  if (command === 'import') {
+    if (!target) {
+      console.error(`feed-publisher: import needs a feed file or URL\n\n${commandUsage}`);
+      return 2;
+    }
+    return importCommand({ source: target, into: values.into, json: values.json, quiet: values.quiet });
+  }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {
     console.error(`feed-publisher: --port must be a number from 1 to 65535, not '${values.port}'`);
