@@ -7,21 +7,25 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readHandlerConfig } from '../../lambda/config.ts';
 import { currentCaching } from '../../lambda/core/render/feed-files.ts';
-import type { PublishResponse } from '../../lambda/handler.ts';
+import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
+import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
+import { createHandler } from '../../lambda/publish-handler.ts';
+import { createTelemetry } from '../../lambda/telemetry.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
-import { etagOn, type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
+import { etagOn, type S3TestServer, s3rverClient, startS3Server } from '../helpers/s3-server.ts';
 import { contentFeedFiles, contentRoot, sampleExpectations } from '../helpers/sample.ts';
 
 let server: S3TestServer;
 let proxy: Awaited<ReturnType<typeof startConditionalWriteProxy>>;
-let handler: (event: object, context?: { invokedFunctionArn: string }) => Promise<PublishResponse>;
 let services: Awaited<ReturnType<typeof startRecordingServer>>;
 const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:publish';
 // A run started through a version (the post-deploy trigger) still schedules the function itself.
 const context = { invokedFunctionArn: `${functionArn}:7` };
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
 
 /** Answers as CloudFront, EventBridge Scheduler and a WebSub hub would, by path. */
 function answerAsServices(request: RecordedRequest, response: ServerResponse): void {
@@ -61,13 +65,74 @@ async function uploadContentFolder(bucket: string, prefix: string): Promise<void
   }
 }
 
-async function getObject(key: string) {
-  const response = await server.client.send(new GetObjectCommand({ Bucket: 'feeds-bucket', Key: key }));
+/** The environment of a deployed function, for buckets of its own. */
+function environmentFor(id: number): Record<string, string> {
   return {
-    contentType: response.ContentType,
-    cacheControl: response.CacheControl,
-    body: await response.Body?.transformToString(),
+    CONTENT_BUCKET: `content-${id}`,
+    CONTENT_PREFIX: 'content/',
+    FEEDS_BUCKET: `feeds-${id}`,
+    STATE_BUCKET: `state-${id}`,
+    FEED_BASE_URL: 'https://feeds.example.com/',
+    DISTRIBUTION_ID: 'E2EXAMPLE',
+    HUB_URL: `${services.url}/hub`,
+    SCHEDULE_GROUP: 'feeds',
+    SCHEDULE_NAME: 'next-visibility-change',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
   };
+}
+
+let worlds = 0;
+
+/**
+ * A deployment of its own: content, feeds and state buckets, the sample content uploaded, and a
+ * handler over them (writing through the proxy that refuses what S3 would refuse). Published
+ * once unless told otherwise, so each test starts from a published site and needs no other test.
+ */
+async function deployment({ published = true } = {}) {
+  worlds += 1;
+  const environment = environmentFor(worlds);
+  const buckets = {
+    content: environment.CONTENT_BUCKET ?? '',
+    feeds: environment.FEEDS_BUCKET ?? '',
+    state: environment.STATE_BUCKET ?? '',
+  };
+  for (const bucket of Object.values(buckets)) await server.createBucket(bucket);
+  await uploadContentFolder(buckets.content, 'content/');
+  const handler = createHandler({
+    config: readHandlerConfig(environment),
+    s3: s3rverClient(proxy.endpoint),
+    cloudFront: createCloudFrontClient(services.url, local),
+    scheduler: createSchedulerClient(services.url, local),
+    telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+  });
+  if (published) await handler(sqsBatch);
+  const putRecord = (key: string, body: string | object) =>
+    server.client.send(
+      new PutObjectCommand({
+        Bucket: buckets.content,
+        Key: `content/${key}`,
+        Body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    );
+  const getObject = async (key: string) => {
+    const response = await server.client.send(new GetObjectCommand({ Bucket: buckets.feeds, Key: key }));
+    return {
+      contentType: response.ContentType,
+      cacheControl: response.CacheControl,
+      body: await response.Body?.transformToString(),
+    };
+  };
+  const titles = async () =>
+    (JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] }).items.map(
+      (item) => item.title,
+    );
+  /** An SQS batch carrying the S3 event notifications of these records, as S3 would send them. */
+  const eventsFor = (...keys: string[]) =>
+    s3EventsFor(
+      buckets.content,
+      keys.map((key) => `content/${key}`),
+    );
+  return { handler, buckets, environment, putRecord, getObject, titles, eventsFor };
 }
 
 const sqsBatch = {
@@ -75,12 +140,11 @@ const sqsBatch = {
 };
 
 let sequence = 0x100;
-/** An SQS batch carrying the S3 event notifications of these content keys, as S3 would send them. */
-async function eventsFor(...keys: string[]) {
+async function s3EventsFor(bucket: string, keys: readonly string[]) {
   const records = await Promise.all(
     keys.map(async (key) => {
       const head = await server.client
-        .send(new HeadObjectCommand({ Bucket: 'content-bucket', Key: key }))
+        .send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
         .catch(() => undefined);
       sequence += 1;
       return {
@@ -104,33 +168,7 @@ beforeAll(async () => {
   services = await startRecordingServer(answerAsServices);
   server = await startS3Server();
   // The handler writes through a proxy that refuses unconditional or stale writes, as S3 and the bucket policy do.
-  proxy = await startConditionalWriteProxy(server.endpoint, {
-    currentEtag: etagOn(server.client),
-  });
-  await server.createBucket('content-bucket');
-  await server.createBucket('feeds-bucket');
-  await server.createBucket('state-bucket');
-  await uploadContentFolder('content-bucket', 'content/');
-  // The handler reads its environment once, at import, as in Lambda.
-  Object.assign(process.env, {
-    CONTENT_BUCKET: 'content-bucket',
-    CONTENT_PREFIX: 'content/',
-    FEEDS_BUCKET: 'feeds-bucket',
-    STATE_BUCKET: 'state-bucket',
-    FEED_BASE_URL: 'https://feeds.example.com/',
-    AWS_ENDPOINT_URL_S3: proxy.endpoint,
-    AWS_ENDPOINT_URL_CLOUDFRONT: services.url,
-    AWS_ENDPOINT_URL_SCHEDULER: services.url,
-    DISTRIBUTION_ID: 'E2EXAMPLE',
-    HUB_URL: `${services.url}/hub`,
-    SCHEDULE_GROUP: 'feeds',
-    SCHEDULE_NAME: 'next-visibility-change',
-    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  });
-  ({ handler } = await import('../../lambda/handler.ts'));
+  proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag: etagOn(server.client) });
 });
 
 afterAll(async () => {
@@ -139,10 +177,49 @@ afterAll(async () => {
   await services?.close();
 });
 
+beforeEach(() => {
+  services.requests.length = 0;
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+describe('the Lambda entry point', () => {
+  it('reads its environment once, at import, and publishes the content bucket into the feeds bucket', async () => {
+    const { buckets } = await deployment({ published: false });
+    for (const [name, value] of Object.entries({
+      ...environmentFor(worlds),
+      AWS_ENDPOINT_URL_S3: proxy.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFRONT: services.url,
+      AWS_ENDPOINT_URL_SCHEDULER: services.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    }))
+      vi.stubEnv(name, value);
+    const { handler } = await import('../../lambda/handler.ts');
+    await expect(handler(sqsBatch)).resolves.toEqual({ batchItemFailures: [] });
+    const listing = await server.client.send(new ListObjectsV2Command({ Bucket: buckets.feeds }));
+    expect(listing.Contents?.map((object) => object.Key).sort()).toEqual(contentFeedFiles);
+  });
+
+  it('fails at import, naming what is missing, when the environment is incomplete', async () => {
+    vi.stubEnv('CONTENT_BUCKET', '');
+    vi.stubEnv('FEEDS_BUCKET', 'feeds');
+    vi.stubEnv('STATE_BUCKET', 'state');
+    await expect(import('../../lambda/handler.ts')).rejects.toThrow(
+      'missing environment variables: CONTENT_BUCKET',
+    );
+  });
+});
+
 describe('handler', () => {
   it('publishes the content bucket into the feeds bucket for an SQS batch', async () => {
+    const { handler, buckets } = await deployment({ published: false });
     await expect(handler(sqsBatch)).resolves.toEqual({ batchItemFailures: [] });
-    const listing = await server.client.send(new ListObjectsV2Command({ Bucket: 'feeds-bucket' }));
+    const listing = await server.client.send(new ListObjectsV2Command({ Bucket: buckets.feeds }));
     expect(listing.Contents?.map((object) => object.Key).sort()).toEqual(contentFeedFiles);
   });
 
@@ -152,6 +229,7 @@ describe('handler', () => {
     ['feed.json', 'application/feed+json; charset=utf-8', '"version": "https://jsonfeed.org/version/1.1"'],
     ['index.html', 'text/html; charset=utf-8', '<!DOCTYPE html>'],
   ])('writes %s with its media type, caching and body', async (key, contentType, marker) => {
+    const { getObject } = await deployment();
     const object = await getObject(key);
     expect(object.contentType).toBe(contentType);
     expect(object.cacheControl).toBe(currentCaching);
@@ -160,79 +238,79 @@ describe('handler', () => {
   });
 
   it('uses the deployed feed URL over the one in site.json', async () => {
+    const { getObject } = await deployment();
     expect((await getObject('rss.xml')).body).toContain(
       'href="https://feeds.example.com/rss.xml" rel="self"',
     );
   });
 
   it('publishes on a schedule event too, and writes nothing when nothing changed', async () => {
-    const before = await getObject('atom.xml');
-    await expect(handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).resolves.toEqual({
+    const { handler, buckets } = await deployment();
+    const before = proxy.log.length;
+    await expect(
+      handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as object),
+    ).resolves.toEqual({
       batchItemFailures: [],
     });
-    expect(await getObject('atom.xml')).toEqual(before);
+    const writes = proxy.log
+      .slice(before)
+      .filter(
+        (entry) => ['PUT', 'DELETE'].includes(entry.method) && entry.path.startsWith(`/${buckets.feeds}/`),
+      );
+    expect(writes).toEqual([]);
   });
 
   it('picks up a new record written to the content bucket', async () => {
-    await server.client.send(
-      new PutObjectCommand({
-        Bucket: 'content-bucket',
-        Key: 'content/articles/late-news.json',
-        Body: JSON.stringify({ title: 'Late news', date: '2025-01-02T03:04:05Z', content_text: 'Just in.' }),
-      }),
-    );
-    await handler(await eventsFor('content/articles/late-news.json'));
-    const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
-    expect(feed.items.map((item) => item.title)).toContain('Late news');
+    const { handler, putRecord, eventsFor, titles } = await deployment();
+    await putRecord('articles/late-news.json', {
+      title: 'Late news',
+      date: '2025-01-02T03:04:05Z',
+      content_text: 'Just in.',
+    });
+    await handler(await eventsFor('articles/late-news.json'));
+    expect(await titles()).toContain('Late news');
   });
 
   it('keeps the last good version of a record that turns invalid, from its state in the state bucket', async () => {
-    await server.client.send(
-      new PutObjectCommand({
-        Bucket: 'content-bucket',
-        Key: 'content/articles/late-news.json',
-        Body: '{ "title": ',
-      }),
-    );
-    await expect(handler(await eventsFor('content/articles/late-news.json'))).resolves.toEqual({
+    const { handler, putRecord, eventsFor, titles, buckets } = await deployment();
+    await putRecord('articles/late-news.json', {
+      title: 'Late news',
+      date: '2025-01-02T03:04:05Z',
+      content_text: 'Just in.',
+    });
+    await handler(await eventsFor('articles/late-news.json'));
+    await putRecord('articles/late-news.json', '{ "title": ');
+    await expect(handler(await eventsFor('articles/late-news.json'))).resolves.toEqual({
       batchItemFailures: [],
     });
-    const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
-    expect(feed.items.map((item) => item.title)).toContain('Late news');
+    expect(await titles()).toContain('Late news');
     const state = await server.client.send(
-      new GetObjectCommand({ Bucket: 'state-bucket', Key: 'records/articles/late-news.json' }),
+      new GetObjectCommand({ Bucket: buckets.state, Key: 'records/articles/late-news.json' }),
     );
     const record = JSON.parse((await state.Body?.transformToString()) ?? '{}') as {
       article: { title: string };
-      errors: unknown[];
+      errors: { field: string; message: string }[];
     };
     expect(record.article.title).toBe('Late news');
-    expect(record.errors).toHaveLength(1);
+    expect(record.errors.map((error) => error.field)).toEqual(['(file)']);
   });
 
   it('pings the hub for the feeds that changed and schedules the next embargo, invalidating nothing the short cache lifetime covers', async () => {
+    const { handler, putRecord, eventsFor } = await deployment();
     services.requests.length = 0;
-    await server.client.send(
-      new PutObjectCommand({
-        Bucket: 'content-bucket',
-        Key: 'content/articles/embargoed.json',
-        Body: JSON.stringify({ title: 'Later', date: '2099-01-02T03:04:05.250Z', content_text: 'Not yet.' }),
-      }),
-    );
-    await server.client.send(
-      new PutObjectCommand({
-        Bucket: 'content-bucket',
-        Key: 'content/articles/sport.json',
-        Body: JSON.stringify({
-          title: 'Match',
-          date: '2025-02-01T00:00:00Z',
-          categories: ['Sport'],
-          content_text: 'Won.',
-        }),
-      }),
-    );
+    await putRecord('articles/embargoed.json', {
+      title: 'Later',
+      date: '2099-01-02T03:04:05.250Z',
+      content_text: 'Not yet.',
+    });
+    await putRecord('articles/sport.json', {
+      title: 'Match',
+      date: '2025-02-01T00:00:00Z',
+      categories: ['Sport'],
+      content_text: 'Won.',
+    });
     await expect(
-      handler(await eventsFor('content/articles/embargoed.json', 'content/articles/sport.json'), context),
+      handler(await eventsFor('articles/embargoed.json', 'articles/sport.json'), context),
     ).resolves.toEqual({ batchItemFailures: [] });
 
     // Current feeds are cached for five minutes; only archive pages (cached a day) are invalidated.
@@ -269,62 +347,73 @@ describe('handler', () => {
   });
 
   it('reads only the record that changed, not the whole archive', async () => {
-    await server.client.send(
-      new PutObjectCommand({
-        Bucket: 'content-bucket',
-        Key: 'content/articles/sport.json',
-        Body: JSON.stringify({
-          title: 'Match, updated',
-          date: '2025-02-01T00:00:00Z',
-          categories: ['Sport'],
-          content_text: 'Won 2-1.',
-        }),
-      }),
+    const { handler, putRecord, eventsFor, titles, buckets } = await deployment();
+    const key = 'articles/2024-05-31-grain-harvest.json';
+    const { Body: body } = await server.client.send(
+      new GetObjectCommand({ Bucket: buckets.content, Key: `content/${key}` }),
     );
-    const batch = await eventsFor('content/articles/sport.json');
+    const record = JSON.parse((await body?.transformToString()) ?? '{}') as { title: string };
+    await putRecord(key, { ...record, title: 'Grain harvest, updated' });
+    const batch = await eventsFor(key);
     const before = proxy.log.length;
     await handler(batch, context);
     const requests = proxy.log.slice(before);
     const recordReads = requests.filter(
-      (entry) => entry.method === 'GET' && entry.path.startsWith('/content-bucket/content/articles/'),
+      (entry) => entry.method === 'GET' && entry.path.startsWith(`/${buckets.content}/content/articles/`),
     );
     expect(recordReads.map((entry) => entry.path.split('?')[0])).toEqual([
-      '/content-bucket/content/articles/sport.json',
+      `/${buckets.content}/content/${key}`,
     ]);
     expect(requests.filter((entry) => entry.path.includes('list-type=2'))).toEqual([]);
-    const feed = JSON.parse((await getObject('feed.json')).body ?? '{}') as { items: { title: string }[] };
-    expect(feed.items.map((item) => item.title)).toContain('Match, updated');
+    expect(await titles()).toContain('Grain harvest, updated');
   });
 
   it.each([
     ['a duplicate of an event already handled', 0],
     ['an event older than the one the record state saw', -1],
   ])('writes nothing for %s', async (_case, shift) => {
-    const batch = await eventsFor('content/articles/sport.json');
+    const { handler, putRecord, eventsFor, buckets } = await deployment();
+    await putRecord('articles/sport.json', {
+      title: 'Match',
+      date: '2025-02-01T00:00:00Z',
+      content_text: 'Won.',
+    });
+    const batch = await eventsFor('articles/sport.json');
     await handler(batch, context);
     const body = JSON.parse(batch.Records[0]?.body ?? '{}') as {
       Records: { s3: { object: { sequencer: string } } }[];
     };
     const event = body.Records[0];
     if (event) event.s3.object.sequencer = `00${(sequence + shift).toString(16).toUpperCase()}`;
-    const replay = { Records: [{ ...batch.Records[0], body: JSON.stringify(body) }] };
+    const replay = { Records: [{ messageId: 'message-1', body: JSON.stringify(body) }] };
     const before = proxy.log.length;
     await expect(handler(replay, context)).resolves.toEqual({ batchItemFailures: [] });
     const requests = proxy.log.slice(before);
     expect(requests.filter((entry) => ['PUT', 'DELETE'].includes(entry.method))).toEqual([]);
-    expect(requests.filter((entry) => entry.path.startsWith('/content-bucket/content/articles/'))).toEqual(
-      [],
-    );
+    expect(
+      requests.filter((entry) => entry.path.startsWith(`/${buckets.content}/content/articles/`)),
+    ).toEqual([]);
   });
 
-  it('never wrote anything the conditional-write proxy refused', () => {
-    expect(proxy.log.filter((entry) => entry.method === 'PUT' && entry.status !== 200)).toEqual([]);
-    expect(proxy.log.filter((entry) => entry.method === 'PUT').length).toBeGreaterThan(10);
+  it('writes only conditionally, so the proxy that refuses what S3 would refuse never has to', async () => {
+    const { handler, putRecord, eventsFor } = await deployment({ published: false });
+    const before = proxy.log.length;
+    await handler(sqsBatch);
+    await putRecord('articles/sport.json', {
+      title: 'Match',
+      date: '2025-02-01T00:00:00Z',
+      content_text: 'Won.',
+    });
+    await handler(await eventsFor('articles/sport.json'));
+    const puts = proxy.log.slice(before).filter((entry) => entry.method === 'PUT');
+    expect(puts.filter((entry) => entry.status !== 200)).toEqual([]);
+    expect(puts.length).toBeGreaterThan(10);
   });
 
   it('invalidates nothing and pings nobody when nothing changed', async () => {
+    const { handler, eventsFor } = await deployment();
     services.requests.length = 0;
-    await handler(await eventsFor('content/articles/sport.json'), context);
+    await handler(await eventsFor('articles/2024-05-31-grain-harvest.json'), context);
     expect(
       services.requests.filter(
         (request) => request.path.includes('/invalidation') || request.path === '/hub',
@@ -332,10 +421,9 @@ describe('handler', () => {
     ).toEqual([]);
   });
 
-  it('reports every message as failed when the publish cannot run', async () => {
-    await server.client.send(
-      new PutObjectCommand({ Bucket: 'content-bucket', Key: 'content/site.json', Body: '{ not json' }),
-    );
+  it('reports every message as failed when the publish cannot run, and keeps what was published', async () => {
+    const { handler, putRecord, getObject } = await deployment();
+    await putRecord('site.json', '{ not json');
     await expect(handler(sqsBatch)).resolves.toEqual({
       batchItemFailures: [{ itemIdentifier: 'message-1' }],
     });
