@@ -147,29 +147,125 @@ export class FeedPublisher extends Construct {
 
   constructor(scope: Construct, id: string, props: FeedPublisherProps = {}) {
     super(scope, id);
-    const contentPrefix = props.contentPrefix ?? 'content/';
-    validateProps(props, contentPrefix);
+    const contentPrefix = props.contentPrefix ?? defaults.contentPrefix;
+    validateProps(this, props, contentPrefix);
     // Data outlives the stack, but a first deploy that fails leaves no empty buckets behind.
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
-    const timeout = props.timeout ?? Duration.minutes(3);
-    const rebuildConcurrency = props.rebuildConcurrency ?? 10;
+    const timeout = props.timeout ?? defaults.timeout;
     const metricsNamespace = props.metricsNamespace ?? defaultMetricsNamespace;
     const service = Stack.of(this).stackName;
-    const destroy = removalPolicy === RemovalPolicy.DESTROY;
 
-    const logBucket = new s3.Bucket(this, 'LogBucket', {
+    const buckets = this.createBuckets(removalPolicy);
+    const distribution = createDistribution(this, buckets.feeds, buckets.log, props);
+    const feedBaseUrl = `https://${props.domainName ?? distribution.distributionDomainName}/`;
+    const queues = this.createQueues(timeout);
+    // The group holds no data: it goes with the stack, so a later deploy can create it again.
+    const scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'Lets EventBridge Scheduler start a publish at the next embargo or expiry',
+    });
+    const publishFunction = this.createPublishFunction(props, {
+      timeout,
+      removalPolicy,
+      deadLetterQueue: queues.deadLetter,
+      environment: {
+        CONTENT_BUCKET: buckets.content.bucketName,
+        CONTENT_PREFIX: contentPrefix,
+        FEEDS_BUCKET: buckets.feeds.bucketName,
+        FEEDS_PREFIX: '',
+        STATE_BUCKET: buckets.state.bucketName,
+        FEED_BASE_URL: feedBaseUrl,
+        DISTRIBUTION_ID: distribution.distributionId,
+        SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
+        SCHEDULE_NAME: nextChangeScheduleName,
+        SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+        SCHEDULE_DEAD_LETTER_ARN: queues.deadLetter.queueArn,
+        METRICS_NAMESPACE: metricsNamespace,
+        // The metrics' `service` dimension: two stacks in one account never share a metric.
+        POWERTOOLS_SERVICE_NAME: service,
+        REBUILD_QUEUE_URL: queues.rebuild.queueUrl,
+        ...(props.contentSource === undefined ? {} : { IMPORT_PREFIX: importPrefix }),
+        ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
+        // A new function version whenever the deployed content changes, so the publish-after-deploy trigger runs again.
+        ...(deployedVersion(props) === undefined ? {} : { CONTENT_VERSION: deployedVersion(props) }),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    publishFunction.grantInvoke(schedulerRole);
+    // Scheduled publishes that fail after their retries land beside the failed S3 events.
+    queues.deadLetter.grantSendMessages(schedulerRole);
+    grantLeastPrivilege(this, {
+      fn: publishFunction,
+      contentBucket: buckets.content,
+      contentPrefix,
+      importPrefix: props.contentSource === undefined ? undefined : importPrefix,
+      feedsBucket: buckets.feeds,
+      stateBucket: buckets.state,
+      distribution,
+      scheduleGroup,
+      scheduleName: nextChangeScheduleName,
+      schedulerRole,
+    });
+    this.connectEvents(props, { publishFunction, contentBucket: buckets.content, contentPrefix, ...queues });
+    new scheduler.Schedule(this, 'ReconcileSchedule', {
+      schedule: scheduler.ScheduleExpression.rate(props.reconcileInterval ?? defaults.reconcileInterval),
+      target: new schedulerTargets.LambdaInvoke(publishFunction, {
+        input: scheduler.ScheduleTargetInput.fromObject({ source: 'feed-publisher.reconcile' }),
+        role: schedulerRole,
+        retryAttempts: 2,
+      }),
+      scheduleGroup,
+      description: 'Full publish that repairs anything an S3 event missed',
+    });
+    this.publishAfterDeploy(props, {
+      publishFunction,
+      timeout,
+      contentBucket: buckets.content,
+      contentPrefix,
+      distribution,
+    });
+
+    const alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.alarmEmail);
+    createAlarms(this, {
+      fn: publishFunction,
+      queue: queues.publish,
+      deadLetterQueue: queues.deadLetter,
+      topic: alarmTopic,
+      namespace: metricsNamespace,
+      service,
+    });
+
+    this.contentBucket = buckets.content;
+    this.feedsBucket = buckets.feeds;
+    this.stateBucket = buckets.state;
+    this.logBucket = buckets.log;
+    this.distribution = distribution;
+    this.publishFunction = publishFunction;
+    this.queue = queues.publish;
+    this.deadLetterQueue = queues.deadLetter;
+    this.alarmTopic = alarmTopic;
+    this.feedBaseUrl = feedBaseUrl;
+  }
+
+  /** The access log bucket, the versioned content bucket, and the feeds and state buckets no one writes blindly. */
+  private createBuckets(removalPolicy: RemovalPolicy) {
+    const destroy = removalPolicy === RemovalPolicy.DESTROY;
+    const log = new s3.Bucket(this, 'LogBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       // CloudFront standard logs are delivered with ACLs.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [
-        { expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { expiration: retention.accessLogs, abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy,
       autoDeleteObjects: destroy,
     });
-    acknowledge(logBucket, {
+    acknowledge(log, {
       'AwsSolutions-S1': 'This is the access log bucket itself; logging it into itself would loop.',
     });
     const privateBucket = (logPrefix: string): s3.BucketProps => ({
@@ -177,114 +273,91 @@ export class FeedPublisher extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: logBucket,
+      serverAccessLogsBucket: log,
       serverAccessLogsPrefix: logPrefix,
       removalPolicy,
       autoDeleteObjects: destroy,
     });
-    const contentBucket = new s3.Bucket(this, 'ContentBucket', {
+    const content = new s3.Bucket(this, 'ContentBucket', {
       ...privateBucket('content-bucket/'),
       versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(365) }],
+      lifecycleRules: [{ noncurrentVersionExpiration: retention.recordVersions }],
     });
-    const feedsBucket = new s3.Bucket(this, 'FeedsBucket', privateBucket('feeds-bucket/'));
-    denyUnconditionalWrites(feedsBucket);
+    const feeds = new s3.Bucket(this, 'FeedsBucket', privateBucket('feeds-bucket/'));
+    denyUnconditionalWrites(feeds);
     // Earlier versions kept their state in the feeds bucket under _state/; the first publish moves
     // it out and deletes it. Until then CloudFront must not serve it.
-    feedsBucket.addToResourcePolicy(
+    feeds.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyServingLegacyState',
         effect: iam.Effect.DENY,
         principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
         actions: ['s3:GetObject'],
-        resources: [feedsBucket.arnForObjects('_state/*')],
+        resources: [feeds.arnForObjects('_state/*')],
       }),
     );
     // The publisher's own state (drafts and embargoed text among it) lives in a bucket of its
     // own that CloudFront has no route to at all.
-    const stateBucket = new s3.Bucket(this, 'StateBucket', privateBucket('state-bucket/'));
-    denyUnconditionalWrites(stateBucket);
+    const state = new s3.Bucket(this, 'StateBucket', privateBucket('state-bucket/'));
+    denyUnconditionalWrites(state);
+    return { log, content, feeds, state };
+  }
 
-    const distribution = createDistribution(this, feedsBucket, logBucket, props);
-    const feedBaseUrl = `https://${props.domainName ?? distribution.distributionDomainName}/`;
-
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
+  /** The queue of S3 events, the queue a rebuild's steps are spread over, and their dead-letter queue. */
+  private createQueues(timeout: Duration) {
+    const deadLetter = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: retention.deadLetters,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    acknowledge(deadLetterQueue, {
+    acknowledge(deadLetter, {
       'AwsSolutions-SQS3': 'This queue is the dead-letter queue of the publish queue.',
       'Serverless-SQSRedrivePolicy':
         'This queue is itself the dead-letter queue; messages end here for an operator to inspect.',
     });
-    const queue = new sqs.Queue(this, 'PublishQueue', {
+    const queueProps: sqs.QueueProps = {
       // Lambda's guidance: at least six times the function timeout, so a retry never overlaps a running batch.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * visibilityTimeoutFactor),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
-    });
-
+      deadLetterQueue: { queue: deadLetter, maxReceiveCount },
+    };
+    const publish = new sqs.Queue(this, 'PublishQueue', queueProps);
     // A rebuild (first publish, or a change of reading or rendering settings) is spread over this
     // queue in steps of a few hundred records, so no invocation reads or renders the whole archive.
-    const rebuildQueue = new sqs.Queue(this, 'RebuildQueue', {
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
-    });
+    const rebuild = new sqs.Queue(this, 'RebuildQueue', queueProps);
+    return { deadLetter, publish, rebuild };
+  }
 
-    // The group holds no data: it goes with the stack, so a later deploy can create it again.
-    const scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const nextChangeScheduleName = 'next-visibility-change';
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
-      description: 'Lets EventBridge Scheduler start a publish at the next embargo or expiry',
-    });
-
-    const publishFunction = new nodejs.NodejsFunction(this, 'PublishFunction', {
+  /** The publish function, bundled from lambda/handler.ts with esbuild. */
+  private createPublishFunction(
+    props: FeedPublisherProps,
+    options: {
+      readonly timeout: Duration;
+      readonly removalPolicy: RemovalPolicy;
+      readonly deadLetterQueue: sqs.IQueue;
+      readonly environment: Record<string, string>;
+    },
+  ): nodejs.NodejsFunction {
+    return new nodejs.NodejsFunction(this, 'PublishFunction', {
       entry: path.join(projectRoot, 'lambda', 'handler.ts'),
       handler: 'handler',
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1769,
-      timeout,
+      memorySize: props.memorySize ?? defaults.memorySize,
+      timeout: options.timeout,
       // Scheduled publishes are asynchronous invocations: their failures land beside the failed S3 events.
-      deadLetterQueue,
+      deadLetterQueue: options.deadLetterQueue,
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: new logs.LogGroup(this, 'PublishLogs', {
         retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy,
+        removalPolicy: options.removalPolicy,
       }),
       description: 'Publishes RSS, Atom and JSON Feed from the article records',
-      environment: {
-        CONTENT_BUCKET: contentBucket.bucketName,
-        CONTENT_PREFIX: contentPrefix,
-        FEEDS_BUCKET: feedsBucket.bucketName,
-        FEEDS_PREFIX: '',
-        STATE_BUCKET: stateBucket.bucketName,
-        FEED_BASE_URL: feedBaseUrl,
-        DISTRIBUTION_ID: distribution.distributionId,
-        SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
-        SCHEDULE_NAME: nextChangeScheduleName,
-        SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
-        SCHEDULE_DEAD_LETTER_ARN: deadLetterQueue.queueArn,
-        METRICS_NAMESPACE: metricsNamespace,
-        // The metrics' `service` dimension: two stacks in one account never share a metric.
-        POWERTOOLS_SERVICE_NAME: service,
-        REBUILD_QUEUE_URL: rebuildQueue.queueUrl,
-        ...(props.contentSource === undefined ? {} : { IMPORT_PREFIX: importPrefix }),
-        ...(props.hubUrl ? { HUB_URL: props.hubUrl } : {}),
-        // A new function version whenever the deployed content changes, so the publish-after-deploy trigger runs again.
-        ...(deployedVersion(props) === undefined ? {} : { CONTENT_VERSION: deployedVersion(props) }),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: options.environment,
       bundling: {
         format: nodejs.OutputFormat.ESM,
         minify: true,
@@ -299,58 +372,60 @@ export class FeedPublisher extends Construct {
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
-    publishFunction.grantInvoke(schedulerRole);
-    // Scheduled publishes that fail after their retries land beside the failed S3 events.
-    deadLetterQueue.grantSendMessages(schedulerRole);
-    grantLeastPrivilege(this, {
-      fn: publishFunction,
-      contentBucket,
-      contentPrefix,
-      importPrefix: props.contentSource === undefined ? undefined : importPrefix,
-      feedsBucket,
-      stateBucket,
-      distribution,
-      scheduleGroup,
-      schedulerRole,
-    });
+  }
 
-    rebuildQueue.grantSendMessages(publishFunction);
+  /** Record writes and deletions reach the function through the publish queue; rebuild steps through theirs. */
+  private connectEvents(
+    props: FeedPublisherProps,
+    parts: {
+      readonly publishFunction: lambda.Function;
+      readonly contentBucket: s3.Bucket;
+      readonly contentPrefix: string;
+      readonly publish: sqs.Queue;
+      readonly rebuild: sqs.Queue;
+    },
+  ): void {
+    const { publishFunction, contentBucket, contentPrefix } = parts;
+    parts.rebuild.grantSendMessages(publishFunction);
     publishFunction.addEventSource(
-      new SqsEventSource(rebuildQueue, {
+      new SqsEventSource(parts.rebuild, {
         // One step per invocation: each is sized to finish well within the timeout.
         batchSize: 1,
-        maxConcurrency: rebuildConcurrency,
+        maxConcurrency: props.rebuildConcurrency ?? defaults.rebuildConcurrency,
         reportBatchItemFailures: true,
       }),
     );
-
-    contentBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), {
-      prefix: contentPrefix,
-    });
-    contentBucket.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SqsDestination(queue), {
-      prefix: contentPrefix,
-    });
+    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+      contentBucket.addEventNotification(event, new s3n.SqsDestination(parts.publish), {
+        prefix: contentPrefix,
+      });
+    }
     publishFunction.addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: 100,
-        maxBatchingWindow: props.batchingWindow ?? Duration.seconds(20),
+      new SqsEventSource(parts.publish, {
+        batchSize: publishBatchSize,
+        maxBatchingWindow: props.batchingWindow ?? defaults.batchingWindow,
         // Correctness comes from conditional writes; two at a time keeps a burst from piling up.
         maxConcurrency: 2,
         reportBatchItemFailures: true,
       }),
     );
+  }
 
-    new scheduler.Schedule(this, 'ReconcileSchedule', {
-      schedule: scheduler.ScheduleExpression.rate(props.reconcileInterval ?? Duration.hours(1)),
-      target: new schedulerTargets.LambdaInvoke(publishFunction, {
-        input: scheduler.ScheduleTargetInput.fromObject({ source: 'feed-publisher.reconcile' }),
-        role: schedulerRole,
-        retryAttempts: 2,
-      }),
-      scheduleGroup,
-      description: 'Full publish that repairs anything an S3 event missed',
-    });
-
+  /**
+   * Deploys site.json and stages the records of `contentSource`, then publishes, so the feeds
+   * exist when `cdk deploy` ends; again whenever code or content change.
+   */
+  private publishAfterDeploy(
+    props: FeedPublisherProps,
+    parts: {
+      readonly publishFunction: lambda.Function;
+      readonly timeout: Duration;
+      readonly contentBucket: s3.Bucket;
+      readonly contentPrefix: string;
+      readonly distribution: cloudfront.IDistribution;
+    },
+  ): void {
+    const { contentBucket, contentPrefix } = parts;
     const deployments = [
       ...(props.siteConfigFile === undefined
         ? []
@@ -376,36 +451,16 @@ export class FeedPublisher extends Construct {
             }),
           ]),
     ];
-    // Feeds exist when `cdk deploy` ends: publish once the content is in place, and again whenever code or content change.
-    const publishAfterDeploy = new triggers.Trigger(this, 'PublishAfterDeploy', {
-      handler: publishFunction,
+    const trigger = new triggers.Trigger(this, 'PublishAfterDeploy', {
+      handler: parts.publishFunction,
       executeOnHandlerChange: true,
       // More than the function's own timeout, so a slow publish fails as itself, not as the deploy.
-      timeout: Duration.seconds(Math.min(timeout.toSeconds() + triggerMarginSeconds, maxTriggerSeconds)),
+      timeout: Duration.seconds(
+        Math.min(parts.timeout.toSeconds() + triggerMarginSeconds, maxTriggerSeconds),
+      ),
     });
-    publishAfterDeploy.executeAfter(distribution, ...deployments);
+    trigger.executeAfter(parts.distribution, ...deployments);
     acknowledgeCdkHelpers(this, contentBucket);
-
-    const alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.alarmEmail);
-    createAlarms(this, {
-      fn: publishFunction,
-      queue,
-      deadLetterQueue,
-      topic: alarmTopic,
-      namespace: metricsNamespace,
-      service,
-    });
-
-    this.contentBucket = contentBucket;
-    this.feedsBucket = feedsBucket;
-    this.stateBucket = stateBucket;
-    this.logBucket = logBucket;
-    this.distribution = distribution;
-    this.publishFunction = publishFunction;
-    this.queue = queue;
-    this.deadLetterQueue = deadLetterQueue;
-    this.alarmTopic = alarmTopic;
-    this.feedBaseUrl = feedBaseUrl;
   }
 
   /** A topic CloudWatch alarms of this account may publish to (over SSL only), with the e-mail subscription. */
@@ -449,6 +504,37 @@ function deployedVersion(props: FeedPublisherProps): string | undefined {
 /** Where a deploy stages records (outside the content prefix, so no S3 event fires for them). */
 const importPrefix = 'import/';
 
+/** The props' defaults, as their docs state them. */
+const defaults = {
+  contentPrefix: 'content/',
+  timeout: Duration.minutes(3),
+  reconcileInterval: Duration.hours(1),
+  // Lambda gives one full vCPU at 1,769 MiB; publishing is CPU-bound (docs/benchmarks.md).
+  memorySize: 1769,
+  batchingWindow: Duration.seconds(20),
+  rebuildConcurrency: 10,
+} as const;
+
+/** How long what is kept only for inspection stays. */
+const retention = {
+  // A quarter of access logs covers an incident review without growing forever.
+  accessLogs: Duration.days(90),
+  // A year of earlier record versions: an editor can bring back last year's text.
+  recordVersions: Duration.days(365),
+  // SQS's longest: an operator back from a fortnight away still finds the failed messages.
+  deadLetters: Duration.days(14),
+} as const;
+
+/** Lambda's guidance: a queue's visibility timeout is at least six times the function's timeout. */
+const visibilityTimeoutFactor = 6;
+/** Receives before a message goes to the dead-letter queue: a storm of throttles is outlasted, a poison message is not retried forever. */
+const maxReceiveCount = 5;
+/** S3 events per publish: a burst of uploads costs a few publishes, and one publish of 100 records ends well within its timeout. */
+const publishBatchSize = 100;
+
+/** The one-time schedule of the next embargo or expiry, as the function and its permissions name it. */
+const nextChangeScheduleName = 'next-visibility-change';
+
 /** The post-deploy trigger waits this much longer than the function may run. */
 const triggerMarginSeconds = 120;
 /** The longest a Lambda invocation, and so the trigger, can last. */
@@ -471,12 +557,16 @@ function denyUnconditionalWrites(bucket: s3.Bucket): void {
   );
 }
 
-/** Props that cannot deploy, every problem at once; values that are tokens (parameters) are left to deploy time. */
+/**
+ * Props that cannot deploy, every problem at once, named with the construct's path; values that
+ * are tokens (parameters) are left to deploy time. (aws-cdk-lib's own `ValidationError` is
+ * `@internal`: its constructor takes a message type only its own code can make.)
+ */
 export class FeedPublisherPropsError extends Error {
   override readonly name = 'FeedPublisherPropsError';
 }
 
-function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
+function validateProps(scope: Construct, props: FeedPublisherProps, contentPrefix: string): void {
   const problems: string[] = [];
   const known = <T>(value: T | undefined): value is T =>
     value !== undefined && !Token.isUnresolved(value as unknown as string);
@@ -529,5 +619,5 @@ function validateProps(props: FeedPublisherProps, contentPrefix: string): void {
   if (known(props.alarmEmail) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
     problems.push(`alarmEmail must be an e-mail address, got '${props.alarmEmail}'`);
   }
-  if (problems.length > 0) throw new FeedPublisherPropsError(problems.join('; '));
+  if (problems.length > 0) throw new FeedPublisherPropsError(`${scope.node.path}: ${problems.join('; ')}`);
 }

@@ -18,6 +18,8 @@ export interface PublisherResources {
   readonly stateBucket: s3.IBucket;
   readonly distribution: cloudfront.IDistribution;
   readonly scheduleGroup: scheduler.IScheduleGroup;
+  /** The one schedule in the group the function creates and updates. */
+  readonly scheduleName: string;
   readonly schedulerRole: iam.IRole;
 }
 
@@ -32,6 +34,7 @@ export function grantLeastPrivilege(scope: Construct, resources: PublisherResour
     stateBucket,
     distribution,
     scheduleGroup,
+    scheduleName,
     schedulerRole,
   } = resources;
   fn.addToRolePolicy(
@@ -130,7 +133,7 @@ export function grantLeastPrivilege(scope: Construct, resources: PublisherResour
         Stack.of(scope).formatArn({
           service: 'scheduler',
           resource: 'schedule',
-          resourceName: `${scheduleGroup.scheduleGroupName}/next-visibility-change`,
+          resourceName: `${scheduleGroup.scheduleGroupName}/${scheduleName}`,
         }),
       ],
     }),

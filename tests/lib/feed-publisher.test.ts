@@ -638,10 +638,10 @@ describe('FeedPublisher props', () => {
     const stack = new Stack(newApp(), 'Invalid');
     expect(() => new FeedPublisher(stack, 'Publisher', props(stack))).toThrow(message);
   });
-  it('reports every problem at once, naming each prop', () => {
+  it('reports every problem at once, naming the construct and each prop', () => {
     const stack = new Stack(newApp(), 'Invalid');
     expect(() => new FeedPublisher(stack, 'Publisher', { memorySize: 64, hubUrl: 'http://hub' })).toThrow(
-      /memorySize must be a whole number of MiB between 128 and 10240, got 64; hubUrl must be an https URL, got 'http:\/\/hub'/,
+      /^Invalid\/Publisher: memorySize must be a whole number of MiB between 128 and 10240, got 64; hubUrl must be an https URL, got 'http:\/\/hub'$/,
     );
   });
 
