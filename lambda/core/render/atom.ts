@@ -4,6 +4,7 @@ import { namespaces } from './namespaces.ts';
 import { TextSlots } from './text-slots.ts';
 import { historyElements, mediaContent } from './xml-extensions.ts';
 import {
+  articleFor,
   childElements,
   element,
   firstChild,
@@ -11,12 +12,13 @@ import {
   parseXml,
   serializeXml,
   setText,
+  textOf,
 } from './xml-tree.ts';
 
 /** Atom 1.0 (RFC 4287), rendered by `feed` and finished here. */
 export function renderAtom(document: FeedDocument): string {
   const slots = new TextSlots();
-  const feed = parseXml(buildFeedModel(document, { text: slots.slot, summaryAsHtml: true }).atom1());
+  const feed = parseXml(buildFeedModel(document, { text: slots.slot }).atom1());
   slots.fill(feed);
   feed.attributes = {
     ...feed.attributes,
@@ -34,9 +36,8 @@ export function renderAtom(document: FeedDocument): string {
   );
   insertChildren(feed, firstEntry, historyElements(document, 'atom', 'link'));
 
-  childElements(feed, 'entry').forEach((entry, index) => {
-    const article = document.articles[index];
-    if (!article) return;
+  for (const entry of childElements(feed, 'entry')) {
+    const article = articleFor(document.articles, textOf(firstChild(entry, 'id')));
     // `feed` marks titles and summaries as HTML; they are plain text, so `Tom & Jerry <b>` stays literal.
     const title = firstChild(entry, 'title');
     if (title) {
@@ -69,6 +70,6 @@ export function renderAtom(document: FeedDocument): string {
       ...mediaContent(article),
       ...(article.source ? [element('dc:source', {}, article.source)] : []),
     ]);
-  });
+  }
   return serializeXml(feed);
 }

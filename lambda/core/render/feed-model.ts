@@ -6,10 +6,8 @@ import { articleLink } from './article-page.ts';
 import { type FeedDocument, type FeedFormat, feedUrl, newestChange } from './feed-document.ts';
 
 export interface FeedModelOptions {
-  /** Wraps each free text before `feed` sees it (see TextSlots); identity for JSON. */
+  /** Wraps each free text before `feed` sees it (see TextSlots). */
   readonly text: (value: string) => string;
-  /** Whether summaries become HTML (RSS, Atom) or stay plain text (JSON Feed). */
-  readonly summaryAsHtml: boolean;
 }
 
 /** The body readers see: the full article, or, past the size budget, just its summary. */
@@ -18,9 +16,9 @@ export function itemHtml(article: Article, full: boolean): string {
 }
 
 /**
- * The `feed` package's model of one document. Images and attachments are left out on purpose:
- * `feed` guesses their media types from file names (`image/jpg`) and drops all but one; the
- * format modules add them.
+ * The `feed` package's model of one document, for RSS and Atom (JSON Feed is written directly).
+ * Images and attachments are left out on purpose: `feed` guesses their media types from file
+ * names (`image/jpg`) and drops all but one; the format modules add them.
  */
 export function buildFeedModel(document: FeedDocument, options: FeedModelOptions): Feed {
   const { site, folder } = document;
@@ -56,8 +54,7 @@ export function buildFeedModel(document: FeedDocument, options: FeedModelOptions
       link: articleLink(document.site, article),
       date: article.updated,
       published: article.published,
-      description:
-        summary === undefined ? undefined : text(options.summaryAsHtml ? escapeHtml(summary) : summary),
+      description: summary === undefined ? undefined : text(escapeHtml(summary)),
       content: text(itemHtml(article, index < document.fullCount)),
       // `feed` crashes on an empty author list in JSON, so no authors means no list.
       author:

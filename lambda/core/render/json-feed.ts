@@ -1,27 +1,23 @@
 import { toXmlSafeText } from '../content/xml-text.ts';
-import type { Article, Person } from '../model.ts';
+import type { Article, Person, SiteConfig } from '../model.ts';
+import { articleLink } from './article-page.ts';
 import { type FeedDocument, feedUrl } from './feed-document.ts';
-import { buildFeedModel } from './feed-model.ts';
-
-type JsonObject = Record<string, unknown>;
+import { itemHtml } from './feed-model.ts';
 
 /**
- * JSON Feed 1.1. `feed` writes version 1 with a single `author`; its output is read back as data
- * and reshaped into 1.1: `authors` lists, `language`, `hubs`, attachments, pagination, and the
- * `_news` extension carrying source, dateline, photo caption and credit.
+ * JSON Feed 1.1, written directly: `authors` lists, `language`, `hubs`, attachments, pagination
+ * (`next_url` to the next older archive page, `expired` on archive pages), and the `_news`
+ * extension carrying source, dateline, photo caption and credit. Every text is made safe for
+ * any reader (no control characters, no lone surrogates).
  */
 export function renderJsonFeed(document: FeedDocument): string {
-  const legacy = JSON.parse(
-    buildFeedModel(document, { text: (value) => value, summaryAsHtml: false }).json1(),
-  ) as JsonObject;
-  const legacyItems = (legacy.items as JsonObject[] | undefined) ?? [];
   const { site, history } = document;
-  const feed: JsonObject = {
+  const feed = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: legacy.title,
-    home_page_url: legacy.home_page_url,
-    feed_url: legacy.feed_url,
-    description: legacy.description,
+    title: document.title,
+    home_page_url: site.siteUrl,
+    feed_url: feedUrl(site, document.folder, 'json'),
+    description: site.description,
     // JSON Feed pages run from newest to oldest: "next" is the next older page.
     next_url: history.prevArchive === undefined ? undefined : feedUrl(site, history.prevArchive, 'json'),
     icon: site.imageUrl,
@@ -30,18 +26,14 @@ export function renderJsonFeed(document: FeedDocument): string {
     authors: site.author ? [jsonAuthor(site.author)] : undefined,
     expired: history.archived ? true : undefined,
     hubs: site.hubUrl ? [{ type: 'WebSub', url: site.hubUrl }] : undefined,
-    items: legacyItems.map((legacyItem, index) => {
-      const article = document.articles[index];
-      return article ? jsonItem(legacyItem, article) : legacyItem;
-    }),
+    items: document.articles.map((article, index) => jsonItem(site, article, index < document.fullCount)),
   };
   const safeText = (_key: string, value: unknown) =>
     typeof value === 'string' ? toXmlSafeText(value) : value;
   return `${JSON.stringify(feed, safeText, 2)}\n`;
 }
 
-function jsonItem(legacyItem: JsonObject, article: Article): JsonObject {
-  const { author: _single, tags: _tags, image: _image, ...rest } = legacyItem;
+function jsonItem(site: SiteConfig, article: Article, full: boolean) {
   const tags = [...new Set([...article.categories, ...article.tags])];
   const { image } = article;
   const news = {
@@ -51,9 +43,13 @@ function jsonItem(legacyItem: JsonObject, article: Article): JsonObject {
     image_credit: image?.credit,
   };
   return {
-    ...rest,
-    // `feed` drops the summary when the content is empty; it is the article's, whatever the body.
+    id: article.id,
+    content_html: itemHtml(article, full),
+    url: articleLink(site, article),
+    title: article.title,
     summary: article.summary,
+    date_modified: article.updated.toISOString(),
+    date_published: article.published.toISOString(),
     image: image?.url,
     authors: article.authors.length > 0 ? article.authors.map(jsonAuthor) : undefined,
     tags: tags.length > 0 ? tags : undefined,
@@ -71,6 +67,6 @@ function jsonItem(legacyItem: JsonObject, article: Article): JsonObject {
   };
 }
 
-function jsonAuthor(person: Person): JsonObject {
+function jsonAuthor(person: Person) {
   return { name: person.name, url: person.url };
 }

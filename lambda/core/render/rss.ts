@@ -4,6 +4,7 @@ import { namespaces } from './namespaces.ts';
 import { TextSlots } from './text-slots.ts';
 import { historyElements, mediaContent } from './xml-extensions.ts';
 import {
+  articleFor,
   childElements,
   element,
   firstChild,
@@ -11,12 +12,13 @@ import {
   parseXml,
   removeChildren,
   serializeXml,
+  textOf,
 } from './xml-tree.ts';
 
 /** RSS 2.0, rendered by `feed` and finished here. */
 export function renderRss(document: FeedDocument): string {
   const slots = new TextSlots();
-  const rss = parseXml(buildFeedModel(document, { text: slots.slot, summaryAsHtml: true }).rss2());
+  const rss = parseXml(buildFeedModel(document, { text: slots.slot }).rss2());
   slots.fill(rss);
   rss.attributes = {
     ...rss.attributes,
@@ -32,9 +34,8 @@ export function renderRss(document: FeedDocument): string {
   );
   insertChildren(channel, firstItem, historyElements(document, 'rss', 'atom:link'));
 
-  childElements(channel, 'item').forEach((item, index) => {
-    const article = document.articles[index];
-    if (!article) return;
+  for (const item of childElements(channel, 'item')) {
+    const article = articleFor(document.articles, textOf(firstChild(item, 'guid')));
     // RSS <author> must be an e-mail address; names go in dc:creator, which readers show.
     const authorIndex = removeChildren(item, 'author');
     insertChildren(
@@ -58,6 +59,6 @@ export function renderRss(document: FeedDocument): string {
       ...(article.source ? [element('dc:source', {}, article.source)] : []),
       ...(article.language ? [element('dc:language', {}, article.language)] : []),
     ]);
-  });
+  }
   return serializeXml(rss);
 }

@@ -40,6 +40,25 @@ export function element(
   return { type: 'element', name, attributes: defined, elements };
 }
 
+/** The text an element holds, its text and CDATA children joined. */
+export function textOf(target: Element | undefined): string {
+  return (target?.elements ?? [])
+    .map((node) =>
+      node.type === 'text' ? String(node.text ?? '') : node.type === 'cdata' ? String(node.cdata ?? '') : '',
+    )
+    .join('');
+}
+
+/**
+ * The article each rendered item is for, by its id (RSS guid, Atom id) rather than by position,
+ * so a reordering by the renderer can never put one article's extras on another's item.
+ */
+export function articleFor<T extends { readonly id: string }>(articles: readonly T[], id: string): T {
+  const article = articles.find((candidate) => candidate.id === id);
+  if (!article) throw new Error(`rendered an item with id '${id}' that no article has`);
+  return article;
+}
+
 /** Replaces the content of `target` with one text node. */
 export function setText(target: Element, text: string): void {
   target.elements = [{ type: 'text', text }];
