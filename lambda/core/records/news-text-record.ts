@@ -53,8 +53,34 @@ export function parseNewsText(
     .split(/\r\n|\r|\n/)
     .map((raw, index) => ({ number: index + 1, text: raw.replace(/[\u00a0\u2007\u202f\t]/g, ' ').trim() }))
     .filter((line) => line.text !== '');
-  const [header, title, section, timeLine, ...rest] = lines;
+  const header = readHeader(lines, problems, timeZone);
+  if (!header) return undefined;
+  const story = readStory(lines.slice(4), problems);
+  if (!story) return undefined;
+  const { caption, credit } = story;
+  return {
+    title: header.title,
+    published: header.published,
+    summary: story.lead,
+    contentHtml: paragraphsToHtml(story.paragraphs),
+    authors: [],
+    categories: [header.section],
+    tags: [],
+    image: caption || credit ? { caption: caption || undefined, credit } : undefined,
+    attachments: [],
+    source: story.source,
+    dateline: header.dateline,
+    draft: false,
+  };
+}
 
+/** The first four lines: the date line, the title, the section, and the time line with its city. */
+function readHeader(
+  lines: readonly Line[],
+  problems: RecordProblems,
+  timeZone: string,
+): { title: string; section: string; published: Date; dateline?: string } | undefined {
+  const [header, title, section, timeLine] = lines;
   const headerMatch = header ? headerPattern.exec(header.text) : null;
   if (!header || !headerMatch) {
     problems.add(
@@ -80,53 +106,46 @@ export function parseNewsText(
     return undefined;
   }
   const [, y, m, d] = headerMatch.map(Number);
+  const headerDate = { year: y ?? 0, month: m ?? 0, day: d ?? 0 };
   try {
-    checkWallClock({ year: y ?? 0, month: m ?? 0, day: d ?? 0, hour: 0, minute: 0 }, header.text);
+    checkWallClock({ ...headerDate, hour: 0, minute: 0 }, header.text);
   } catch (error) {
     if (!(error instanceof DateReadError)) throw error;
     problems.add('date', `line ${header.number}: ${error.message}`);
     return undefined;
   }
-  const published = readTimeLine(
-    timeMatch,
-    { year: y ?? 0, month: m ?? 0, day: d ?? 0 },
-    timeLine,
-    problems,
-    timeZone,
-  );
+  const published = readTimeLine(timeMatch, headerDate, timeLine, problems, timeZone);
   if (!published) return undefined;
+  const dateline = timeMatch[7]?.trim();
+  return { title: title.text, section: section.text, published, ...(dateline ? { dateline } : {}) };
+}
 
+/**
+ * What follows the header: the lead, the photo caption (often printed twice) and its `©` credit,
+ * then the body, whose first paragraph may name the source as `/TASS/.`.
+ */
+function readStory(
+  rest: readonly Line[],
+  problems: RecordProblems,
+): { lead?: string; caption: string; credit?: string; paragraphs: string[]; source?: string } | undefined {
   const creditIndex = rest.findIndex(
     (line, index) => line.text.startsWith('©') && !isBodyOpening(rest, index),
   );
   const openingIndex = rest.findIndex((line) => bodyOpeningPattern.test(line.text));
   const bodyStart =
     creditIndex >= 0 ? creditIndex + 1 : openingIndex >= 0 ? openingIndex : Math.min(1, rest.length);
-  const lead = bodyStart > 0 ? rest[0]?.text : undefined;
   const captionEnd = creditIndex >= 0 ? creditIndex : bodyStart;
-  const caption = collapseRepeats(rest.slice(1, captionEnd).map((line) => line.text)).join(' ');
-  const credit = creditIndex >= 0 ? rest[creditIndex]?.text : undefined;
-  const body = rest.slice(bodyStart).map((line) => line.text);
-  if (body.length === 0) {
+  const paragraphs = rest.slice(bodyStart).map((line) => line.text);
+  if (paragraphs.length === 0) {
     problems.add('content', 'the article has no body paragraphs after the lead');
     return undefined;
   }
-  const source = body[0] ? sourcePattern.exec(body[0])?.[1] : undefined;
-  const dateline = timeMatch[7]?.trim();
-
   return {
-    title: title.text,
-    published,
-    summary: lead,
-    contentHtml: paragraphsToHtml(body),
-    authors: [],
-    categories: [section.text],
-    tags: [],
-    image: caption || credit ? { caption: caption || undefined, credit } : undefined,
-    attachments: [],
-    source,
-    dateline: dateline || undefined,
-    draft: false,
+    lead: bodyStart > 0 ? rest[0]?.text : undefined,
+    caption: collapseRepeats(rest.slice(1, captionEnd).map((line) => line.text)).join(' '),
+    credit: creditIndex >= 0 ? rest[creditIndex]?.text : undefined,
+    paragraphs,
+    source: paragraphs[0] ? sourcePattern.exec(paragraphs[0])?.[1] : undefined,
   };
 }
 
