@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
+import { sha256Hex } from './core/hash.ts';
 import { headersForPath } from './core/render/feed-files.ts';
 
 /** Headers CloudFront adds to every response (see lib/publisher-distribution.ts). */
@@ -74,7 +74,7 @@ async function respond(
     return;
   }
   const { body } = found;
-  const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+  const etag = `"${sha256Hex(body).slice(0, 32)}"`;
   const lastModified = new Date(Math.floor(found.modified.getTime() / 1000) * 1000);
   const common = {
     ...securityHeaders,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
+import { sha256Hex } from '../lambda/core/hash.ts';
 import { folderHash } from './folder-hash.ts';
 import { acknowledge, acknowledgeCdkHelpers } from './nag.ts';
 import { createAlarms, defaultMetricsNamespace } from './publisher-alarms.ts';
@@ -498,7 +498,7 @@ function deployedVersion(props: FeedPublisherProps): string | undefined {
     props.contentSource === undefined ? '' : folderHash(props.contentSource),
   ];
   if (props.siteConfigFile === undefined && props.contentSource === undefined) return undefined;
-  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+  return sha256Hex(parts.join('\n')).slice(0, 16);
 }
 
 /** Where a deploy stages records (outside the content prefix, so no S3 event fires for them). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash.ts';
 import type { SiteConfig } from './model.ts';
 
 /**
@@ -21,5 +21,5 @@ export function renderingKey(site: SiteConfig): string {
 }
 
 function hash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return sha256Hex(JSON.stringify(value));
 }

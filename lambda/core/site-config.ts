@@ -1,7 +1,10 @@
 import { errorMessage } from './error-message.ts';
-import type { RecordError, RecordLimits, SiteConfig } from './model.ts';
+import type { Person, RecordError, RecordLimits, SiteConfig } from './model.ts';
 import { archivePeriods, isArchivePeriod } from './periods.ts';
 import { isKnownTimeZone } from './records/dates.ts';
+import { FieldReader } from './records/field-reader.ts';
+import { RecordProblems } from './records/problems.ts';
+import { readPerson } from './records/structured-fields.ts';
 import { nearestOf } from './records/unknown-keys.ts';
 
 export class SiteConfigError extends Error {
@@ -101,23 +104,7 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
       `site.json: archivePeriod must be one of ${archivePeriods.map((p) => `"${p}"`).join(', ')}, not ${JSON.stringify(archivePeriod)}`,
     );
   }
-  const author = raw.author;
-  if (
-    author !== undefined &&
-    !(isObject(author) && typeof author.name === 'string' && author.name.trim() !== '')
-  ) {
-    throw new SiteConfigError('site.json: author must be {"name": ..., "email"?: ..., "url"?: ...}');
-  }
-  if (author !== undefined) {
-    if (
-      author.email !== undefined &&
-      (typeof author.email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(author.email))
-    )
-      throw new SiteConfigError(
-        `site.json: author.email must be an e-mail address, not ${JSON.stringify(author.email)}`,
-      );
-    if (author.url !== undefined) readUrl(author as Raw, 'url', 'author.url');
-  }
+  const author = readSiteAuthor(raw.author);
   const iframeHosts = raw.allowedIframeHosts ?? [];
   if (
     !Array.isArray(iframeHosts) ||
@@ -133,7 +120,7 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     siteUrl: readUrl(raw, 'siteUrl'),
     feedBaseUrl: asFolder(readUrl(raw, 'feedBaseUrl')),
     language: readText(raw, 'language', siteDefaults.language),
-    author: author as SiteConfig['author'],
+    author,
     copyright: raw.copyright === undefined ? undefined : readText(raw, 'copyright'),
     timezone,
     maxItems,
@@ -200,6 +187,20 @@ function readLimits(value: unknown): RecordLimits {
 
 function asFolder(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** The site's author, read as a record's author is: the same checks, the same messages. */
+function readSiteAuthor(value: unknown): Person | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value))
+    throw new SiteConfigError('site.json: author must be {"name": ..., "email"?: ..., "url"?: ...}');
+  const problems = new RecordProblems('site.json');
+  const person = readPerson(new FieldReader(value, problems, 'author.'));
+  if (!person || problems.any)
+    throw new SiteConfigError(
+      problems.list.map((problem) => `site.json: ${problem.field}: ${problem.message}`).join('; '),
+    );
+  return person;
 }
 
 function isObject(value: unknown): value is Raw {

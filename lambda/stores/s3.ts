@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -8,6 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { errorMessage } from '../core/error-message.ts';
+import { sha256Hex } from '../core/hash.ts';
 import type { FeedFile } from '../core/model.ts';
 import {
   type ExpectedVersion,
@@ -124,7 +124,7 @@ export class S3OutputStore implements OutputStore {
 
   async write(file: FeedFile, revision: number): Promise<boolean> {
     const key = `${this.location.prefix}${file.path}`;
-    const hash = createHash('sha256').update(file.body, 'utf8').digest('hex');
+    const hash = sha256Hex(file.body);
     const current = await this.head(key);
     const theirs = revisionOf(current?.Metadata);
     // A publish that started from a later state wrote it: its bytes stay.

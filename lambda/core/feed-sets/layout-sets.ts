@@ -1,5 +1,5 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
-import { newestFirst } from '../order.ts';
+import { compareText, newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
 import { storeArticle } from '../state/stored-article.ts';
 import { mainSet, type SetManifest, type Shard, setsOf } from './feed-set.ts';
@@ -46,7 +46,7 @@ export function layoutKeys(site: SiteConfig, entries: readonly LayoutEntry[]): K
     return {
       folder,
       window: sorted.slice(0, site.maxItems).map((entry) => entry.key),
-      pages: new Map([...pages.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+      pages: new Map([...pages.entries()].sort(([a], [b]) => compareText(a, b))),
     };
   });
 }

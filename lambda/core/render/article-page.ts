@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { articleHtml } from '../content/article-html.ts';
 import { escapeHtml } from '../content/html.ts';
 import { categoryFolder } from '../feed-sets/feed-set.ts';
+import { sha256Hex } from '../hash.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { feedUrl } from './feed-document.ts';
 import { currentCaching, mediaTypes } from './feed-files.ts';
@@ -19,7 +19,7 @@ export function articlePagePath(
 ): string | undefined {
   if (article.url !== undefined) return undefined;
   const uuid = /^urn:uuid:([0-9a-f-]{36})$/i.exec(article.id)?.[1];
-  const name = uuid ?? createHash('sha256').update(article.id, 'utf8').digest('hex').slice(0, 32);
+  const name = uuid ?? sha256Hex(article.id).slice(0, 32);
   return `${articlePagesFolder}${name.toLowerCase()}/index.html`;
 }
 

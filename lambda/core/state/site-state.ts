@@ -1,4 +1,5 @@
 import type { RecordError } from '../model.ts';
+import { compareText } from '../order.ts';
 import type { VisibilityState } from '../visibility.ts';
 
 /** The site-wide part of the state: small, read and written once per publish. */
@@ -121,5 +122,5 @@ export function duePending(state: SiteState, now: Date): { due: string[]; next?:
 }
 
 export function sortKeys<T>(record: Readonly<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { mainSet } from '../feed-sets/feed-set.ts';
+import { sha256Hex } from '../hash.ts';
 
 /**
  * Where each piece of state lives, relative to the state root (a folder beside the output, or a
@@ -12,9 +12,9 @@ export const stateKeys = {
   record: (key: string) => `records/${key}`,
   recordsPrefix: 'records/',
   /** One per claimed id: created only if absent, so two records can never both take one id. */
-  idClaim: (id: string) => `ids/${createHash('sha256').update(id, 'utf8').digest('hex')}.json`,
+  idClaim: (id: string) => `ids/${sha256Hex(id)}.json`,
   /** One per version of a deleted record (by its ETag or content hash): the id a moved copy keeps. */
-  departed: (etag: string) => `departed/${createHash('sha256').update(etag, 'utf8').digest('hex')}.json`,
+  departed: (etag: string) => `departed/${sha256Hex(etag)}.json`,
   manifest: (folder: string) => `${setRoot(folder)}manifest.json`,
   /**
    * One archive period's articles as one commit wrote them: a commit writes new objects and

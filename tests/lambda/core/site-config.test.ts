@@ -59,12 +59,22 @@ describe('readSiteConfig', () => {
     [
       'an author e-mail that is a number',
       { author: { name: 'Desk', email: 5 } },
-      /author.email must be an e-mail address, not 5/,
+      'site.json: author.email: must be text, not number 5',
+    ],
+    [
+      'an author e-mail that is no address',
+      { author: { name: 'Desk', email: 'desk at example' } },
+      "site.json: author.email: 'desk at example' is not an e-mail address",
+    ],
+    [
+      'an author without a name',
+      { author: { email: 'desk@example.com' } },
+      'site.json: author.name: is required',
     ],
     [
       'an author URL that runs script',
       { author: { name: 'Desk', url: 'javascript:alert(1)' } },
-      /author.url 'javascript:alert\(1\)' is not an absolute http\(s\) URL/,
+      "site.json: author.url: 'javascript:alert(1)' is not an absolute http(s) URL",
     ],
   ])('throws on %s, naming the setting', (_case, fields, message) => {
     expect(() => read(fields)).toThrow(message);
