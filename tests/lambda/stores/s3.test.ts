@@ -1,5 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../../lambda/stores/s3.ts';
 import { WriteConflictError } from '../../../lambda/stores/store.ts';
 import { startConditionalWriteProxy } from '../../helpers/conditional-write-proxy.ts';
@@ -48,6 +48,7 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
   it('makes every write conditional: create only if absent, replace only the version it read', async () => {
     await server.createBucket('feeds-a');
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-a', prefix: '' });
     expect(await store.write(file('one'), 1)).toBe(true);
     expect(await store.write(file('one'), 1)).toBe(false);
@@ -55,7 +56,6 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     expect(proxy.log.filter((entry) => entry.method === 'PUT').map((entry) => entry.status)).toEqual([
       200, 200,
     ]);
-    await proxy.close();
   });
 
   it('refuses to overwrite a file another writer changed after it was read', async () => {
@@ -71,18 +71,19 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
         );
       },
     });
+    onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-b', prefix: '' });
     await store.write(file('first'), 1);
     inject = true;
     await expect(store.write(file('second'), 2)).rejects.toBeInstanceOf(WriteConflictError);
     const current = await server.client.send(new GetObjectCommand({ Bucket: 'feeds-b', Key: 'rss.xml' }));
     expect(await current.Body?.transformToString()).toBe('written by another publish');
-    await proxy.close();
   });
 
   it('never replaces or deletes a file rendered from a later revision', async () => {
     await server.createBucket('feeds-e');
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-e', prefix: '' });
     expect(await store.write(file('from revision 7'), 7)).toBe(true);
     expect(await store.write(file('from revision 6'), 6)).toBe(false);
@@ -90,19 +91,18 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     expect((await store.read('rss.xml'))?.text).toBe('from revision 7');
     expect(await store.delete('rss.xml', 7)).toBe(true);
     expect(await store.read('rss.xml')).toBeUndefined();
-    await proxy.close();
   });
 
   it('writes the same bytes again when a later revision renders them, so the file carries it', async () => {
     await server.createBucket('feeds-f');
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-f', prefix: '' });
     await store.write(file('same'), 3);
     expect(await store.write(file('same'), 4)).toBe(true);
     expect(await store.write(file('older'), 3)).toBe(false);
     const head = await server.client.send(new HeadObjectCommand({ Bucket: 'feeds-f', Key: 'rss.xml' }));
     expect(head.Metadata?.revision).toBe('4');
-    await proxy.close();
   });
 
   it('deletes only the version it looked at', async () => {
@@ -119,24 +119,24 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
         return undefined;
       },
     });
+    onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-g', prefix: '' });
     await store.write(file('first'), 1);
     inject = true;
     await expect(store.delete('rss.xml', 1)).rejects.toBeInstanceOf(WriteConflictError);
     expect((await store.read('rss.xml'))?.text).toBe('written by another publish');
-    await proxy.close();
   });
 
   it('is refused outright by the bucket policy when it writes unconditionally', async () => {
     await server.createBucket('feeds-d');
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    onTestFinished(() => proxy.close());
     const blind = clientFor(proxy.endpoint);
     await expect(
       blind.send(new PutObjectCommand({ Bucket: 'feeds-d', Key: 'rss.xml', Body: 'x' })),
     ).rejects.toMatchObject({
       $metadata: { httpStatusCode: 403 },
     });
-    await proxy.close();
   });
 });
 
@@ -144,6 +144,7 @@ describe('S3StateStore', () => {
   it('creates only if absent and replaces only the version it read', async () => {
     await server.createBucket('state-a');
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
+    onTestFinished(() => proxy.close());
     const store = new S3StateStore(clientFor(proxy.endpoint), { bucket: 'state-a', prefix: 'p/' });
     const first = await store.write('records/a', '{"n":1}', { version: undefined });
     await expect(store.write('records/a', '{"n":2}', { version: undefined })).rejects.toBeInstanceOf(
@@ -154,7 +155,6 @@ describe('S3StateStore', () => {
       WriteConflictError,
     );
     expect(await store.read('records/a')).toEqual({ text: '{"n":2}', version: second });
-    await proxy.close();
   });
 
   it('lists a prefix a page at a time, keyed relative to its own prefix', async () => {
