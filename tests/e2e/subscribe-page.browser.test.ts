@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -37,6 +37,7 @@ describe('the subscribe page in Chromium', () => {
   it('renders the feeds and the latest items, requesting nothing but the page', async () => {
     site.requested.length = 0;
     const page = await browser.newPage();
+    onTestFinished(() => page.close());
     const requests: string[] = [];
     const problems: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
@@ -52,11 +53,11 @@ describe('the subscribe page in Chromium', () => {
     expect(problems).toEqual([]);
     expect(await page.locator('h1').textContent()).toBe('Example Wire');
     expect(await page.locator('ul.latest > li h3').allTextContents()).toContain(sampleExpectations.title);
-    await page.close();
   });
 
   it('announces the three feeds for autodiscovery, and each link serves its feed', async () => {
     const page = await browser.newPage();
+    onTestFinished(() => page.close());
     await page.goto(`${site.url}index.html`);
     const alternates = await page
       .locator('link[rel="alternate"]')
@@ -76,12 +77,12 @@ describe('the subscribe page in Chromium', () => {
       .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
     expect(categoryLinks).toContain(`${site.url}categories/world/atom.xml`);
     for (const href of categoryLinks) expect((await page.request.get(href)).status()).toBe(200);
-    await page.close();
   });
 
   it('answers at a category folder with its page, which requests nothing and whose site links all answer', async () => {
     site.requested.length = 0;
     const page = await browser.newPage();
+    onTestFinished(() => page.close());
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
     const response = await page.goto(`${site.url}categories/world/`, { waitUntil: 'networkidle' });
@@ -94,11 +95,11 @@ describe('the subscribe page in Chromium', () => {
       .evaluateAll((elements) => elements.map((element) => element.getAttribute('href') ?? ''));
     expect(links.length).toBeGreaterThan(3);
     for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
-    await page.close();
   });
 
   it('opens the page of an item without a url from the subscribe page; it requests nothing else and its site links all answer', async () => {
     const page = await browser.newPage();
+    onTestFinished(() => page.close());
     await page.goto(`${site.url}index.html`);
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
@@ -113,6 +114,5 @@ describe('the subscribe page in Chromium', () => {
       .evaluateAll((elements) => elements.map((element) => element.getAttribute('href') ?? ''));
     expect(links).toContain(`${site.url}categories/world/`);
     for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
-    await page.close();
   });
 });

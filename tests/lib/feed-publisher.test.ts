@@ -5,7 +5,7 @@ import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { FeedPublisher, type FeedPublisherProps } from '../../lib/feed-publisher.ts';
 import { FeedPublisherStack } from '../../lib/feed-publisher-stack.ts';
 import { folderIndexCode } from '../../lib/publisher-distribution.ts';
@@ -671,6 +671,7 @@ describe('FeedPublisher publish after deploy', () => {
 
   it('runs again when the deployed content changes, not only the code', async () => {
     const copy = await mkdtemp(join(tmpdir(), 'content-'));
+    onTestFinished(() => rm(copy, { recursive: true, force: true }));
     await cp(contentRoot, copy, { recursive: true });
     const before = triggerTarget(copy);
     expect(triggerTarget(copy)).toBe(before);
@@ -679,7 +680,6 @@ describe('FeedPublisher publish after deploy', () => {
       JSON.stringify({ title: 'Added', date: '2025-01-01', content_text: 'x' }),
     );
     expect(triggerTarget(copy)).not.toBe(before);
-    await rm(copy, { recursive: true, force: true });
   });
 });
 
