@@ -1,22 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importCommand } from './cli-import.ts';
-import { buildPreview, memorySource } from './cli-preview.ts';
-import { createProgress } from './cli-progress.ts';
-import { type CliPlaces, type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
-import { watchContent } from './cli-watch.ts';
-import { buildSite } from './core/build-site.ts';
+import { publishCommand } from './cli-publish.ts';
+import { previewCommand, serveCommand } from './cli-serve.ts';
+import { type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
+import { validateCommand } from './cli-validate.ts';
 import { errorMessage } from './core/error-message.ts';
-import type { FeedFile, RecordError } from './core/model.ts';
 import { nearestOf } from './core/records/unknown-keys.ts';
-import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
-import { runPublish } from './publish-run.ts';
-import { createPreviewServer } from './serve.ts';
-import { FsRecordStore } from './stores/fs.ts';
-import { readRecords } from './stores/store.ts';
 
 const usages: Record<string, string> = {
   publish: `feed-publisher publish [--content <dir|s3://...>] [--out <dir> | --bucket s3://bucket[/prefix]]
@@ -172,201 +163,9 @@ async function main(argv: readonly string[]): Promise<number> {
   return serveCommand(outRoot, port, { ...values, content: target ?? values.content });
 }
 
-function describeFailure(error: unknown): string {
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const name = error instanceof Error ? error.name : '';
-  return status ? `${name} (HTTP ${status}): ${errorMessage(error)}` : errorMessage(error);
-}
-
 function readVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
-}
-
-interface OutputFlags {
-  readonly rebuild: boolean;
-  readonly strict: boolean;
-  readonly json: boolean;
-  readonly quiet: boolean;
-}
-
-async function publishCommand(stores: CliStores, flags: OutputFlags): Promise<number> {
-  const started = performance.now();
-  const outRoot = stores.outputName.replace(/\/$/, '');
-  const progress = createProgress({
-    tty: process.stderr.isTTY === true,
-    write: (text) => {
-      if (!flags.quiet && !flags.json) process.stderr.write(text);
-    },
-    now: () => performance.now(),
-  });
-  const result = await runPublish({
-    ...stores,
-    now: new Date(),
-    rebuild: flags.rebuild,
-    onProgress: progress.update,
-  })
-    .catch((error: unknown) => {
-      // S3 says what it refused, not where: name the place.
-      throw new Error(`publishing to ${stores.outputName}: ${describeFailure(error)}`);
-    })
-    .finally(progress.done);
-  const { report } = result;
-  const invalid = new Set(report.errors.map((error) => error.key)).size;
-  const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);
-  if (flags.json) {
-    console.log(
-      JSON.stringify({ written: result.written, deleted: result.deleted, mode: result.mode, ...report }),
-    );
-    return failed ? 1 : 0;
-  }
-  if (!flags.quiet) {
-    for (const path of result.written) console.log(`wrote     ${outRoot}/${path}`);
-    for (const path of result.deleted) console.log(`removed   ${outRoot}/${path}`);
-  }
-  printProblems(report.errors, report.warnings);
-  for (const key of report.keptLastGood)
-    console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
-  if (!flags.quiet) {
-    console.log(
-      `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
-    );
-    if (report.nextChangeAt)
-      console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
-  }
-  return failed ? 1 : 0;
-}
-
-/** "1 record error", "2 record errors". */
-function count(value: number, noun: string): string {
-  return `${value} ${noun}${value === 1 ? '' : 's'}`;
-}
-
-function seconds(started: number): string {
-  return `${((performance.now() - started) / 1000).toFixed(2)} s`;
-}
-
-/** Checks every record (or one record file) as a first publish would, ids included, without writing anything. */
-async function validateCommand(target: string, flags: OutputFlags): Promise<number> {
-  const file = await stat(target).catch(() => undefined);
-  if (!file) {
-    console.error(`feed-publisher: ${target} does not exist`);
-    return 2;
-  }
-  // One record: the folder holding site.json above it is its content root.
-  const contentRoot = file.isFile() ? findContentRoot(target) : target;
-  if (!contentRoot) {
-    console.error(
-      `feed-publisher: no site.json above ${target}; a record is checked with its site's settings`,
-    );
-    return 2;
-  }
-  if (!file.isFile() && !(await stat(join(contentRoot, 'articles')).catch(() => undefined))) {
-    console.error(
-      `feed-publisher: ${contentRoot} has no articles/ folder; records go in ${join(contentRoot, 'articles')}/`,
-    );
-    return 2;
-  }
-  const store = new FsRecordStore(contentRoot);
-  const siteText = await store.readSiteConfig();
-  const site = readSiteConfig(siteText);
-  const present = await readRecords(
-    store,
-    file.isFile() ? [relative(contentRoot, target).split(sep).join('/')] : undefined,
-  );
-  const { errors, warnings: recordWarnings } = buildSite({ site, records: present, now: new Date() }).report;
-  const warnings = [...siteConfigWarnings(siteText), ...recordWarnings];
-  const bad = new Set(errors.map((error) => error.key)).size;
-  const failed = bad > 0 || (flags.strict && warnings.length > 0);
-  if (flags.json) {
-    console.log(JSON.stringify({ checked: present.length, invalid: bad, errors, warnings }));
-    return failed ? 1 : 0;
-  }
-  printProblems(errors, warnings);
-  console.log(
-    `${count(present.length, 'record')} checked, ${present.length - bad} valid, ${bad} invalid; ${count(warnings.length, 'warning')}`,
-  );
-  return failed ? 1 : 0;
-}
-
-/** The nearest folder above `file` that holds site.json. */
-function findContentRoot(file: string): string | undefined {
-  for (let folder = dirname(file); ; folder = dirname(folder)) {
-    if (existsSync(join(folder, 'site.json'))) return folder;
-    if (dirname(folder) === folder) return undefined;
-  }
-}
-
-async function previewCommand(port: number, contentRoot: string): Promise<number> {
-  if (!existsSync(join(contentRoot, 'site.json'))) {
-    console.error(`feed-publisher: ${contentRoot} has no site.json to preview`);
-    return 2;
-  }
-  const origin = `http://localhost:${port}/`;
-  let current = { files: new Map<string, FeedFile>(), builtAt: new Date() };
-  const build = async () => {
-    try {
-      const built = await buildPreview(contentRoot, origin, new Date());
-      current = { files: built.files, builtAt: new Date() };
-      printProblems(built.report.errors, built.report.warnings);
-      console.log(`preview: ${count(built.report.published, 'article')}, drafts and embargoed ones included`);
-    } catch (error) {
-      console.error(`feed-publisher: ${errorMessage(error)}`);
-    }
-  };
-  await build();
-  watchContent(contentRoot, build);
-  const server = createPreviewServer(
-    memorySource(() => current),
-    { log: (line) => console.log(line) },
-  );
-  return listen(
-    server,
-    port,
-    `previewing ${contentRoot} from memory at ${origin} (nothing is written; Ctrl-C to stop)`,
-  );
-}
-
-function listen(server: Server, port: number, message: string): Promise<number> {
-  return new Promise((done) => {
-    server.on('error', (error) => {
-      console.error(`cannot serve on 127.0.0.1:${port}: ${error.message}`);
-      done(1);
-    });
-    server.listen(port, '127.0.0.1', () => console.log(message));
-  });
-}
-
-function serveCommand(root: string, port: number, places: CliPlaces & OutputFlags): Promise<number> {
-  if (!existsSync(root)) {
-    console.error(
-      `feed-publisher: ${root} does not exist; run "npm start" to publish content/ into it first`,
-    );
-    return Promise.resolve(2);
-  }
-  const server = createPreviewServer(root, { log: (line) => console.log(line) });
-  const content = resolve(places.content);
-  if (existsSync(content) && !places.content.startsWith('s3://')) {
-    const republish = async () => {
-      const stores = openCliStores(places);
-      try {
-        await publishCommand(stores, { ...places, json: false });
-      } catch (error) {
-        console.error(`feed-publisher: ${errorMessage(error)}`);
-      } finally {
-        stores.close();
-      }
-    };
-    watchContent(content, republish);
-    console.log(`watching ${content}: changes are published again`);
-  }
-  return listen(server, port, `serving ${root} at http://localhost:${port}/ (Ctrl-C to stop)`);
-}
-
-function printProblems(errors: readonly RecordError[], warnings: readonly RecordError[]): void {
-  for (const error of errors) console.error(`error: ${error.key}: ${error.field}: ${error.message}`);
-  for (const warning of warnings)
-    console.error(`warning: ${warning.key}: ${warning.field}: ${warning.message}`);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,0 +1,26 @@
+import type { RecordError } from './core/model.ts';
+
+/** How a command prints: its flags. */
+export interface OutputFlags {
+  readonly rebuild: boolean;
+  readonly strict: boolean;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+/** "1 record error", "2 record errors". */
+export function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
+}
+
+/** Seconds since `started` (a performance.now() reading), as the summaries print them. */
+export function seconds(started: number): string {
+  return `${((performance.now() - started) / 1000).toFixed(2)} s`;
+}
+
+/** Each problem on its own line on stderr: `error: key: field: message`. */
+export function printProblems(errors: readonly RecordError[], warnings: readonly RecordError[]): void {
+  for (const error of errors) console.error(`error: ${error.key}: ${error.field}: ${error.message}`);
+  for (const warning of warnings)
+    console.error(`warning: ${warning.key}: ${warning.field}: ${warning.message}`);
+}

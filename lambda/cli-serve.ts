@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { count, type OutputFlags, printProblems } from './cli-output.ts';
+import { buildPreview, memorySource } from './cli-preview.ts';
+import { publishCommand } from './cli-publish.ts';
+import { type CliPlaces, openCliStores } from './cli-stores.ts';
+import { watchContent } from './cli-watch.ts';
+import { errorMessage } from './core/error-message.ts';
+import type { FeedFile } from './core/model.ts';
+import { createPreviewServer } from './serve.ts';
+
+/** `serve --drafts`: content built in memory, drafts and embargoes shown, rebuilt on change. */
+export async function previewCommand(port: number, contentRoot: string): Promise<number> {
+  if (!existsSync(join(contentRoot, 'site.json'))) {
+    console.error(`feed-publisher: ${contentRoot} has no site.json to preview`);
+    return 2;
+  }
+  const origin = `http://localhost:${port}/`;
+  let current = { files: new Map<string, FeedFile>(), builtAt: new Date() };
+  const build = async () => {
+    try {
+      const built = await buildPreview(contentRoot, origin, new Date());
+      current = { files: built.files, builtAt: new Date() };
+      printProblems(built.report.errors, built.report.warnings);
+      console.log(`preview: ${count(built.report.published, 'article')}, drafts and embargoed ones included`);
+    } catch (error) {
+      console.error(`feed-publisher: ${errorMessage(error)}`);
+    }
+  };
+  await build();
+  watchContent(contentRoot, build);
+  const server = createPreviewServer(
+    memorySource(() => current),
+    { log: (line) => console.log(line) },
+  );
+  return listen(
+    server,
+    port,
+    `previewing ${contentRoot} from memory at ${origin} (nothing is written; Ctrl-C to stop)`,
+  );
+}
+
+function listen(server: Server, port: number, message: string): Promise<number> {
+  return new Promise((done) => {
+    server.on('error', (error) => {
+      console.error(`cannot serve on 127.0.0.1:${port}: ${error.message}`);
+      done(1);
+    });
+    server.listen(port, '127.0.0.1', () => console.log(message));
+  });
+}
+
+/** `serve`: the output folder with CloudFront's headers, published again on every change of the content. */
+export function serveCommand(root: string, port: number, places: CliPlaces & OutputFlags): Promise<number> {
+  if (!existsSync(root)) {
+    console.error(
+      `feed-publisher: ${root} does not exist; run "npm start" to publish content/ into it first`,
+    );
+    return Promise.resolve(2);
+  }
+  const server = createPreviewServer(root, { log: (line) => console.log(line) });
+  const content = resolve(places.content);
+  if (existsSync(content) && !places.content.startsWith('s3://')) {
+    const republish = async () => {
+      const stores = openCliStores(places);
+      try {
+        await publishCommand(stores, { ...places, json: false });
+      } catch (error) {
+        console.error(`feed-publisher: ${errorMessage(error)}`);
+      } finally {
+        stores.close();
+      }
+    };
+    watchContent(content, republish);
+    console.log(`watching ${content}: changes are published again`);
+  }
+  return listen(server, port, `serving ${root} at http://localhost:${port}/ (Ctrl-C to stop)`);
+}
