@@ -1,6 +1,6 @@
 import { emptyManifest, mainSet, type SetManifest } from './core/feed-sets/feed-set.ts';
 import type { RecordError, SiteConfig } from './core/model.ts';
-import { articleId } from './core/records/article-id.ts';
+import { isIdFromKey } from './core/records/article-id.ts';
 import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
 import { subscribePageItems } from './core/render/subscribe-page.ts';
 import type { PublishReport } from './core/report.ts';
@@ -153,6 +153,7 @@ async function publishWith(options: PublishRunOptions, site: SiteConfig): Promis
       ),
     );
     const reread = [...new Set(waiting.flat())].map((key) => ({ key, reread: true }));
+    if (reread.length === 0) break;
     const more = await applySteps(context, options, await processRecords(context, reread));
     sets = mergeSets(sets, more.sets);
     steps = [...steps, ...more.steps];
@@ -292,8 +293,9 @@ async function lookAgain(context: Context, step: RecordStep): Promise<RecordTrig
   if (!step.next.gone) {
     const body = await context.records.readRecord(step.key);
     if (body === undefined || unquote(body.etag) !== step.next.etag) return { key: step.key };
-    const fromKey = step.next.id === articleId(step.key, undefined);
-    const departed = fromKey ? await readDeparted(context.state, step.next.etag) : undefined;
+    const departed = isIdFromKey(step.key, step.next.id)
+      ? await readDeparted(context.state, step.next.etag)
+      : undefined;
     return departed && departed.key !== step.key && departed.id !== step.next.id
       ? { key: step.key, reread: true }
       : undefined;

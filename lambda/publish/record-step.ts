@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Article, RecordError, SiteConfig } from '../core/model.ts';
-import { articleId } from '../core/records/article-id.ts';
+import { isIdFromKey } from '../core/records/article-id.ts';
 import { idConflict, readArticle } from '../core/records/read-article.ts';
 import {
   type Departed,
@@ -142,7 +142,7 @@ export async function stepRecord(
       let since = previous?.since;
       if (read.article) {
         const moved =
-          (!previous || trigger.reread) && read.article.id === articleId(trigger.key, undefined)
+          (!previous || trigger.reread) && isIdFromKey(trigger.key, read.article.id)
             ? await takeDepartedId(context, unquote(body.etag), trigger.key)
             : undefined;
         const claim = moved ?? (await claimId(context, read.article.id, trigger.key));

@@ -81,6 +81,25 @@ async function createSite() {
 const isFrom = (request: ProxiedRequest, publisher: string) =>
   String(request.headers['user-agent'] ?? '').includes(publisher);
 
+/**
+ * The publish of one record's event fails because the server answers 500 to one request; then
+ * the same message is delivered again, with no fault.
+ */
+async function failThenRedeliver(
+  site: Awaited<ReturnType<typeof createSite>>,
+  key: string,
+  failing: { method: string; key: string },
+): Promise<void> {
+  injector = (request) =>
+    request.method === failing.method && request.key === failing.key
+      ? { kind: 'status', status: 500 }
+      : undefined;
+  const event = [{ key }];
+  await expect(site.publish({ changes: event })).rejects.toThrow();
+  injector = undefined;
+  await site.publish({ changes: event });
+}
+
 describe('the published history under races and faults', () => {
   it('keeps the files of a publish that started from a newer state, even when the older one fails right after writing', async () => {
     const site = await createSite();
@@ -224,14 +243,7 @@ describe('the published history under races and faults', () => {
     await site.publish();
     await site.put('articles/older.json', record('Story from November', '2024-11-15T00:00:00Z'));
     // The page whose older neighbour appears cannot be written this time.
-    injector = (request) =>
-      request.method === 'PUT' && request.key === 'archive/2025-01/atom.xml'
-        ? { kind: 'status', status: 500 }
-        : undefined;
-    const event = [{ key: 'articles/older.json' }];
-    await expect(site.publish({ changes: event })).rejects.toThrow();
-    injector = undefined;
-    await site.publish({ changes: event });
+    await failThenRedeliver(site, 'articles/older.json', { method: 'PUT', key: 'archive/2025-01/atom.xml' });
 
     const files = await site.files();
     expect(files.get('archive/2025-01/atom.xml')).toContain('archive/2024-11/atom.xml');
@@ -242,14 +254,7 @@ describe('the published history under races and faults', () => {
     const site = await createSite();
     await site.publish();
     await server.client.send(new DeleteObjectCommand({ Bucket: site.names.content, Key: 'articles/1.json' }));
-    injector = (request) =>
-      request.method === 'DELETE' && request.key === 'archive/2025-01/rss.xml'
-        ? { kind: 'status', status: 500 }
-        : undefined;
-    const event = [{ key: 'articles/1.json' }];
-    await expect(site.publish({ changes: event })).rejects.toThrow();
-    injector = undefined;
-    await site.publish({ changes: event });
+    await failThenRedeliver(site, 'articles/1.json', { method: 'DELETE', key: 'archive/2025-01/rss.xml' });
 
     const files = await site.files();
     expect([...files.keys()].filter((path) => path.startsWith('archive/2025-01/'))).toEqual([]);

@@ -1,4 +1,5 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
+import { articlePageFolder } from '../render/article-page.ts';
 import { categorySlug } from '../render/category-slug.ts';
 
 /** What an item of any feed format says, in the publisher's terms, before it becomes a record. */
@@ -57,8 +58,9 @@ export function isoDate(text: string | undefined): string | undefined {
  * own address: importing it as `url` would stop the page from being published again.
  */
 function isOwnArticlePage(url: string, id: string | undefined): boolean {
-  const uuid = /^urn:uuid:([0-9a-f-]{36})$/i.exec(id ?? '')?.[1];
-  return uuid !== undefined && new RegExp(`/articles/${uuid}/?$`, 'i').test(url);
+  if (id === undefined) return false;
+  const folder = articlePageFolder({ id });
+  return url.endsWith(`/${folder}`) || url.endsWith(`/${folder.slice(0, -1)}`);
 }
 
 const titleFromText = (text: string) => (text.length <= 80 ? text : `${text.slice(0, 79).trimEnd()}…`);

@@ -11,6 +11,14 @@ export function articleId(key: string, explicitId: string | undefined): string {
   return `urn:uuid:${nameBasedUuid(name)}`;
 }
 
+/**
+ * Whether a record's id is the one its key gives (no explicit id): such a record may be a moved
+ * one, entitled to the id its old key had.
+ */
+export function isIdFromKey(key: string, id: string | undefined): boolean {
+  return id === articleId(key, undefined);
+}
+
 /** RFC 9562 version-5-style UUID (SHA-1 of the name). */
 function nameBasedUuid(name: string): string {
   const bytes = createHash('sha1').update(name, 'utf8').digest().subarray(0, 16);

@@ -11,24 +11,25 @@ import { pageFormats, pageHead, siteDay } from './page-parts.ts';
 export const articlePagesFolder = 'articles/';
 
 /**
- * The page of an article that has no `url` of its own, named after its id: an id never changes,
- * so neither does the page's address, whatever is edited and wherever the record moves.
+ * The folder of an article's own page (`articles/<name>/`), named after its id: an id never
+ * changes, so neither does the page's address, whatever is edited and wherever the record moves.
  */
+export function articlePageFolder(article: Pick<Article, 'id'>): string {
+  const uuid = /^urn:uuid:([0-9a-f-]{36})$/i.exec(article.id)?.[1];
+  const name = uuid ?? sha256Hex(article.id).slice(0, 32);
+  return `${articlePagesFolder}${name.toLowerCase()}/`;
+}
+
+/** The page of an article that has no `url` of its own; undefined when it has one. */
 export function articlePagePath(
   article: Pick<Article, 'id'> & { readonly url?: string },
 ): string | undefined {
-  if (article.url !== undefined) return undefined;
-  const uuid = /^urn:uuid:([0-9a-f-]{36})$/i.exec(article.id)?.[1];
-  const name = uuid ?? sha256Hex(article.id).slice(0, 32);
-  return `${articlePagesFolder}${name.toLowerCase()}/index.html`;
+  return article.url === undefined ? `${articlePageFolder(article)}index.html` : undefined;
 }
 
 /** The address readers open for an article: its own `url`, or the page published for it. */
 export function articleLink(site: SiteConfig, article: Pick<Article, 'id' | 'url'>): string {
-  const page = articlePagePath(article);
-  return page === undefined
-    ? (article.url as string)
-    : new URL(page.replace(/index\.html$/, ''), site.feedBaseUrl).href;
+  return article.url ?? new URL(articlePageFolder(article), site.feedBaseUrl).href;
 }
 
 /** The article's page, when it has no `url` of its own. */
