@@ -58,11 +58,12 @@ function countingOutput(inner: OutputStore): OutputStore {
   return {
     read: (path) => inner.read(path),
     async write(file: FeedFile, revision: number) {
-      const wrote = await inner.write(file, revision);
-      if (wrote) filesWritten += 1;
-      return wrote;
+      const outcome = await inner.write(file, revision);
+      if (outcome.written) filesWritten += 1;
+      return outcome;
     },
     delete: (path, revision) => inner.delete(path, revision),
+    list: () => inner.list(),
   };
 }
 

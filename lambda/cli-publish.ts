@@ -2,7 +2,8 @@ import { count, type OutputFlags, printProblems, seconds } from './cli-output.ts
 import { createProgress } from './cli-progress.ts';
 import type { CliStores } from './cli-stores.ts';
 import { errorMessage } from './core/error-message.ts';
-import { runPublish } from './publish-run.ts';
+import type { OutputCheck } from './publish/output-check.ts';
+import { runPublish, StatePlaceError } from './publish-run.ts';
 
 /** `publish`: one publish into the stores given, its files and problems printed, its summary last. */
 export async function publishCommand(stores: CliStores, flags: OutputFlags): Promise<number> {
@@ -22,6 +23,7 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
     onProgress: progress.update,
   })
     .catch((error: unknown) => {
+      if (error instanceof StatePlaceError) throw error;
       // S3 says what it refused, not where: name the place.
       throw new Error(`publishing to ${stores.outputName}: ${describeFailure(error)}`);
     })
@@ -31,7 +33,13 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
   const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);
   if (flags.json) {
     console.log(
-      JSON.stringify({ written: result.written, deleted: result.deleted, mode: result.mode, ...report }),
+      JSON.stringify({
+        written: result.written,
+        deleted: result.deleted,
+        mode: result.mode,
+        ...(result.output ? { output: result.output } : {}),
+        ...report,
+      }),
     );
     return failed ? 1 : 0;
   }
@@ -39,6 +47,7 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
     for (const path of result.written) console.log(`wrote     ${outRoot}/${path}`);
     for (const path of result.deleted) console.log(`removed   ${outRoot}/${path}`);
   }
+  printOutputCheck(result.output, stores.outputName);
   printProblems(report.errors, report.warnings);
   for (const key of report.keptLastGood)
     console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
@@ -50,6 +59,28 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
       console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
   }
   return failed ? 1 : 0;
+}
+
+/** What the look at the output found: files restored, and files no manifest names. */
+function printOutputCheck(check: OutputCheck | undefined, outputName: string): void {
+  if (!check) return;
+  const restored = new Set(check.restored);
+  const missing = check.missing.filter((path) => restored.has(path)).length;
+  const altered = check.altered.filter((path) => restored.has(path)).length;
+  const were = (value: number) => (value === 1 ? 'was' : 'were');
+  if (missing > 0)
+    console.log(`restored ${count(missing, 'file')} that ${were(missing)} missing from ${outputName}`);
+  if (altered > 0)
+    console.log(`restored ${count(altered, 'file')} that had been changed in ${outputName}`);
+  const others = restored.size - missing - altered;
+  if (others > 0) console.log(`wrote ${count(others, 'file')} the state names that differed in ${outputName}`);
+  if (check.unknown.length > 0) {
+    const shown = check.unknown.slice(0, 5).join(', ');
+    const more = check.unknown.length > 5 ? ` and ${check.unknown.length - 5} more` : '';
+    console.error(
+      `note:  ${count(check.unknown.length, 'file')} in ${outputName} that the publisher did not write (left as they are): ${shown}${more}`,
+    );
+  }
 }
 
 /** What S3 refused, with its status: the SDK's message alone does not say. */

@@ -1,4 +1,6 @@
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { StatePlaces } from './core/state/site-state.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from './stores/fs.ts';
 import { type S3Location, S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
 import { createS3Client } from './stores/s3-client.ts';
@@ -21,6 +23,8 @@ export interface CliStores {
   readonly state: StateStore;
   /** Where the output goes, as the user would name it. */
   readonly outputName: string;
+  /** The output and content the state belongs to, as the state records them. */
+  readonly places: StatePlaces;
   /** Closes what the stores opened (the S3 client's connections). */
   close(): void;
 }
@@ -59,10 +63,7 @@ export function openCliStores(places: CliPlaces): CliStores {
     return client;
   };
   const outRoot = resolve(places.out);
-  // Beside the output, never inside it: the state holds drafts and embargoed text.
-  const stateRoot = resolve(
-    places.state ?? (outBucket ? '.publisher' : join(dirname(outRoot), '.publisher')),
-  );
+  const stateRoot = resolve(places.state ?? defaultStateFolder(outBucket, outRoot));
   if (!outBucket && !stateBucket && `${stateRoot}/`.startsWith(`${outRoot}/`)) {
     throw new PlaceError(`--state ${stateRoot} is inside --out ${outRoot}: the state would be published`);
   }
@@ -71,6 +72,14 @@ export function openCliStores(places: CliPlaces): CliStores {
       `--state ${places.state} is in the feeds bucket: the state would be published; give it a bucket of its own`,
     );
   }
+  if (places.state === undefined && !outBucket) adoptSharedStateFolder(outRoot, stateRoot);
+  // A folder is named relative to the state, so moving the project with its state keeps them paired.
+  const placeName = (location: S3Location | undefined, folder: string) =>
+    location
+      ? `s3://${location.bucket}/${location.prefix}`
+      : stateBucket
+        ? folder
+        : relative(stateRoot, folder).split(sep).join('/') || '.';
   return {
     records: contentBucket
       ? new S3RecordStore(s3(), contentBucket)
@@ -78,6 +87,36 @@ export function openCliStores(places: CliPlaces): CliStores {
     output: outBucket ? new S3OutputStore(s3(), outBucket) : new FsOutputStore(outRoot),
     state: stateBucket ? new S3StateStore(s3(), stateBucket) : new FsStateStore(stateRoot),
     outputName: outBucket ? `s3://${outBucket.bucket}/${outBucket.prefix}` : `${outRoot}/`,
+    places: {
+      output: placeName(outBucket, outRoot),
+      content: placeName(contentBucket, resolve(places.content)),
+    },
     close: () => client?.destroy(),
   };
+}
+
+/**
+ * Each output has a state of its own, beside it and never inside it (the state holds drafts and
+ * embargoed text): `public/` keeps it in `.publisher/public/`; a bucket in `.publisher/s3/<bucket>/`.
+ */
+function defaultStateFolder(outBucket: S3Location | undefined, outRoot: string): string {
+  if (outBucket) return join('.publisher', 's3', outBucket.bucket, ...outBucket.prefix.split('/'));
+  return join(dirname(outRoot), '.publisher', basename(outRoot));
+}
+
+/** What a state folder holds at its top. */
+const stateEntries = ['publisher.json', 'records', 'sets', 'ids', 'departed', 'output', 'rebuilds'];
+
+/**
+ * Earlier versions kept one `.publisher/` for every output beside it. The first output published
+ * since takes that state over, into its own folder, so no id or last good version is lost.
+ */
+function adoptSharedStateFolder(outRoot: string, stateRoot: string): void {
+  const shared = join(dirname(outRoot), '.publisher');
+  if (!existsSync(join(shared, 'publisher.json')) || existsSync(stateRoot)) return;
+  if (stateEntries.includes(basename(outRoot))) return;
+  mkdirSync(stateRoot, { recursive: true });
+  for (const entry of stateEntries) {
+    if (existsSync(join(shared, entry))) renameSync(join(shared, entry), join(stateRoot, entry));
+  }
 }

@@ -8,6 +8,7 @@ import { type CliStores, openCliStores, PlaceError } from './cli-stores.ts';
 import { validateCommand } from './cli-validate.ts';
 import { errorMessage } from './core/error-message.ts';
 import { nearestOf } from './core/records/unknown-keys.ts';
+import { StatePlaceError } from './publish-run.ts';
 
 const usages: Record<string, string> = {
   publish: `feed-publisher publish [--content <dir|s3://...>] [--out <dir> | --bucket s3://bucket[/prefix]]
@@ -142,6 +143,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     try {
       return await publishCommand(stores, values);
+    } catch (error) {
+      if (!(error instanceof StatePlaceError)) throw error;
+      console.error(`feed-publisher: ${error.message}`);
+      return 2;
     } finally {
       stores.close();
     }

@@ -63,6 +63,10 @@ export function createHandler({
       state: new S3StateStore(s3, { bucket: config.stateBucket, prefix: config.statePrefix }),
     };
     const siteOverrides = { feedBaseUrl: config.feedBaseUrl, hubUrl: config.hubUrl };
+    const places = {
+      output: `s3://${config.feedsBucket}/${config.feedsPrefix}`,
+      content: `s3://${config.contentBucket}/${config.contentPrefix}`,
+    };
     const rebuildQueue =
       sqs && config.rebuildQueueUrl ? new SqsTaskQueue(sqs, config.rebuildQueueUrl) : undefined;
     const all = event?.Records ?? [];
@@ -77,7 +81,11 @@ export function createHandler({
       try {
         const site = readSiteConfig(await stores.records.readSiteConfig(), siteOverrides);
         // rebuildQueue is set whenever steps arrive: they come from it.
-        const finished = await runRebuildMessage({ ...stores, site, now }, rebuildQueue ?? noQueue, step);
+        const finished = await runRebuildMessage(
+          { ...stores, site, now, places },
+          rebuildQueue ?? noQueue,
+          step,
+        );
         if (finished) await afterPublish({ ...finished, mode: 'rebuild', looked: 0 }, 0);
       } catch (error) {
         logger.error('rebuild step failed', { step: step.kind, job: step.job, error: asError(error) });
@@ -103,6 +111,7 @@ export function createHandler({
         ...stores,
         now,
         siteOverrides,
+        places,
         changes: messages.length > 0 ? recordTriggers(messages, config.contentPrefix) : undefined,
         rebuild: event?.rebuild === true,
         rebuildQueue,

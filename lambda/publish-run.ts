@@ -8,9 +8,11 @@ import { readingKey, renderingKey } from './core/settings-keys.ts';
 import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
 import { decodeManifest, decodeSiteState, encodeState } from './core/state/codec.ts';
 import type { SetTouch } from './core/state/record-state.ts';
-import { applyDeltas, duePending, type SiteState } from './core/state/site-state.ts';
+import { applyDeltas, duePending, type SiteState, type StatePlaces } from './core/state/site-state.ts';
 import { stateKeys } from './core/state/state-keys.ts';
 import { loadArticle } from './core/state/stored-article.ts';
+import { checkOutput, type OutputCheck } from './publish/output-check.ts';
+import { RecordingOutput } from './publish/output-ledger.ts';
 import { type Progress, rebuild } from './publish/rebuild.ts';
 import { currentRebuild, startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
 import {
@@ -56,6 +58,16 @@ export interface PublishRunOptions {
    * runs here, in this process (the CLI).
    */
   readonly rebuildQueue?: TaskQueue;
+  /**
+   * The output and content source this publish uses. A state that records others is refused
+   * (StatePlaceError); one that records none takes these.
+   */
+  readonly places?: StatePlaces;
+}
+
+/** The state belongs to another output or content source than this publish's. */
+export class StatePlaceError extends Error {
+  override readonly name = 'StatePlaceError';
 }
 
 export interface PublishRunResult {
@@ -66,6 +78,8 @@ export interface PublishRunResult {
   readonly mode: 'rebuild' | 'rebuild-started' | 'rebuild-pending' | 'changes' | 'reconcile';
   /** Records read or looked at again. */
   readonly looked: number;
+  /** What a look at the output found and restored (reconciles: every CLI publish, the schedule). */
+  readonly output?: OutputCheck;
 }
 
 const recordConcurrency = 16;
@@ -79,16 +93,27 @@ const setConcurrency = 4;
  */
 export async function runPublish(options: PublishRunOptions): Promise<PublishRunResult> {
   const siteText = await options.records.readSiteConfig();
-  const result = await publishWith(options, readSiteConfig(siteText, options.siteOverrides));
+  const site = readSiteConfig(siteText, options.siteOverrides);
+  const output = RecordingOutput.over(options.output);
+  const result = await publishWith({ ...options, output }, site).catch(async (error: unknown) => {
+    // What was written is remembered even when the run fails midway; the run's own failure is the one told.
+    await output.flush(options.state).catch(() => undefined);
+    throw error;
+  });
+  await output.flush(options.state);
   const warnings = siteConfigWarnings(siteText);
   return warnings.length === 0
     ? result
     : { ...result, report: { ...result.report, warnings: [...warnings, ...result.report.warnings] } };
 }
 
-async function publishWith(options: PublishRunOptions, site: SiteConfig): Promise<PublishRunResult> {
+async function publishWith(
+  options: PublishRunOptions & { readonly output: RecordingOutput },
+  site: SiteConfig,
+): Promise<PublishRunResult> {
   const stored = await options.state.read(stateKeys.site);
   const siteState = stored ? decodeSiteState(stored.text, stateKeys.site) : undefined;
+  checkPlaces(siteState?.places, options);
   if (
     options.rebuild ||
     !siteState ||
@@ -175,6 +200,7 @@ async function publishWith(options: PublishRunOptions, site: SiteConfig): Promis
       // A reconcile that found nothing leaves the state as it was: changes after the last
       // reconcile that did find something are few, and each is looked at by its version alone.
       ...(listed !== undefined && triggers.size > 0 ? { reconciledAt: options.now.toISOString() } : {}),
+      ...(options.places ? { places: options.places } : {}),
     };
     const text = encodeState(next);
     if (text !== fresh.text) await options.state.write(stateKeys.site, text, { version: fresh.version });
@@ -201,6 +227,9 @@ async function publishWith(options: PublishRunOptions, site: SiteConfig): Promis
     );
     if (await writeFile(options.output, file, manifest.revision ?? 0)) written.push(file.path);
   }
+  // A reconcile (every CLI publish, the schedule) looks at the output itself: files deleted or
+  // changed by anyone else are rendered again from the state.
+  const output = options.changes ? undefined : await checkAndRestore(options, site, nextSite.next);
   return {
     report: reportOf(
       nextSite.next,
@@ -211,7 +240,48 @@ async function publishWith(options: PublishRunOptions, site: SiteConfig): Promis
     deleted,
     mode: options.changes ? 'changes' : 'reconcile',
     looked: steps.length,
+    ...(output ? { output } : {}),
   };
+}
+
+/** The output checked against the ledger and repaired; the first check completes the ledger. */
+async function checkAndRestore(
+  options: PublishRunOptions & { readonly output: RecordingOutput },
+  site: SiteConfig,
+  siteState: SiteState,
+): Promise<OutputCheck> {
+  await options.output.flush(options.state);
+  const check = await checkOutput({ site, state: options.state, output: options.output }, siteState);
+  await options.output.flush(options.state);
+  if (!siteState.ledger) {
+    await retryOnConflict(async () => {
+      const fresh = await options.state.read(stateKeys.site);
+      if (!fresh) throw new WriteConflictError('the site state vanished while this publish ran');
+      const text = encodeState({ ...decodeSiteState(fresh.text, stateKeys.site), ledger: true });
+      if (text !== fresh.text) await options.state.write(stateKeys.site, text, { version: fresh.version });
+    });
+  }
+  return check;
+}
+
+/**
+ * A state describes one output published from one content source. Another output never reuses
+ * it (its files are elsewhere); another content source only replaces the output's articles when
+ * asked to, by a rebuild.
+ */
+function checkPlaces(recorded: StatePlaces | undefined, options: PublishRunOptions): void {
+  const given = options.places;
+  if (!recorded || !given) return;
+  if (recorded.output !== given.output) {
+    throw new StatePlaceError(
+      `this state describes the output ${recorded.output}, not ${given.output}: give each output a state of its own (--state), or publish to ${recorded.output}`,
+    );
+  }
+  if (recorded.content !== given.content && !options.rebuild) {
+    throw new StatePlaceError(
+      `${given.output} was published from ${recorded.content}, not ${given.content}: publishing would remove every article ${given.content} lacks; to replace them with ${given.content}'s, publish again with --rebuild`,
+    );
+  }
 }
 
 /** Of several events for one key, the newest (by sequencer) is the one that counts. */

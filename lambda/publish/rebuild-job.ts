@@ -2,6 +2,7 @@ import type { PublishReport } from '../core/report.ts';
 import type { SiteState } from '../core/state/site-state.ts';
 import { mapLimited, type StateStore, WriteConflictError } from '../stores/store.ts';
 import { readLegacyState } from './legacy-state.ts';
+import { RecordingOutput } from './output-ledger.ts';
 import {
   finishRebuild,
   type IndexedRecord,
@@ -126,6 +127,20 @@ export async function startRebuildJob(
 
 /** Runs one step of a rebuild. Steps may arrive more than once and in any order. */
 export async function runRebuildMessage(
+  context: RebuildContext,
+  queue: TaskQueue,
+  message: RebuildMessage,
+): Promise<{ report: PublishReport; written: string[]; deleted: string[] } | undefined> {
+  const output = RecordingOutput.over(context.output);
+  const result = await runStep({ ...context, output }, queue, message).catch(async (error: unknown) => {
+    await output.flush(context.state).catch(() => undefined);
+    throw error;
+  });
+  await output.flush(context.state);
+  return result;
+}
+
+async function runStep(
   context: RebuildContext,
   queue: TaskQueue,
   message: RebuildMessage,

@@ -30,6 +30,7 @@ import {
   emptySiteState,
   type RecordDelta,
   type SiteState,
+  type StatePlaces,
 } from '../core/state/site-state.ts';
 import { legacyStatePath, stateKeys } from '../core/state/state-keys.ts';
 import { storeArticle } from '../core/state/stored-article.ts';
@@ -48,6 +49,8 @@ export interface RebuildContext {
   readonly state: StateStore;
   readonly output: OutputStore;
   readonly now: Date;
+  /** The output and content source the new state records. */
+  readonly places?: StatePlaces;
 }
 
 const concurrency = 32;
@@ -296,6 +299,9 @@ export async function finishRebuild(
   const siteState: SiteState = {
     ...applyDeltas(emptySiteState(readingKey(site), renderingKey(site)), plan.deltas, categories),
     reconciledAt: now.toISOString(),
+    // Every file was written through the ledger's output (runPublish, runRebuildMessage).
+    ledger: true,
+    ...(context.places ? { places: context.places } : {}),
   };
   written.push(
     ...(await publish(

@@ -33,6 +33,6 @@ export async function retryOnConflict<T>(
  * write. Which bytes end up there is settled by the set step: it renders again from the newest
  * committed state whenever another publish committed meanwhile.
  */
-export function writeFile(output: OutputStore, file: FeedFile, revision: number): Promise<boolean> {
-  return retryOnConflict(() => output.write(file, revision));
+export async function writeFile(output: OutputStore, file: FeedFile, revision: number): Promise<boolean> {
+  return (await retryOnConflict(() => output.write(file, revision))).written;
 }

@@ -4,8 +4,11 @@ import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
 import { contentTag } from './content-tag.ts';
 import {
+  compareKeys,
   type ExpectedVersion,
+  type FileWrite,
   mapLimited,
+  type OutputEntry,
   type OutputStore,
   type RecordBody,
   type RecordStore,
@@ -103,12 +106,18 @@ export class FsOutputStore implements OutputStore {
    * A local folder has one publisher at a time (the CLI): revisions are not kept, and the last
    * write wins.
    */
-  async write(file: FeedFile): Promise<boolean> {
+  async write(file: FeedFile): Promise<FileWrite> {
     const path = this.path(file.path);
     const existing = await readIfExists(path);
-    if (existing?.toString('utf8') === file.body) return false;
-    await writeAtomically(path, file.body);
-    return true;
+    const written = existing?.toString('utf8') !== file.body;
+    if (written) await writeAtomically(path, file.body);
+    return { written, tag: fileTag(await stat(path, { bigint: true })) };
+  }
+
+  async *list(): AsyncIterable<readonly OutputEntry[]> {
+    for await (const page of listFiles(this.root, '')) {
+      yield page.map(({ key, tag }) => ({ path: key, tag }));
+    }
   }
 
   async delete(path: string): Promise<boolean> {
@@ -143,21 +152,32 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(temporary, path);
 }
 
-/** Files under `root/folder`, keyed relative to root, in key order, stat-ed a few at a time. */
-async function* listFiles(root: string, folder: string): AsyncIterable<{ key: string; changed: number }[]> {
+/**
+ * A file's tag in a listing: its size and change time to the nanosecond. Any write moves the
+ * change time (ctime, which no tool can set back), so an altered file never keeps its tag.
+ */
+function fileTag(info: { size: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
+  return `${info.size}-${info.mtimeNs}-${info.ctimeNs}`;
+}
+
+/**
+ * Files under `root/folder`, keyed relative to root, in key order (UTF-8 bytes, as S3 lists),
+ * stat-ed a few at a time.
+ */
+async function* listFiles(
+  root: string,
+  folder: string,
+): AsyncIterable<{ key: string; changed: number; tag: string }[]> {
   const entries = await readdir(join(root, folder), { recursive: true, withFileTypes: true }).catch(() => []);
-  const paths = entries
+  const keys = entries
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && !entry.name.endsWith('.tmp'))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-  for (let start = 0; start < paths.length; start += pageSize) {
-    const batch = paths.slice(start, start + pageSize);
-    yield mapLimited(batch, openFiles, async (path) => {
-      const info = await stat(path);
-      return {
-        key: relative(root, path).split(sep).join('/'),
-        changed: Math.max(info.mtimeMs, info.ctimeMs),
-      };
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort(compareKeys);
+  for (let start = 0; start < keys.length; start += pageSize) {
+    const batch = keys.slice(start, start + pageSize);
+    yield mapLimited(batch, openFiles, async (key) => {
+      const info = await stat(join(root, ...key.split('/')), { bigint: true });
+      return { key, changed: Number(info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1e6, tag: fileTag(info) };
     });
   }
 }

@@ -11,6 +11,8 @@ import { sha256Hex } from '../core/hash.ts';
 import type { FeedFile } from '../core/model.ts';
 import {
   type ExpectedVersion,
+  type FileWrite,
+  type OutputEntry,
   type OutputStore,
   type RecordBody,
   type RecordStore,
@@ -122,30 +124,36 @@ export class S3OutputStore implements OutputStore {
     return found && { text: new TextDecoder().decode(found.body), version: found.etag };
   }
 
-  async write(file: FeedFile, revision: number): Promise<boolean> {
+  async write(file: FeedFile, revision: number): Promise<FileWrite> {
     const key = `${this.location.prefix}${file.path}`;
     const hash = sha256Hex(file.body);
     const current = await this.head(key);
     const theirs = revisionOf(current?.Metadata);
     // A publish that started from a later state wrote it: its bytes stay.
-    if (theirs > revision) return false;
+    if (theirs > revision) return { written: false };
     if (
       theirs === revision &&
       current?.Metadata?.sha256 === hash &&
       current.ContentType === file.contentType &&
       current.CacheControl === file.cacheControl
     ) {
-      return false;
+      return { written: false, tag: current.ETag };
     }
     // Replace only the version just looked at, or create only if still absent: the look and
     // the write are one step, so no later revision can slip in between.
-    await putConditionally(this.client, this.location.bucket, key, current?.ETag, {
+    const tag = await putConditionally(this.client, this.location.bucket, key, current?.ETag, {
       Body: file.body,
       ContentType: file.contentType,
       CacheControl: file.cacheControl,
       Metadata: { sha256: hash, revision: String(revision) },
     });
-    return true;
+    return { written: true, tag };
+  }
+
+  async *list(): AsyncIterable<readonly OutputEntry[]> {
+    for await (const page of listPages(this.client, this.location, '')) {
+      yield page.flatMap((object) => (object.etag ? [{ path: object.key, tag: object.etag }] : []));
+    }
   }
 
   async delete(path: string, revision?: number): Promise<boolean> {

@@ -55,20 +55,47 @@ export interface StateStore {
   list(prefix: string): AsyncIterable<readonly { readonly key: string; readonly lastModified: number }[]>;
 }
 
+/** What a write of a published file did, and the tag the file has now. */
+export interface FileWrite {
+  /** False when the file already held these bytes, or a later revision's. */
+  readonly written: boolean;
+  /**
+   * The file's tag as a listing shows it (S3 ETag; size and change time in a folder), when the
+   * file now holds these bytes; undefined when a later revision's file stays.
+   */
+  readonly tag?: string;
+}
+
+/** A published file as a listing shows it: cheap to get for every file, without reading any. */
+export interface OutputEntry {
+  readonly path: string;
+  readonly tag: string;
+}
+
 /** Where published files are written. */
 export interface OutputStore {
   /** The text at `path` under the output root with its version, or undefined when there is none. */
   read(path: string): Promise<StoredText | undefined>;
   /**
    * Writes `file`, rendered from `revision` of its feed set's state, unless the stored file is
-   * already these bytes or was rendered from a later revision; true when it wrote.
+   * already these bytes or was rendered from a later revision.
    */
-  write(file: FeedFile, revision: number): Promise<boolean>;
+  write(file: FeedFile, revision: number): Promise<FileWrite>;
+  /** Every published file with its tag, a page at a time (no file is read). */
+  list(): AsyncIterable<readonly OutputEntry[]>;
   /**
    * Removes a published file unless a later revision than `revision` wrote it (no revision: in
    * any case); true when it removed one.
    */
   delete(path: string, revision?: number): Promise<boolean>;
+}
+
+/**
+ * The order listings come in: by UTF-8 bytes, as S3 lists keys. Two sorted listings (records and
+ * record states) are compared by walking both at once, so both must use this one order.
+ */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 export class StoreReadError extends Error {

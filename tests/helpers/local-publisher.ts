@@ -57,6 +57,13 @@ export async function createLocalPublisher(site: object = testSiteJson) {
     async read(path: string): Promise<string | undefined> {
       return readFile(join(out, ...path.split('/')), 'utf8').catch(() => undefined);
     },
+    /** A state object's text, by its key. */
+    async readState(key: string): Promise<string | undefined> {
+      return readFile(join(state, ...key.split('/')), 'utf8').catch(() => undefined);
+    },
+    async writeState(key: string, text: string) {
+      await writeFile(join(state, ...key.split('/')), text);
+    },
     async copyContentFrom(folder: string) {
       await cp(folder, content, { recursive: true });
     },

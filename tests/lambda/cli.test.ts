@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readTree } from '../helpers/local-publisher.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { contentRoot } from '../helpers/sample.ts';
 
@@ -33,10 +34,10 @@ describe('cli', () => {
     ]);
   });
 
-  it('publish keeps its state in .publisher/ beside the output, or where --state says', async () => {
+  it('publish keeps its state in .publisher/<output>/ beside the output, or where --state says', async () => {
     await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
     expect((await readdir(work)).sort()).toEqual(['.publisher', 'public']);
-    expect(await readdir(join(work, '.publisher'))).toContain('publisher.json');
+    expect(await readdir(join(work, '.publisher', 'public'))).toContain('publisher.json');
     const inside = await runCli([
       'publish',
       '--content',
@@ -48,6 +49,78 @@ describe('cli', () => {
     ]);
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('is inside --out');
+  });
+
+  it('gives a deleted output folder back, and says so', async () => {
+    const out = join(work, 'public');
+    await runCli(['publish', '--content', contentRoot, '--out', out]);
+    const before = await readTree(out);
+    await rm(out, { recursive: true });
+    const result = await runCli(['publish', '--content', contentRoot, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`restored ${before.size} files that were missing from ${out}/`);
+    expect(await readTree(out)).toEqual(before);
+  });
+
+  it('publishes a second output in full, with a state of its own', async () => {
+    await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
+    const other = await runCli(['publish', '--content', contentRoot, '--out', join(work, 'other')]);
+    expect(other.code).toBe(0);
+    expect(await readTree(join(work, 'other'))).toEqual(await readTree(join(work, 'public')));
+    expect((await readdir(join(work, '.publisher'))).sort()).toEqual(['other', 'public']);
+  });
+
+  it('refuses a state that belongs to another output, naming both', async () => {
+    const state = join(work, 'state');
+    await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public'), '--state', state]);
+    const result = await runCli([
+      'publish',
+      '--content',
+      contentRoot,
+      '--out',
+      join(work, 'other'),
+      '--state',
+      state,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('this state describes the output ../public, not ../other');
+  });
+
+  it('refuses to publish another content folder over an output unless asked to rebuild', async () => {
+    const out = join(work, 'public');
+    const content = join(work, 'content');
+    await mkdir(join(content, 'articles'), { recursive: true });
+    await copyFile(join(contentRoot, 'site.json'), join(content, 'site.json'));
+    await writeFile(
+      join(content, 'articles', 'only.json'),
+      JSON.stringify({ title: 'Only', date: '2024-01-01', content_text: 'x' }),
+    );
+    await runCli(['publish', '--content', contentRoot, '--out', out]);
+    const refused = await runCli(['publish', '--content', content, '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /was published from \S+, not \.\.\/\.\.\/content: publishing would remove every article \.\.\/\.\.\/content lacks/,
+    );
+    const replaced = await runCli(['publish', '--content', content, '--out', out, '--rebuild']);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toContain('1 published');
+    const again = await runCli(['publish', '--content', content, '--out', out]);
+    expect(again.code).toBe(0);
+  });
+
+  it('takes over the shared state folder of earlier versions for the output published first', async () => {
+    const out = join(work, 'public');
+    const state = join(work, '.publisher');
+    await runCli(['publish', '--content', contentRoot, '--out', out, '--state', state]);
+    // As an earlier version left it: no record of its output.
+    const siteState = JSON.parse(await readFile(join(state, 'publisher.json'), 'utf8'));
+    delete siteState.places;
+    await writeFile(join(state, 'publisher.json'), JSON.stringify(siteState));
+    const ids = await readdir(join(state, 'ids'));
+    const result = await runCli(['publish', '--content', contentRoot, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('wrote');
+    expect(await readdir(join(state, 'public', 'ids'))).toEqual(ids);
   });
 
   it('publishes 2,000 records with no more than 256 files open at once', async () => {

@@ -25,6 +25,22 @@ export interface SiteState {
    * what the other left unsettled) counts once.
    */
   readonly applied?: readonly string[];
+  /**
+   * True once the ledger (`output/…`) names every file the state publishes: from then on a
+   * publish finds missing and altered files by one listing of the output.
+   */
+  readonly ledger?: true;
+  /** The output this state describes and the content it was published from (StatePlaces). */
+  readonly places?: StatePlaces;
+}
+
+/**
+ * Where a state belongs: one output (a folder, relative to the state, or s3://bucket/prefix) and
+ * one content source. Another output or another content source never uses it silently.
+ */
+export interface StatePlaces {
+  readonly output: string;
+  readonly content: string;
 }
 
 /** How many applied delta ids are kept: far more than publishes that can overlap. */

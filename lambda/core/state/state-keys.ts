@@ -24,6 +24,17 @@ export const stateKeys = {
   shard: (folder: string, period: string, tag?: string) =>
     tag ? `${setRoot(folder)}periods/${period}/${tag}.json` : `${setRoot(folder)}periods/${period}.json`,
   shardsPrefix: (folder: string) => `${setRoot(folder)}periods/`,
+  /**
+   * The ledger object that remembers a published file's tag: one per category, one for the main
+   * feeds and pages, and the article pages spread over 256 by the first two characters of their
+   * folder name (hex), so one edit rewrites a few small objects.
+   */
+  ledger: (path: string) => {
+    if (path.startsWith('articles/')) return `output/articles/${path.slice('articles/'.length, 11)}.json`;
+    const category = /^categories\/([^/]+)\//.exec(path)?.[1];
+    return category === undefined ? 'output/main.json' : `output/categories/${category}.json`;
+  },
+  ledgerPrefix: 'output/',
 } as const;
 
 function setRoot(folder: string): string {

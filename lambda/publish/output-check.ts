@@ -1,0 +1,210 @@
+import { mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
+import { neighboursIn, renderPageFiles, renderWindowFiles } from '../core/feed-sets/set-files.ts';
+import type { Article, FeedFile, SiteConfig } from '../core/model.ts';
+import { articlePagePath, articlePagesFolder, renderArticlePageFile } from '../core/render/article-page.ts';
+import { renderSubscribePageFile, subscribePagePath } from '../core/render/subscribe-file.ts';
+import { subscribePageItems } from '../core/render/subscribe-page.ts';
+import { decodeManifest, decodeShard } from '../core/state/codec.ts';
+import type { SiteState } from '../core/state/site-state.ts';
+import { stateKeys } from '../core/state/state-keys.ts';
+import { loadArticle } from '../core/state/stored-article.ts';
+import { mapLimited, type StateStore } from '../stores/store.ts';
+import { type LedgerEntry, type RecordingOutput, readLedger } from './output-ledger.ts';
+import { writeFile } from './retry.ts';
+
+/** What a look at the output found, and what was done about it. */
+export interface OutputCheck {
+  /** Files the state names that were not in the output. */
+  readonly missing: readonly string[];
+  /** Files whose tag is not the one the publisher wrote: someone else changed them. */
+  readonly altered: readonly string[];
+  /** Files rendered from the state and written again (missing or altered ones). */
+  readonly restored: readonly string[];
+  /** Files in the output that the state does not name: left as they are, and reported. */
+  readonly unknown: readonly string[];
+}
+
+export interface OutputCheckContext {
+  readonly site: SiteConfig;
+  readonly state: StateStore;
+  readonly output: RecordingOutput;
+}
+
+/**
+ * Compares the output with the ledger: one listing of the output (no file is read) against the
+ * tags the publisher recorded. Files missing or altered are rendered again from the state and
+ * written; files the ledger does not name are reported. Without a ledger yet (a state from before
+ * it existed), every file the state names is rendered and written where it differs, once.
+ */
+export async function checkOutput(context: OutputCheckContext, siteState: SiteState): Promise<OutputCheck> {
+  const ledger = await readLedger(context.state);
+  const complete = siteState.ledger === true;
+  const altered: string[] = [];
+  const unknown: string[] = [];
+  for await (const page of context.output.list()) {
+    for (const { path, tag } of page) {
+      const known = ledger.get(path);
+      ledger.delete(path);
+      if (!known) unknown.push(path);
+      else if (known.tag !== tag) altered.push(path);
+    }
+  }
+  const missing = [...ledger.keys()];
+  const wanted = complete ? wantedFrom([...missing, ...altered]) : everything(siteState);
+  if (isEmpty(wanted)) return { missing, altered, restored: [], unknown };
+  const { restored, produced } = await restore(context, siteState, wanted);
+  // A ledger entry the state no longer renders is a file a run removed without noting it.
+  for (const path of [...missing, ...altered]) {
+    if (!produced.has(path)) context.output.forget(path, revisionOf(ledger.get(path)));
+  }
+  return {
+    missing,
+    altered,
+    restored,
+    unknown: complete ? unknown : unknown.filter((path) => !produced.has(path)),
+  };
+}
+
+function revisionOf(entry: LedgerEntry | undefined): number {
+  return entry?.revision ?? 0;
+}
+
+/** Which files to render again: the subscribe page, sets' windows and periods, article pages. */
+interface Wanted {
+  subscribe: boolean;
+  readonly sets: Map<string, { window: boolean; periods: Set<string> | 'all' }>;
+  /** Article page paths; 'all' for every article page the state names. */
+  articles: Set<string> | 'all';
+}
+
+const setFilePattern =
+  /^((?:categories\/[^/]+\/)?)(?:archive\/([^/]+)\/)?(rss\.xml|atom\.xml|feed\.json|index\.html)$/;
+
+/** The renders that give back these paths; a path no render gives is left out. */
+function wantedFrom(paths: readonly string[]): Wanted {
+  const wanted: Wanted = { subscribe: false, sets: new Map(), articles: new Set() };
+  for (const path of paths) {
+    if (path === subscribePagePath) {
+      wanted.subscribe = true;
+      continue;
+    }
+    if (path.startsWith(articlePagesFolder)) {
+      if (wanted.articles !== 'all') wanted.articles.add(path);
+      continue;
+    }
+    const match = setFilePattern.exec(path);
+    if (!match) continue;
+    const [, folder = '', period, name] = match;
+    if (period !== undefined && name === 'index.html') continue;
+    const set = wanted.sets.get(folder) ?? { window: false, periods: new Set<string>() };
+    if (period === undefined) set.window = true;
+    else if (set.periods !== 'all') set.periods.add(period);
+    wanted.sets.set(folder, set);
+  }
+  return wanted;
+}
+
+function everything(siteState: SiteState): Wanted {
+  return {
+    subscribe: true,
+    sets: new Map(
+      [mainSet, ...Object.keys(siteState.categories)].map((folder) => [
+        folder,
+        { window: true, periods: 'all' as const },
+      ]),
+    ),
+    articles: 'all',
+  };
+}
+
+function isEmpty(wanted: Wanted): boolean {
+  return (
+    !wanted.subscribe &&
+    wanted.sets.size === 0 &&
+    wanted.articles !== 'all' &&
+    wanted.articles.size === 0
+  );
+}
+
+/** Periods read and rendered at once while restoring. */
+const periodConcurrency = 4;
+
+/**
+ * Renders the wanted files from the state (manifests and period shards, as committed) and writes
+ * them with the revision they were rendered from. Article pages need the articles: the main
+ * set's window and every one of its periods are read then, one period at a time.
+ */
+async function restore(
+  context: OutputCheckContext,
+  siteState: SiteState,
+  wanted: Wanted,
+): Promise<{ restored: string[]; produced: Set<string> }> {
+  const { site, state, output } = context;
+  const restored: string[] = [];
+  const produced = new Set<string>();
+  const wants = (path: string, set?: { window: boolean; periods: Set<string> | 'all' }) =>
+    path.startsWith(articlePagesFolder)
+      ? wanted.articles === 'all' || wanted.articles.has(path)
+      : set !== undefined;
+  const put = async (files: readonly FeedFile[], revision: number, keep: (path: string) => boolean) => {
+    const chosen = files.filter((file) => keep(file.path));
+    for (const file of chosen) produced.add(file.path);
+    const outcomes = await mapLimited(chosen, 8, (file) => writeFile(output, file, revision));
+    chosen.forEach((file, index) => {
+      if (outcomes[index]) restored.push(file.path);
+    });
+  };
+  const needArticles = wanted.articles === 'all' || wanted.articles.size > 0;
+  const folders = new Set([...wanted.sets.keys(), ...(needArticles ? [mainSet] : [])]);
+  for (const folder of folders) {
+    const manifest = await readManifest(state, folder);
+    if (!manifest) continue;
+    const set = wanted.sets.get(folder);
+    const revision = manifest.revision ?? 0;
+    const periods = Object.keys(manifest.periods).sort();
+    const window = manifest.window.map(loadArticle);
+    const pagesToo = folder === mainSet && needArticles;
+    if (set?.window && (window.length > 0 || periods.length > 0)) {
+      await put(renderWindowFiles(site, folder, window, periods.at(-1)), revision, () => true);
+    }
+    if (pagesToo) await put(articlePages(site, window), revision, (path) => wants(path));
+    const setPeriods = set?.periods;
+    const chosen =
+      pagesToo || setPeriods === 'all'
+        ? periods
+        : periods.filter((period) => setPeriods?.has(period) === true);
+    await mapLimited(chosen, periodConcurrency, async (period) => {
+      const key = stateKeys.shard(folder, period, manifest.shards?.[period]);
+      const stored = await state.read(key);
+      if (!stored) return;
+      const articles = decodeShard(stored.text, key).map(loadArticle);
+      if (set && (set.periods === 'all' || set.periods.has(period))) {
+        const files = renderPageFiles(site, folder, period, articles, neighboursIn(periods, period));
+        await put(files, revision, () => true);
+      }
+      if (pagesToo) await put(articlePages(site, articles), revision, (path) => wants(path));
+    });
+  }
+  if (wanted.subscribe) {
+    const main = (await readManifest(state, mainSet)) ?? { folder: mainSet, window: [], periods: {} };
+    const file = renderSubscribePageFile(
+      site,
+      main.window.slice(0, subscribePageItems).map(loadArticle),
+      siteState.categories,
+    );
+    await put([file], main.revision ?? 0, () => true);
+  }
+  return { restored, produced };
+}
+
+function articlePages(site: SiteConfig, articles: readonly Article[]): FeedFile[] {
+  return articles.flatMap((article) =>
+    articlePagePath(article) === undefined ? [] : (renderArticlePageFile(site, article) ?? []),
+  );
+}
+
+async function readManifest(state: StateStore, folder: string): Promise<SetManifest | undefined> {
+  const key = stateKeys.manifest(folder);
+  const stored = await state.read(key);
+  return stored ? decodeManifest(stored.text, key) : undefined;
+}
