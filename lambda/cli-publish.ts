@@ -70,10 +70,10 @@ function printOutputCheck(check: OutputCheck | undefined, outputName: string): v
   const were = (value: number) => (value === 1 ? 'was' : 'were');
   if (missing > 0)
     console.log(`restored ${count(missing, 'file')} that ${were(missing)} missing from ${outputName}`);
-  if (altered > 0)
-    console.log(`restored ${count(altered, 'file')} that had been changed in ${outputName}`);
+  if (altered > 0) console.log(`restored ${count(altered, 'file')} that had been changed in ${outputName}`);
   const others = restored.size - missing - altered;
-  if (others > 0) console.log(`wrote ${count(others, 'file')} the state names that differed in ${outputName}`);
+  if (others > 0)
+    console.log(`wrote ${count(others, 'file')} the state names that differed in ${outputName}`);
   if (check.unknown.length > 0) {
     const shown = check.unknown.slice(0, 5).join(', ');
     const more = check.unknown.length > 5 ? ` and ${check.unknown.length - 5} more` : '';

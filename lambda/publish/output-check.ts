@@ -119,10 +119,7 @@ function everything(siteState: SiteState): Wanted {
 
 function isEmpty(wanted: Wanted): boolean {
   return (
-    !wanted.subscribe &&
-    wanted.sets.size === 0 &&
-    wanted.articles !== 'all' &&
-    wanted.articles.size === 0
+    !wanted.subscribe && wanted.sets.size === 0 && wanted.articles !== 'all' && wanted.articles.size === 0
   );
 }
 

@@ -177,7 +177,11 @@ async function* listFiles(
     const batch = keys.slice(start, start + pageSize);
     yield mapLimited(batch, openFiles, async (key) => {
       const info = await stat(join(root, ...key.split('/')), { bigint: true });
-      return { key, changed: Number(info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1e6, tag: fileTag(info) };
+      return {
+        key,
+        changed: Math.max(Number(info.mtimeNs), Number(info.ctimeNs)) / 1e6,
+        tag: fileTag(info),
+      };
     });
   }
 }

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join, relative } from 'node:path';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -252,6 +253,33 @@ describe('handler', () => {
     ).resolves.toEqual({
       batchItemFailures: [],
     });
+    const writes = proxy.log
+      .slice(before)
+      .filter(
+        (entry) => ['PUT', 'DELETE'].includes(entry.method) && entry.path.startsWith(`/${buckets.feeds}/`),
+      );
+    expect(writes).toEqual([]);
+  });
+
+  it('heals the feeds bucket in the scheduled reconcile: deleted and overwritten files come back, others are left', async () => {
+    const { handler, buckets, getObject } = await deployment();
+    const rss = await getObject('rss.xml');
+    const page = await getObject('categories/world/index.html');
+    await server.client.send(new DeleteObjectCommand({ Bucket: buckets.feeds, Key: 'rss.xml' }));
+    await server.client.send(
+      new PutObjectCommand({ Bucket: buckets.feeds, Key: 'categories/world/index.html', Body: 'defaced' }),
+    );
+    await server.client.send(
+      new PutObjectCommand({ Bucket: buckets.feeds, Key: 'robots.txt', Body: 'User-agent: *\n' }),
+    );
+    const schedule = { source: 'aws.events', 'detail-type': 'Scheduled Event' } as object;
+    await expect(handler(schedule)).resolves.toEqual({ batchItemFailures: [] });
+    expect(await getObject('rss.xml')).toEqual(rss);
+    expect(await getObject('categories/world/index.html')).toEqual(page);
+    expect((await getObject('robots.txt')).body).toBe('User-agent: *\n');
+    // The reconcile after that finds nothing to heal.
+    const before = proxy.log.length;
+    await handler(schedule);
     const writes = proxy.log
       .slice(before)
       .filter(

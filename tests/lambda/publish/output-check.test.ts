@@ -19,7 +19,10 @@ beforeEach(async () => {
   await publisher.write('articles/a.json', article('Alpha', '2024-01-05T10:00:00Z'));
   await publisher.write('articles/b.json', article('Bravo', '2024-02-05T10:00:00Z'));
   await publisher.write('articles/c.json', article('Charlie', '2024-03-05T10:00:00Z'));
-  await publisher.write('articles/d.json', article('Delta', '2024-04-05T10:00:00Z', { url: 'https://x.test/d' }));
+  await publisher.write(
+    'articles/d.json',
+    article('Delta', '2024-04-05T10:00:00Z', { url: 'https://x.test/d' }),
+  );
   await publisher.publish();
 });
 

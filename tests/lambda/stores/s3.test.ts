@@ -50,9 +50,9 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
     onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-a', prefix: '' });
-    expect(await store.write(file('one'), 1)).toBe(true);
-    expect(await store.write(file('one'), 1)).toBe(false);
-    expect(await store.write(file('two'), 2)).toBe(true);
+    expect((await store.write(file('one'), 1)).written).toBe(true);
+    expect((await store.write(file('one'), 1)).written).toBe(false);
+    expect((await store.write(file('two'), 2)).written).toBe(true);
     expect(proxy.log.filter((entry) => entry.method === 'PUT').map((entry) => entry.status)).toEqual([
       200, 200,
     ]);
@@ -85,8 +85,8 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     const proxy = await startConditionalWriteProxy(server.endpoint, { currentEtag });
     onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-e', prefix: '' });
-    expect(await store.write(file('from revision 7'), 7)).toBe(true);
-    expect(await store.write(file('from revision 6'), 6)).toBe(false);
+    expect((await store.write(file('from revision 7'), 7)).written).toBe(true);
+    expect((await store.write(file('from revision 6'), 6)).written).toBe(false);
     expect(await store.delete('rss.xml', 6)).toBe(false);
     expect((await store.read('rss.xml'))?.text).toBe('from revision 7');
     expect(await store.delete('rss.xml', 7)).toBe(true);
@@ -99,8 +99,8 @@ describe('S3OutputStore behind a proxy that enforces conditional writes', () => 
     onTestFinished(() => proxy.close());
     const store = new S3OutputStore(clientFor(proxy.endpoint), { bucket: 'feeds-f', prefix: '' });
     await store.write(file('same'), 3);
-    expect(await store.write(file('same'), 4)).toBe(true);
-    expect(await store.write(file('older'), 3)).toBe(false);
+    expect((await store.write(file('same'), 4)).written).toBe(true);
+    expect((await store.write(file('older'), 3)).written).toBe(false);
     const head = await server.client.send(new HeadObjectCommand({ Bucket: 'feeds-f', Key: 'rss.xml' }));
     expect(head.Metadata?.revision).toBe('4');
   });
