@@ -63,7 +63,7 @@ function countingOutput(inner: OutputStore): OutputStore {
       return outcome;
     },
     delete: (path, revision) => inner.delete(path, revision),
-    list: () => inner.list(),
+    list: (expected) => inner.list(expected),
   };
 }
 

@@ -28,11 +28,11 @@ import {
 import { retryOnConflict, writeFile } from './publish/retry.ts';
 import { applySetChange, type SetStepResult } from './publish/set-step.ts';
 import {
+  joinSorted,
   mapLimited,
   type OutputStore,
   type RecordStore,
   type StateStore,
-  settleAll,
   WriteConflictError,
 } from './stores/store.ts';
 
@@ -143,39 +143,32 @@ async function publishWith(
   // A record looked at for another reason whose visibility is due too keeps that reason.
   const look = (trigger: RecordTrigger) =>
     triggers.set(trigger.key, due.has(trigger.key) ? { ...trigger, visibilityDue: true } : trigger);
-  let listed: number | undefined;
   if (options.changes) {
     for (const change of latestPerKey(options.changes)) look(change);
   } else {
-    listed = 0;
+    // Every key compared, not counted: a record whose object is gone, or that has no record
+    // state, is looked at whatever the counts say; the others when they changed since the last
+    // reconcile.
     const since = siteState.reconciledAt
       ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs
       : -Infinity;
-    for await (const page of options.records.listRecords()) {
-      listed += page.length;
-      for (const entry of page) {
-        if (entry.lastModified >= since) look({ key: entry.key, etag: entry.etag });
-      }
+    for await (const { key, left: record, right: known } of joinSorted(
+      options.records.listRecords(),
+      recordStateKeys(options.state),
+    )) {
+      if (!record) look({ key });
+      else if (!known || record.lastModified >= since) look({ key, etag: record.etag });
     }
   }
   const first = await applySteps(context, options, await processRecords(context, [...triggers.values()]));
   let { steps } = first;
   let { sets } = first;
-  if (listed !== undefined && listed !== countAfter(siteState, steps)) {
-    // The listing and the state disagree on how many records there are: a deletion (or an
-    // addition) went unseen. Compare every key once and repair.
-    const missed = await findMissed(options, new Set(triggers.keys()));
-    const more = await applySteps(context, options, await processRecords(context, missed));
-    sets = mergeSets(sets, more.sets);
-    steps = [...steps, ...more.steps];
-  }
   // An id given up goes to the records that waited for it (a file moved with its explicit id,
   // whose new key was read before its old one was gone); they are read again, in this run.
   for (let released = steps; released.length > 0; ) {
-    const waiting = await settleAll(
-      released.flatMap(({ step }) =>
-        step.releasedId ? [releaseId(options.state, step.releasedId, step.key)] : [],
-      ),
+    const releases = released.flatMap(({ step }) => (step.releasedId ? [step] : []));
+    const waiting = await mapLimited(releases, recordConcurrency, (step) =>
+      releaseId(options.state, step.releasedId ?? '', step.key),
     );
     const reread = [...new Set(waiting.flat())].map((key) => ({ key, reread: true }));
     if (reread.length === 0) break;
@@ -199,7 +192,7 @@ async function publishWith(
       ),
       // A reconcile that found nothing leaves the state as it was: changes after the last
       // reconcile that did find something are few, and each is looked at by its version alone.
-      ...(listed !== undefined && triggers.size > 0 ? { reconciledAt: options.now.toISOString() } : {}),
+      ...(!options.changes && triggers.size > 0 ? { reconciledAt: options.now.toISOString() } : {}),
       ...(options.places ? { places: options.places } : {}),
     };
     const text = encodeState(next);
@@ -425,27 +418,11 @@ function mergeSets(a: Map<string, SetStepResult>, b: Map<string, SetStepResult>)
   return a;
 }
 
-function countAfter(state: SiteState, steps: readonly CommittedStep[]): number {
-  return steps.reduce(
-    (count, { step }) => count + Number(step.delta?.exists ?? 0) - Number(step.delta?.existed ?? 0),
-    state.records,
-  );
-}
-
-/** Keys the listing has and the state lacks, or the other way round. */
-async function findMissed(options: PublishRunOptions, seen: ReadonlySet<string>): Promise<RecordTrigger[]> {
-  const known = new Set<string>();
-  for await (const page of options.state.list(stateKeys.recordsPrefix)) {
-    for (const entry of page) known.add(entry.key.slice(stateKeys.recordsPrefix.length));
+/** The keys of the records that have a record state, in listing order. */
+async function* recordStateKeys(state: StateStore): AsyncIterable<{ key: string }[]> {
+  for await (const page of state.list(stateKeys.recordsPrefix)) {
+    yield page.map((entry) => ({ key: entry.key.slice(stateKeys.recordsPrefix.length) }));
   }
-  const missed: RecordTrigger[] = [];
-  for await (const page of options.records.listRecords()) {
-    for (const entry of page) {
-      if (!known.delete(entry.key) && !seen.has(entry.key)) missed.push({ key: entry.key });
-    }
-  }
-  for (const key of known) if (!seen.has(key)) missed.push({ key });
-  return missed;
 }
 
 async function readMainManifest(state: StateStore): Promise<SetManifest> {

@@ -49,8 +49,8 @@ export class RecordingOutput implements OutputStore {
     return this.inner.read(path);
   }
 
-  list(): AsyncIterable<readonly OutputEntry[]> {
-    return this.inner.list();
+  list(expected?: ReadonlySet<string>): AsyncIterable<readonly OutputEntry[]> {
+    return this.inner.list(expected);
   }
 
   async write(file: FeedFile, revision: number): Promise<FileWrite> {

@@ -17,7 +17,6 @@ import {
   type OutputStore,
   type StateStore,
   type StoredText,
-  settleAll,
   WriteConflictError,
 } from '../stores/store.ts';
 import { retryOnConflict, writeFile } from './retry.ts';
@@ -100,17 +99,15 @@ async function commitOnce(
   for (;;) {
     const update = updateSet({ site, manifest, shards, change, renderTouched });
     if (update.kind === 'need') {
-      await settleAll(
-        update.periods.map(async (period) => {
-          // A period the manifest does not list is empty.
-          if (!(period in manifest.periods)) return shards.set(period, []);
-          const key = stateKeys.shard(folder, period, tags[period]);
-          const shard = await state.read(key);
-          // Listed but gone: a later commit replaced it, so this one would lose anyway.
-          if (!shard) throw new WriteConflictError(`${key} was replaced while this publish ran`);
-          return shards.set(period, decodeShard(shard.text, key));
-        }),
-      );
+      await mapLimited(update.periods, requestConcurrency, async (period) => {
+        // A period the manifest does not list is empty.
+        if (!(period in manifest.periods)) return shards.set(period, []);
+        const key = stateKeys.shard(folder, period, tags[period]);
+        const shard = await state.read(key);
+        // Listed but gone: a later commit replaced it, so this one would lose anyway.
+        if (!shard) throw new WriteConflictError(`${key} was replaced while this publish ran`);
+        return shards.set(period, decodeShard(shard.text, key));
+      });
       continue;
     }
     const revision = manifest.revision ?? 0;
@@ -201,5 +198,5 @@ async function commitShards(
 
 /** Removes objects no one reads any more; one left behind costs a few bytes, not correctness. */
 async function removeQuietly(state: StateStore, keys: readonly string[]): Promise<void> {
-  await settleAll(keys.map((key) => state.delete(key).catch(() => undefined)));
+  await mapLimited(keys, requestConcurrency, (key) => state.delete(key).catch(() => undefined));
 }

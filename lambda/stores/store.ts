@@ -51,8 +51,8 @@ export interface StateStore {
   write(key: string, text: string, expected: ExpectedVersion): Promise<string>;
   /** Deletes; with an expected version, only that version (otherwise WriteConflictError). */
   delete(key: string, expected?: ExpectedVersion): Promise<void>;
-  /** Keys under a prefix with their last change, a page at a time. */
-  list(prefix: string): AsyncIterable<readonly { readonly key: string; readonly lastModified: number }[]>;
+  /** Keys under a prefix, in `compareKeys` order, a page at a time. */
+  list(prefix: string): AsyncIterable<readonly { readonly key: string }[]>;
 }
 
 /** What a write of a published file did, and the tag the file has now. */
@@ -81,8 +81,11 @@ export interface OutputStore {
    * already these bytes or was rendered from a later revision.
    */
   write(file: FeedFile, revision: number): Promise<FileWrite>;
-  /** Every published file with its tag, a page at a time (no file is read). */
-  list(): AsyncIterable<readonly OutputEntry[]>;
+  /**
+   * Every published file with its tag, a page at a time (no file is read). `expected` names the
+   * files the caller knows of: a store may look at those directly instead of listing a folder.
+   */
+  list(expected?: ReadonlySet<string>): AsyncIterable<readonly OutputEntry[]>;
   /**
    * Removes a published file unless a later revision than `revision` wrote it (no revision: in
    * any case); true when it removed one.
@@ -96,6 +99,38 @@ export interface OutputStore {
  */
 export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Two listings in `compareKeys` order walked side by side, a page at a time: each key once, with
+ * its entry on the left, the right, or both. Memory holds one page of each, however long they are.
+ */
+export async function* joinSorted<L extends { key: string }, R extends { key: string }>(
+  left: AsyncIterable<readonly L[]>,
+  right: AsyncIterable<readonly R[]>,
+): AsyncIterable<{ readonly key: string; readonly left?: L; readonly right?: R }> {
+  const lefts = entries(left)[Symbol.asyncIterator]();
+  const rights = entries(right)[Symbol.asyncIterator]();
+  let l = await lefts.next();
+  let r = await rights.next();
+  while (!l.done || !r.done) {
+    const order = l.done ? 1 : r.done ? -1 : compareKeys(l.value.key, r.value.key);
+    if (order < 0 && !l.done) {
+      yield { key: l.value.key, left: l.value };
+      l = await lefts.next();
+    } else if (order > 0 && !r.done) {
+      yield { key: r.value.key, right: r.value };
+      r = await rights.next();
+    } else if (!l.done && !r.done) {
+      yield { key: l.value.key, left: l.value, right: r.value };
+      l = await lefts.next();
+      r = await rights.next();
+    }
+  }
+}
+
+async function* entries<T>(pages: AsyncIterable<readonly T[]>): AsyncIterable<T> {
+  for await (const page of pages) yield* page;
 }
 
 export class StoreReadError extends Error {

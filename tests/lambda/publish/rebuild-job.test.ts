@@ -88,7 +88,7 @@ describe('a rebuild spread over a queue', () => {
     // Shard objects carry a tag each rebuild draws afresh; the ledger holds each folder's own file
     // times, and must name the same files with the same revisions.
     const untagged = (text: string) =>
-      text.replace(/\b(\d+)-[0-9a-f]{8}\b/g, '$1-tag').replace(/"\d+-\d+-\d+",/g, '"file-tag",');
+      text.replace(/\b(\d+)-[0-9a-f]{8}\b/g, '$1-tag').replace(/"\d+-[\d.]+-[\d.]+",/g, '"file-tag",');
     const withoutJobs = (tree: Map<string, string>) =>
       new Map(
         [...tree]
