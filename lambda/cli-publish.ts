@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { count, type OutputFlags, printProblems, seconds } from './cli-output.ts';
 import { createProgress } from './cli-progress.ts';
 import type { CliStores } from './cli-stores.ts';
@@ -19,6 +20,7 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
   const result = await runPublish({
     ...stores,
     now: new Date(),
+    owner: { name: `${hostname()}:${process.pid}`, isAlive: isProcessAlive },
     rebuild: flags.rebuild,
     onProgress: progress.update,
   })
@@ -29,6 +31,13 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
     })
     .finally(progress.done);
   const { report } = result;
+  if (result.mode === 'rebuild-pending' && result.rebuildRunning) {
+    const { startedAt, owner } = result.rebuildRunning;
+    console.error(
+      `note:  a rebuild started at ${startedAt}${owner ? ` by ${owner}` : ''} is running on this state: this publish changed nothing; what changed is published when that rebuild ends${flags.rebuild ? ', so no second rebuild was started' : ''}`,
+    );
+    if (flags.rebuild) return 1;
+  }
   const invalid = new Set(report.errors.map((error) => error.key)).size;
   const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);
   if (flags.json) {
@@ -80,6 +89,22 @@ function printOutputCheck(check: OutputCheck | undefined, outputName: string): v
     console.error(
       `note:  ${count(check.unknown.length, 'file')} in ${outputName} that the publisher did not write (left as they are): ${shown}${more}`,
     );
+  }
+}
+
+/** Whether the process a rebuild lease names (`host:pid`) still runs; on another host, assume so. */
+function isProcessAlive(owner: string): boolean {
+  const [host, pid] = [
+    owner.slice(0, owner.lastIndexOf(':')),
+    Number(owner.slice(owner.lastIndexOf(':') + 1)),
+  ];
+  if (host !== hostname() || !Number.isSafeInteger(pid)) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -86,7 +86,15 @@ export function createHandler({
           rebuildQueue ?? noQueue,
           step,
         );
-        if (finished) await afterPublish({ ...finished, mode: 'rebuild', looked: 0 }, 0);
+        if (finished) {
+          await afterPublish({ ...finished, mode: 'rebuild', looked: 0 }, 0);
+          // Events that came while the job ran were left to this reconcile: published now, not
+          // at the next scheduled one.
+          await afterPublish(
+            await runPublish({ ...stores, now: clock(), siteOverrides, places, rebuildQueue }),
+            0,
+          );
+        }
       } catch (error) {
         logger.error('rebuild step failed', { step: step.kind, job: step.job, error: asError(error) });
         failures.push(message.messageId);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { emptyManifest, mainSet, type SetManifest } from './core/feed-sets/feed-set.ts';
 import type { RecordError, SiteConfig } from './core/model.ts';
 import { isIdFromKey } from './core/records/article-id.ts';
@@ -14,7 +15,16 @@ import { loadArticle } from './core/state/stored-article.ts';
 import { checkOutput, type OutputCheck } from './publish/output-check.ts';
 import { RecordingOutput } from './publish/output-ledger.ts';
 import { type Progress, rebuild } from './publish/rebuild.ts';
-import { currentRebuild, startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
+import { startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
+import {
+  type OwnerCheck,
+  type RebuildLease,
+  RebuildRunningError,
+  readLease,
+  releaseLease,
+  takeLease,
+  touchLease,
+} from './publish/rebuild-lease.ts';
 import {
   type RecordStep,
   type RecordTrigger,
@@ -63,6 +73,13 @@ export interface PublishRunOptions {
    * (StatePlaceError); one that records none takes these.
    */
   readonly places?: StatePlaces;
+  /** The clock a rebuild's lease is kept by (default: the system's). */
+  readonly clock?: () => Date;
+  /**
+   * This process, for a rebuild run here: the lease names it, and a lease whose process no
+   * longer runs is taken over at once instead of after minutes without progress.
+   */
+  readonly owner?: { readonly name: string; readonly isAlive: OwnerCheck };
 }
 
 /** The state belongs to another output or content source than this publish's. */
@@ -80,6 +97,8 @@ export interface PublishRunResult {
   readonly looked: number;
   /** What a look at the output found and restored (reconciles: every CLI publish, the schedule). */
   readonly output?: OutputCheck;
+  /** The rebuild that made this publish wait (mode 'rebuild-pending'). */
+  readonly rebuildRunning?: RebuildLease;
 }
 
 const recordConcurrency = 16;
@@ -114,27 +133,28 @@ async function publishWith(
   const stored = await options.state.read(stateKeys.site);
   const siteState = stored ? decodeSiteState(stored.text, stateKeys.site) : undefined;
   checkPlaces(siteState?.places, options);
+  const clock = options.clock ?? (() => new Date());
+  const owner = options.owner;
+  const running = await readLease(options.state, clock(), owner?.isAlive);
+  // While a rebuild runs, a publish changes nothing: the rebuild could remove what it placed.
+  // What changed meanwhile is published by the reconcile that follows every rebuild.
+  if (running) return pendingResult(siteState, options.now, running);
   if (
     options.rebuild ||
     !siteState ||
     siteState.readWith !== readingKey(site) ||
     siteState.renderWith !== renderingKey(site)
   ) {
-    if (options.rebuildQueue) {
-      // Records changed meanwhile are found by the reconcile after it: it looks at every change
-      // since the rebuild started.
-      const running = await currentRebuild(options.state, options.now);
-      if (!running) await startRebuildJob({ ...options, site }, options.rebuildQueue, siteState);
-      return {
-        report: siteState ? reportOf(siteState, [], options.now) : emptyReport,
-        written: [],
-        deleted: [],
-        mode: running ? 'rebuild-pending' : 'rebuild-started',
-        looked: 0,
-      };
+    try {
+      if (options.rebuildQueue) {
+        await startRebuildJob({ ...options, site }, options.rebuildQueue, siteState);
+        return { ...pendingResult(siteState, options.now), mode: 'rebuild-started' };
+      }
+      return await rebuildHere(options, site, siteState, clock);
+    } catch (error) {
+      if (!(error instanceof RebuildRunningError)) throw error;
+      return pendingResult(siteState, options.now, await readLease(options.state, clock()));
     }
-    const { read, ...result } = await rebuild({ ...options, site, previous: siteState });
-    return { ...result, mode: 'rebuild', looked: read };
   }
   const context = { site, records: options.records, state: options.state, now: options.now };
   const due = new Set(duePending(siteState, options.now).due);
@@ -255,6 +275,60 @@ async function checkAndRestore(
     });
   }
   return check;
+}
+
+/**
+ * A rebuild in this process, under the lease, then a reconcile for whatever changed while it ran
+ * (records written or deleted after its listing, events it made wait).
+ */
+async function rebuildHere(
+  options: PublishRunOptions & { readonly output: RecordingOutput },
+  site: SiteConfig,
+  siteState: SiteState | undefined,
+  clock: () => Date,
+): Promise<PublishRunResult> {
+  const startedAt = clock().toISOString();
+  const id = `${Date.parse(startedAt).toString(36)}-${randomUUID().slice(0, 8)}`;
+  await takeLease(
+    options.state,
+    { id, startedAt, progressAt: startedAt, ...(options.owner ? { owner: options.owner.name } : {}) },
+    options.owner?.isAlive,
+  );
+  let rebuilt: Awaited<ReturnType<typeof rebuild>>;
+  try {
+    rebuilt = await rebuild({
+      ...options,
+      site,
+      previous: siteState,
+      onStep: () => touchLease(options.state, id, clock()),
+    });
+  } finally {
+    await releaseLease(options.state, id);
+  }
+  const after = await publishWith({ ...options, rebuild: false, changes: undefined }, site);
+  return {
+    ...after,
+    written: [...new Set([...rebuilt.written, ...after.written])],
+    deleted: [...new Set([...rebuilt.deleted, ...after.deleted])],
+    mode: 'rebuild',
+    looked: rebuilt.read + after.looked,
+  };
+}
+
+/** A publish that changed nothing because a rebuild runs (or was just started). */
+function pendingResult(
+  siteState: SiteState | undefined,
+  now: Date,
+  running?: RebuildLease,
+): PublishRunResult {
+  return {
+    report: siteState ? reportOf(siteState, [], now) : emptyReport,
+    written: [],
+    deleted: [],
+    mode: 'rebuild-pending',
+    looked: 0,
+    ...(running ? { rebuildRunning: running } : {}),
+  };
 }
 
 /**

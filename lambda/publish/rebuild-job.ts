@@ -3,6 +3,7 @@ import type { SiteState } from '../core/state/site-state.ts';
 import { mapLimited, type StateStore, WriteConflictError } from '../stores/store.ts';
 import { readLegacyState } from './legacy-state.ts';
 import { RecordingOutput } from './output-ledger.ts';
+import { releaseLease, takeLease, touchLease } from './rebuild-lease.ts';
 import {
   finishRebuild,
   type IndexedRecord,
@@ -43,14 +44,7 @@ interface RebuildJob {
   readonly previousLayout: PreviousLayout;
 }
 
-/** A rebuild under way, so publishes meanwhile do not start another one. */
-export interface CurrentRebuild {
-  readonly id: string;
-  readonly startedAt: string;
-}
-
 const keys = {
-  current: 'rebuilds/current.json',
   job: (id: string) => `rebuilds/${id}/job.json`,
   read: (id: string, chunk: number) => `rebuilds/${id}/read/${String(chunk).padStart(6, '0')}.json`,
   readPrefix: (id: string) => `rebuilds/${id}/read/`,
@@ -61,17 +55,6 @@ const keys = {
   lock: (id: string, step: string) => `rebuilds/${id}/${step}.lock`,
 };
 
-/** A rebuild older than this is taken to have died: the next publish starts a new one. */
-const abandonedAfterMs = 60 * 60 * 1000;
-
-/** The rebuild under way, unless it was abandoned. */
-export async function currentRebuild(state: StateStore, now: Date): Promise<CurrentRebuild | undefined> {
-  const stored = await state.read(keys.current);
-  if (!stored) return undefined;
-  const current = JSON.parse(stored.text) as CurrentRebuild;
-  return now.getTime() - Date.parse(current.startedAt) < abandonedAfterMs ? current : undefined;
-}
-
 /**
  * Starts a rebuild spread over the queue: lists the records and sends one read step per chunk.
  * Each read step, when it finds itself the last, plans and sends the render steps; the last
@@ -81,9 +64,11 @@ export async function startRebuildJob(
   context: RebuildContext,
   queue: TaskQueue,
   previous: SiteState | undefined,
-): Promise<CurrentRebuild> {
+): Promise<void> {
   const { state, now } = context;
   const id = now.getTime().toString(36);
+  // Taken before listing: of two publishes starting a rebuild at once, one goes on.
+  await takeLease(state, { id, startedAt: now.toISOString(), progressAt: now.toISOString() });
   const legacy = await readLegacyState(context.output);
   const messages: RebuildMessage[] = [];
   let chunk: string[] = [];
@@ -114,15 +99,11 @@ export async function startRebuildJob(
     previousLayout: await readPreviousLayout(context, previous),
   };
   await state.write(keys.job(id), JSON.stringify(job), { version: undefined });
-  const current: CurrentRebuild = { id, startedAt: now.toISOString() };
-  const stored = await state.read(keys.current);
-  await state.write(keys.current, JSON.stringify(current), { version: stored?.version });
   if (messages.length === 0) {
     await finishJob(context, job, await planRebuild(context, [], job.previousLayout.revision));
   } else {
     await queue.send(messages);
   }
-  return current;
 }
 
 /** Runs one step of a rebuild. Steps may arrive more than once and in any order. */
@@ -149,6 +130,7 @@ async function runStep(
   if (!jobText) return undefined;
   const job = JSON.parse(jobText.text) as RebuildJob;
   const jobContext = { ...context, now: new Date(job.now) };
+  await touchLease(context.state, job.id, context.now);
   // A step delivered again after the job moved on must not undo what came after it (such as the
   // records the plan rewrote when they lost an id claim).
   const next = message.kind === 'rebuild-read' ? 'plan' : 'finish';
@@ -207,9 +189,7 @@ async function finishJob(
   for await (const page of context.state.list(`rebuilds/${job.id}/`))
     leftovers.push(...page.map((entry) => entry.key));
   await mapLimited(leftovers, 16, (key) => context.state.delete(key));
-  const current = await context.state.read(keys.current);
-  if (current && (JSON.parse(current.text) as CurrentRebuild).id === job.id)
-    await context.state.delete(keys.current);
+  await releaseLease(context.state, job.id);
   return { ...finished, written: [...pages, ...finished.written] };
 }
 

@@ -34,7 +34,13 @@ import {
 } from '../core/state/site-state.ts';
 import { legacyStatePath, stateKeys } from '../core/state/state-keys.ts';
 import { storeArticle } from '../core/state/stored-article.ts';
-import { mapLimited, type OutputStore, type RecordStore, type StateStore } from '../stores/store.ts';
+import {
+  mapLimited,
+  type OutputStore,
+  type RecordStore,
+  type StateStore,
+  WriteConflictError,
+} from '../stores/store.ts';
 import { unquote } from './record-step.ts';
 import { writeFile } from './retry.ts';
 
@@ -321,7 +327,18 @@ export async function finishRebuild(
   const stalePages = await mapLimited(stale, concurrency, async (key) => {
     const stored = await state.read(key);
     const record = stored ? decodeRecordState(stored.text, key) : undefined;
-    await state.delete(key);
+    // Only the version read here goes: a record state written since belongs to a record this
+    // rebuild did not see, and the reconcile after it decides about that one.
+    if (stored) {
+      const removed = await state.delete(key, { version: stored.version }).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof WriteConflictError) return false;
+          throw error;
+        },
+      );
+      if (!removed) return [];
+    }
     return [record?.placed, ...(record?.unsettled?.from ?? [])].flatMap((placement) => placement?.page ?? []);
   });
   const current = new Map(

@@ -31,6 +31,8 @@ export async function rebuild(
   context: RebuildContext & {
     readonly previous?: SiteState;
     readonly onProgress?: (progress: Progress) => void;
+    /** Awaited after each step (a chunk read, a task rendered): the lease notes progress. */
+    readonly onStep?: () => Promise<void>;
   },
 ): Promise<{ report: PublishReport; written: string[]; deleted: string[]; read: number }> {
   const report = (progress: Progress) => context.onProgress?.(progress);
@@ -41,6 +43,7 @@ export async function rebuild(
   const indexed: IndexedRecord[] = [];
   for (let start = 0; start < keys.length; start += readChunkSize) {
     indexed.push(...(await readChunk(context, keys.slice(start, start + readChunkSize), legacy)));
+    await context.onStep?.();
     report({
       recordsRead: Math.min(start + readChunkSize, keys.length),
       records: keys.length,
@@ -51,6 +54,7 @@ export async function rebuild(
   const pages: string[] = [];
   for (const task of plan.tasks) {
     pages.push(...(await renderTask(context, task)));
+    await context.onStep?.();
     report({ recordsRead: keys.length, records: keys.length, filesWritten: pages.length });
   }
   const finished = await finishRebuild(context, plan, previousLayout, new Set(pages));

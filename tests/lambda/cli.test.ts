@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTree } from '../helpers/local-publisher.ts';
+import { feedTitles, readTree } from '../helpers/local-publisher.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { contentRoot } from '../helpers/sample.ts';
 
@@ -145,6 +145,39 @@ describe('cli', () => {
       expect(stdout, run).toContain('2000 published');
     }
   }, 60_000);
+
+  it('removes 20,000 records in one publish with no more than 256 files open at once', async () => {
+    const content = join(work, 'content');
+    const out = join(work, 'public');
+    await mkdir(join(content, 'articles'), { recursive: true });
+    await copyFile(join(contentRoot, 'site.json'), join(content, 'site.json'));
+    const count = 20_000;
+    for (let index = 0; index < count; index += 1) {
+      const date = new Date(Date.UTC(2020, 0, 1) + index * 3_600_000).toISOString();
+      await writeFile(
+        join(content, 'articles', `${index}.json`),
+        JSON.stringify({ title: `Story ${index}`, date, content_text: 'x' }),
+      );
+    }
+    const publish = async () => {
+      const command = `ulimit -n 256 && exec "${process.execPath}" ${cli.join(' ')} publish --quiet --content "${content}" --out "${out}"`;
+      return promisify(execFile)('bash', ['-c', command], { cwd: process.cwd(), maxBuffer: 1 << 24 });
+    };
+    await publish();
+    expect(await readdir(join(out, 'articles'))).toHaveLength(count);
+    await rm(join(content, 'articles'), { recursive: true });
+    await mkdir(join(content, 'articles'));
+    await writeFile(
+      join(content, 'articles', 'last.json'),
+      JSON.stringify({ title: 'Last one standing', date: '2024-06-01T00:00:00Z', content_text: 'x' }),
+    );
+    const { stderr } = await publish();
+    expect(stderr).toBe('');
+    const files = [...(await readTree(out)).keys()];
+    expect(files.filter((path) => path.startsWith('articles/'))).toHaveLength(1);
+    expect(files.filter((path) => path.startsWith('archive/'))).toEqual([]);
+    expect(feedTitles(await readFile(join(out, 'feed.json'), 'utf8'))).toEqual(['Last one standing']);
+  }, 300_000);
 
   it('publish prints record errors with key and field and still publishes the rest', async () => {
     const content = join(work, 'content');
