@@ -1,5 +1,5 @@
 import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
@@ -62,6 +62,14 @@ export class FsStateStore implements StateStore {
 
   async write(key: string, text: string, expected: ExpectedVersion): Promise<string> {
     const path = this.path(key);
+    if (expected.version === undefined) {
+      // Created only if absent, atomically: of two creates at once (a rebuild lease, an id
+      // claim) exactly one lands.
+      if (!(await createExclusively(path, text))) {
+        throw new WriteConflictError(`${path} changed while this publish ran`);
+      }
+      return contentTag(text);
+    }
     const current = await readIfExists(path);
     if ((current === undefined ? undefined : contentTag(current)) !== expected.version) {
       throw new WriteConflictError(`${path} changed while this publish ran`);
@@ -177,6 +185,23 @@ async function removeEmptyFolders(folder: string, root: string): Promise<void> {
 }
 
 let temporaryCount = 0;
+
+/** Writes beside, then links into place: fails (false) when the file exists, never half written. */
+async function createExclusively(path: string, text: string): Promise<boolean> {
+  await mkdir(dirname(path), { recursive: true });
+  temporaryCount += 1;
+  const temporary = `${path}.${process.pid}-${temporaryCount}.tmp`;
+  await writeFile(temporary, text, 'utf8');
+  try {
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
 
 /** Readers never see half a file: write beside it, then rename over it. */
 async function writeAtomically(path: string, text: string): Promise<void> {

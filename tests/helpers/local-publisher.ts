@@ -62,7 +62,9 @@ export async function createLocalPublisher(site: object = testSiteJson) {
       return readFile(join(state, ...key.split('/')), 'utf8').catch(() => undefined);
     },
     async writeState(key: string, text: string) {
-      await writeFile(join(state, ...key.split('/')), text);
+      const path = join(state, ...key.split('/'));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, text);
     },
     async copyContentFrom(folder: string) {
       await cp(folder, content, { recursive: true });

@@ -131,6 +131,72 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
   });
 });
 
+describe('handler: events during a rebuild', () => {
+  it('publishes a record written while the rebuild ran as the rebuild ends, with no further invocation', async () => {
+    for (const bucket of ['content-two', 'feeds-two', 'state-two']) await server.createBucket(bucket);
+    const put = (key: string, body: string | object) =>
+      server.client.send(
+        new PutObjectCommand({
+          Bucket: 'content-two',
+          Key: key,
+          Body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      );
+    await put('site.json', await readFile(join(contentRoot, 'site.json'), 'utf8'));
+    for (let index = 0; index < 5; index += 1)
+      await put(`articles/${index}.json`, {
+        title: `Story ${index}`,
+        date: new Date(Date.UTC(2024, index, 1)).toISOString(),
+        content_text: 'x',
+      });
+    const handler = createHandler({
+      config: readHandlerConfig({
+        CONTENT_BUCKET: 'content-two',
+        FEEDS_BUCKET: 'feeds-two',
+        STATE_BUCKET: 'state-two',
+        FEED_BASE_URL: 'https://feeds.example.com/',
+        REBUILD_QUEUE_URL: `${services.url}/123456789012/rebuild-two`,
+      }),
+      s3: server.client,
+      cloudFront: createCloudFrontClient(services.url, local),
+      scheduler: createSchedulerClient(services.url, local),
+      sqs: createSqsClient(services.url, local),
+      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+      clock: () => now,
+    });
+    const before = services.requests.length;
+    await handler({ source: 'aws.events' } as object);
+    const steps = services.requests
+      .slice(before)
+      .filter((request) => request.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch')
+      .flatMap((request) => (JSON.parse(request.body) as { Entries: { MessageBody: string }[] }).Entries);
+    expect(steps).toHaveLength(1);
+
+    await put('articles/late.json', { title: 'Late', date: '2024-12-01T00:00:00Z', content_text: 'x' });
+    const event = {
+      Records: [
+        { eventName: 'ObjectCreated:Put', s3: { object: { key: 'articles/late.json', sequencer: '01' } } },
+      ],
+    };
+    await handler({ Records: [{ messageId: 'event-1', body: JSON.stringify(event) }] });
+    expect((await bucketFiles('feeds-two')).size).toBe(0);
+
+    // The one read step plans, and with no archive page to render, finishes the rebuild.
+    await handler({ Records: [{ messageId: 'step-1', body: steps[0]?.MessageBody ?? '' }] });
+    const feed = JSON.parse((await bucketFiles('feeds-two')).get('feed.json') ?? '{"items":[]}') as {
+      items: { title: string }[];
+    };
+    expect(feed.items.map((item) => item.title)).toEqual([
+      'Late',
+      'Story 4',
+      'Story 3',
+      'Story 2',
+      'Story 1',
+      'Story 0',
+    ]);
+  });
+});
+
 describe("handler: logs and metrics under Lambda's JSON log format", () => {
   it('writes each metric line as top-level EMF, with the stack as its service dimension', async () => {
     const handler = createHandler({
