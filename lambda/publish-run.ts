@@ -12,6 +12,7 @@ import type { SetTouch } from './core/state/record-state.ts';
 import { applyDeltas, duePending, type SiteState, type StatePlaces } from './core/state/site-state.ts';
 import { stateKeys } from './core/state/state-keys.ts';
 import { loadArticle } from './core/state/stored-article.ts';
+import { findOrphanEntries } from './publish/orphan-entries.ts';
 import { checkOutput, type OutputCheck } from './publish/output-check.ts';
 import { RecordingOutput } from './publish/output-ledger.ts';
 import { type Progress, rebuild } from './publish/rebuild.ts';
@@ -163,6 +164,7 @@ async function publishWith(
   // A record looked at for another reason whose visibility is due too keeps that reason.
   const look = (trigger: RecordTrigger) =>
     triggers.set(trigger.key, due.has(trigger.key) ? { ...trigger, visibilityDue: true } : trigger);
+  let listed: number | undefined;
   if (options.changes) {
     for (const change of latestPerKey(options.changes)) look(change);
   } else {
@@ -172,10 +174,12 @@ async function publishWith(
     const since = siteState.reconciledAt
       ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs
       : -Infinity;
+    listed = 0;
     for await (const { key, left: record, right: known } of joinSorted(
       options.records.listRecords(),
       recordStateKeys(options.state),
     )) {
+      if (record) listed += 1;
       if (!record) look({ key });
       else if (!known || record.lastModified >= since) look({ key, etag: record.etag });
     }
@@ -197,6 +201,17 @@ async function publishWith(
     steps = [...steps, ...more.steps];
     released = more.steps;
   }
+  let recordStates: number | undefined;
+  if (listed !== undefined && listed !== countAfter(siteState, steps)) {
+    // The counts disagree: something once went wrong (two rebuilds racing, in earlier versions).
+    // Every set entry is checked against the record states, and the count is set right.
+    const orphans = await findOrphanEntries(options.state, site, Object.keys(siteState.categories));
+    const repaired = await mapLimited([...orphans.touches], setConcurrency, ([folder, touches]) =>
+      applySetChange({ site, state: options.state, output: options.output }, folder, touches),
+    );
+    for (const result of repaired) mergeSet(sets, result);
+    recordStates = orphans.recordStates;
+  }
   const categories = new Map<string, string | undefined>(
     [...sets.values()].filter((set) => set.folder !== mainSet).map((set) => [set.folder, set.name]),
   );
@@ -213,6 +228,7 @@ async function publishWith(
       // A reconcile that found nothing leaves the state as it was: changes after the last
       // reconcile that did find something are few, and each is looked at by its version alone.
       ...(!options.changes && triggers.size > 0 ? { reconciledAt: options.now.toISOString() } : {}),
+      ...(recordStates !== undefined ? { records: recordStates } : {}),
       ...(options.places ? { places: options.places } : {}),
     };
     const text = encodeState(next);
@@ -490,6 +506,13 @@ function mergeSet(results: Map<string, SetStepResult>, result: SetStepResult): v
 function mergeSets(a: Map<string, SetStepResult>, b: Map<string, SetStepResult>): Map<string, SetStepResult> {
   for (const result of b.values()) mergeSet(a, result);
   return a;
+}
+
+function countAfter(state: SiteState, steps: readonly CommittedStep[]): number {
+  return steps.reduce(
+    (count, { step }) => count + Number(step.delta?.exists ?? 0) - Number(step.delta?.existed ?? 0),
+    state.records,
+  );
 }
 
 /** The keys of the records that have a record state, in listing order. */

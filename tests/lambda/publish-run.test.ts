@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contentTag } from '../../lambda/stores/content-tag.ts';
@@ -379,6 +379,23 @@ describe('runPublish: events and reconciles', () => {
     expect(await titles()).toEqual(['A', 'B']);
     expect(result.looked).toBe(1);
     expect(await publisher.readState('records/articles/c.json')).toBeUndefined();
+  });
+
+  it('takes out of the feeds an article whose record and record state are both gone, and sets the count right', async () => {
+    await publisher.write('articles/a.json', article({ title: 'A' }));
+    await publisher.write('articles/b.json', article({ title: 'B', date: '2025-05-01T00:00:00Z' }));
+    await publisher.write('articles/c.json', article({ title: 'C', date: '2025-04-01T00:00:00Z' }));
+    await publisher.publish();
+    const pages = (await publisher.files()).size;
+    // As two rebuilds racing once left it: the record deleted, its record state removed by the
+    // other rebuild, its article still in the sets, and the count one too high.
+    await publisher.remove('articles/c.json');
+    await rm(join(publisher.state, 'records', 'articles', 'c.json'));
+    expect(await titles()).toEqual(['A', 'B', 'C']);
+    await publisher.publish({ now: later(60) });
+    expect(await titles()).toEqual(['A', 'B']);
+    expect((await publisher.files()).size).toBe(pages - 1);
+    expect(JSON.parse((await publisher.readState('publisher.json')) ?? '{}').records).toBe(2);
   });
 
   it('removes the pages of the old layout when the archive period changes', async () => {
