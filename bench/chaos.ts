@@ -26,6 +26,8 @@ const options = {
   deletes: Math.round(uploads / 10),
   faultRate: number('CHAOS_FAULT_RATE', 0.1),
   storm: { deadLetters: 10 },
+  lostDeleteRate: 0.2,
+  operatorDeletes: 20,
 };
 const figures = await runChaos(options);
 const rows: [string, string | number][] = [
@@ -53,6 +55,8 @@ const rows: [string, string | number][] = [
   ['messages dead-lettered', figures.deadLettered],
   ['messages redriven once faults stopped', figures.redriven],
   ['messages left unprocessed', figures.leftInQueue],
+  ['delete events never delivered', figures.lostDeletes],
+  ['published files an operator deleted mid-run', figures.filesDeletedByOperator],
   ['live articles missing from the main set or their category (lost)', figures.lost],
   ['live articles in more than one page', figures.duplicated],
   ['old versions, deleted articles or left categories still published (stale)', figures.stale],

@@ -41,6 +41,10 @@ export interface ChaosOptions {
    * the machine.
    */
   readonly storm?: { readonly deadLetters: number };
+  /** Share of delete events never delivered: only the reconcile at the end can find them. */
+  readonly lostDeleteRate?: number;
+  /** Published files an operator deletes from the feeds bucket at random moments of the run. */
+  readonly operatorDeletes?: number;
 }
 
 export interface ChaosFigures {
@@ -62,6 +66,9 @@ export interface ChaosFigures {
   readonly broken: number;
   /** Files unlike a from-scratch publish of the final content (missing, extra or different). */
   readonly differing: readonly string[];
+  /** Delete events never delivered, and feed files an operator deleted. */
+  readonly lostDeletes: number;
+  readonly filesDeletedByOperator: number;
   readonly seconds: number;
 }
 
@@ -144,6 +151,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     };
 
     const operations = plan(options, random);
+    const operatorAt = new Set(
+      Array.from({ length: options.operatorDeletes ?? 0 }, () => Math.floor(random() * operations.length)),
+    );
+    let lostDeletes = 0;
+    let filesDeletedByOperator = 0;
     const stormAt = options.storm ? Math.floor(operations.length / 2) : -1;
     const uploading = (async () => {
       for (const [index, operation] of operations.entries()) {
@@ -158,11 +170,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           }, 50);
         }
         await pause(random() * 15);
+        if (operatorAt.has(index)) {
+          // An operator's `aws s3 rm` of a published file, straight to the bucket.
+          const published = [...(await readBucket(server.client, 'feeds')).keys()];
+          const victim = published[Math.floor(random() * published.length)];
+          if (victim) {
+            await server.client.send(new DeleteObjectCommand({ Bucket: 'feeds', Key: victim }));
+            filesDeletedByOperator += 1;
+          }
+        }
         const key = `articles/${operation.record}.json`;
         if (operation.kind === 'delete') {
           await server.client.send(new DeleteObjectCommand({ Bucket: 'content', Key: key }));
           expected.delete(key);
-          notify('ObjectRemoved:Delete', key);
+          if (random() < (options.lostDeleteRate ?? 0)) lostDeletes += 1;
+          else notify('ObjectRemoved:Delete', key);
           continue;
         }
         const title = `Record ${operation.record} version ${operation.version}`;
@@ -218,6 +240,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     faultsOn = false;
     const redriven = queue.redrive();
     await Promise.all(environments.map(work));
+    // The scheduled reconcile: finds what no event told of, and heals the bucket.
+    await environments[0]?.({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as object);
 
     const files = await readBucket(server.client, 'feeds');
     const scratchClient = s3rverClient(server.endpoint);
@@ -263,6 +287,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       ...invariants,
       broken,
       differing,
+      lostDeletes,
+      filesDeletedByOperator,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -4,7 +4,7 @@ import { runChaos } from '../helpers/chaos.ts';
 describe('the handler under races and faults', () => {
   // Two environments, duplicated and reordered events, redeliveries and about one request in ten
   // failing; `npm run chaos` runs the same at full size.
-  it('ends with every file as a from-scratch publish makes it, and every invariant held', async () => {
+  it('ends with every file as a from-scratch publish makes it, and every invariant held, after lost delete events and files deleted by hand', async () => {
     const figures = await runChaos({
       // Timing differs from run to run too, so each run meets other interleavings.
       seed: Number(process.env.CHAOS_SEED ?? 20261128),
@@ -13,7 +13,13 @@ describe('the handler under races and faults', () => {
       deletes: 15,
       faultRate: 0.1,
       storm: { deadLetters: 3 },
+      lostDeleteRate: 0.3,
+      operatorDeletes: 8,
     });
+    // Some deletes were never told, and an operator removed published files mid-run: the
+    // scheduled reconcile at the end found both.
+    expect(figures.lostDeletes).toBeGreaterThan(0);
+    expect(figures.filesDeletedByOperator).toBeGreaterThan(0);
     expect(figures.faults.total).toBeGreaterThan(100);
     expect(figures.faults['reset-after']).toBeGreaterThan(0);
     // The storm sent messages to the dead-letter queue; redriven once it passed, they went through.
