@@ -7,7 +7,8 @@
  *   npm run bench                    # 1,000, 10,000 and 100,000 records (S3 up to 10,000)
  *   npm run bench -- 1000 5000       # other sizes
  *   S3_MAX=100000 npm run bench      # S3 at larger sizes too (slow: s3rver keeps every object as files)
- *   BENCH_ONLY=s3rver npm run bench  # one of the two sections ("local folder" or "s3rver")
+ *   BENCH_ONLY=s3rver npm run bench  # one section ("cli edit", "local folder" or "s3rver")
+ *   CLI_EDIT_SIZES=1000,20000        # the sizes of the CLI edit section
  */
 import { execFile } from 'node:child_process';
 import { rm, unlink, writeFile } from 'node:fs/promises';
@@ -205,6 +206,56 @@ async function benchS3(size: number, lines: string[]): Promise<void> {
   }
 }
 
+/**
+ * The CLI as a user types it (`publish --quiet`, process start included): CPU seconds (user +
+ * system) and wall time of a one-record edit at each size, runs of the sizes interleaved so the
+ * machine's noise falls on all alike; and `--version` for the start alone.
+ */
+async function benchCliEdit(editSizes: readonly number[]): Promise<string[]> {
+  const cli = `"${process.execPath}" --import tsx lambda/cli.ts`;
+  const timed = async (command: string) => {
+    const { stderr } = await run('bash', ['-c', `TIMEFORMAT='%U %S %R'; time ${command} > /dev/null`], {
+      maxBuffer: 1 << 24,
+    });
+    const [user = 0, system = 0, wall = 0] = stderr.trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+    return { cpu: user + system, wall };
+  };
+  const sites = await Promise.all(
+    editSizes.map(async (size) => {
+      const root = join(tmpdir(), `feed-bench-cli-${size}`);
+      await rm(root, { recursive: true, force: true });
+      await generateContent(join(root, 'content'), size);
+      const command = `${cli} publish --quiet --content "${join(root, 'content')}" --out "${join(root, 'public')}"`;
+      await timed(command);
+      return { size, root, command, runs: [] as { cpu: number; wall: number }[] };
+    }),
+  );
+  const start: { cpu: number; wall: number }[] = [];
+  for (let round = 0; round < 5; round += 1) {
+    start.push(await timed(`${cli} --version`));
+    for (const site of sites) {
+      const { key, text } = recordOf(site.size - 1, round + 1);
+      await writeFile(join(site.root, 'content', ...key.split('/')), text);
+      site.runs.push(await timed(site.command));
+    }
+  }
+  const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const base = middle(sites[0]?.runs.map((r) => r.cpu) ?? []);
+  const lines = [
+    '| records | command | CPU s (median of 5) | wall s (median of 5) | CPU against the smallest |',
+    '|---:|---|---:|---:|---:|',
+    `| – | \`--version\` (process start) | ${middle(start.map((r) => r.cpu)).toFixed(2)} | ${middle(start.map((r) => r.wall)).toFixed(2)} | – |`,
+  ];
+  for (const site of sites) {
+    const cpu = middle(site.runs.map((r) => r.cpu));
+    lines.push(
+      `| ${site.size.toLocaleString('en')} | \`publish\`, newest record edited | ${cpu.toFixed(2)} | ${middle(site.runs.map((r) => r.wall)).toFixed(2)} | ${(cpu / base).toFixed(2)}× |`,
+    );
+    await rm(site.root, { recursive: true, force: true });
+  }
+  return lines;
+}
+
 const header = [
   '| records | publish | mode | records looked at | S3 requests | KiB in / out (proxy) | state KiB read / written | files written or removed | wall s | peak RSS MiB |',
   '|---:|---|---|---:|---|---:|---:|---:|---:|---:|',
@@ -213,6 +264,11 @@ console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Medians of ${repeats} except from scratch (one run).\n`,
 );
 const only = process.env.BENCH_ONLY;
+if (!only || 'cli edit'.includes(only)) {
+  const editSizes = (process.env.CLI_EDIT_SIZES ?? '1000,20000').split(',').map(Number);
+  console.log('### CLI edit: one record changed, the CLI run as a user types it (process start included)\n');
+  console.log(`${(await benchCliEdit(editSizes)).join('\n')}\n`);
+}
 for (const [title, bench, limit] of [
   [
     'CLI publish over a local folder (a reconcile: lists, looks at what changed)',

@@ -1,6 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { readHandlerConfig } from '../../lambda/config.ts';
 import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
 import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
@@ -172,7 +178,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         await pause(random() * 15);
         if (operatorAt.has(index)) {
           // An operator's `aws s3 rm` of a published file, straight to the bucket.
-          const published = [...(await readBucket(server.client, 'feeds')).keys()];
+          const listing = await server.client.send(new ListObjectsV2Command({ Bucket: 'feeds' }));
+          const published = (listing.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
           const victim = published[Math.floor(random() * published.length)];
           if (victim) {
             await server.client.send(new DeleteObjectCommand({ Bucket: 'feeds', Key: victim }));
