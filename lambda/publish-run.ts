@@ -175,13 +175,12 @@ async function publishWith(
       ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs
       : -Infinity;
     listed = 0;
-    for await (const { key, left: record, right: known } of joinSorted(
-      options.records.listRecords(),
-      recordStateKeys(options.state),
-    )) {
-      if (record) listed += 1;
-      if (!record) look({ key });
-      else if (!known || record.lastModified >= since) look({ key, etag: record.etag });
+    for await (const page of joinSorted(options.records.listRecords(), recordStateKeys(options.state))) {
+      for (const { key, left: record, right: known } of page) {
+        if (record) listed += 1;
+        if (!record) look({ key });
+        else if (!known || record.lastModified >= since) look({ key, etag: record.etag });
+      }
     }
   }
   const first = await applySteps(context, options, await processRecords(context, [...triggers.values()]));

@@ -41,7 +41,7 @@ export async function checkOutput(context: OutputCheckContext, siteState: SiteSt
   const complete = siteState.ledger === true;
   const altered: string[] = [];
   const unknown: string[] = [];
-  for await (const page of context.output.list(new Set(ledger.keys()))) {
+  for await (const page of context.output.list(ledger)) {
     for (const { path, tag } of page) {
       const known = ledger.get(path);
       ledger.delete(path);

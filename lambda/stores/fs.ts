@@ -124,7 +124,7 @@ export class FsOutputStore implements OutputStore {
    * caller expects is looked at by one stat of that page instead of being listed: listing tens
    * of thousands of one-file folders costs more than everything else a publish does.
    */
-  async *list(expected?: ReadonlySet<string>): AsyncIterable<readonly OutputEntry[]> {
+  async *list(expected?: { has(path: string): boolean }): AsyncIterable<readonly OutputEntry[]> {
     const found: OutputEntry[] = [];
     const look = (path: string) => {
       const info = statSync(this.path(path), { throwIfNoEntry: false });
@@ -253,17 +253,14 @@ async function* listKeyPages(root: string, folder: string): AsyncIterable<{ key:
   }
 }
 
-/** Keys with their change time and tag, a page at a time (a file gone meanwhile is left out). */
-async function* listFiles(
-  root: string,
-  folder: string,
-): AsyncIterable<{ key: string; changed: number; tag: string }[]> {
+/** Keys with their change time, a page at a time (a file gone meanwhile is left out). */
+async function* listFiles(root: string, folder: string): AsyncIterable<{ key: string; changed: number }[]> {
   const keys = listKeys(root, folder);
   for (let start = 0; start < keys.length; start += pageSize) {
     yield keys.slice(start, start + pageSize).flatMap((key) => {
       const info = statSync(join(root, key), { throwIfNoEntry: false });
       if (!info) return [];
-      return [{ key, changed: Math.max(info.mtimeMs, info.ctimeMs), tag: fileTag(info) }];
+      return [{ key, changed: Math.max(info.mtimeMs, info.ctimeMs) }];
     });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimited, settleAll } from '../../../lambda/stores/store.ts';
+import { compareKeys, joinSorted, mapLimited, settleAll } from '../../../lambda/stores/store.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,5 +41,53 @@ describe('settleAll', () => {
     });
     await expect(settleAll([Promise.reject(new Error('first')), slow])).rejects.toThrow('first');
     expect(slowDone).toBe(true);
+  });
+});
+
+describe('joinSorted', () => {
+  const pages = (keys: readonly string[], size: number) =>
+    (async function* () {
+      for (let start = 0; start < keys.length; start += size)
+        yield keys.slice(start, start + size).map((key) => ({ key }));
+    })();
+  const join = async (left: string[], right: string[], leftSize: number, rightSize: number) => {
+    const joined: string[] = [];
+    for await (const page of joinSorted(pages(left, leftSize), pages(right, rightSize))) {
+      for (const entry of page)
+        joined.push(`${entry.left ? 'L' : '-'}${entry.right ? 'R' : '-'} ${entry.key}`);
+    }
+    return joined;
+  };
+
+  it.each([
+    [1, 1],
+    [2, 3],
+    [1000, 1],
+  ])('walks two sorted listings side by side, each key once, with pages of %i and %i', async (l, r) => {
+    expect(await join(['a', 'b', 'd', 'e', 'z', 'é'], ['b', 'c', 'e', 'f', '😀'], l, r)).toEqual([
+      'L- a',
+      'LR b',
+      '-R c',
+      'L- d',
+      'LR e',
+      '-R f',
+      'L- z',
+      'L- é',
+      '-R 😀',
+    ]);
+  });
+
+  it('walks a listing beside an empty one', async () => {
+    expect(await join([], ['x'], 1, 1)).toEqual(['-R x']);
+    expect(await join(['x'], [], 1, 1)).toEqual(['L- x']);
+    expect(await join([], [], 1, 1)).toEqual([]);
+  });
+});
+
+describe('compareKeys', () => {
+  it('orders by UTF-8 bytes, as S3 lists, not by UTF-16 code units', () => {
+    // U+FF5E is one UTF-16 unit above a surrogate pair's first unit, but below it in UTF-8.
+    expect(['😀', '～'].sort(compareKeys)).toEqual(['～', '😀']);
+    expect(['😀', '～'].sort()).toEqual(['😀', '～']);
   });
 });
