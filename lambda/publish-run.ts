@@ -323,6 +323,7 @@ async function rebuildHere(
   const after = await publishWith({ ...options, rebuild: false, changes: undefined }, site);
   return {
     ...after,
+    report: { ...after.report, warnings: [...rebuilt.report.warnings, ...after.report.warnings] },
     written: [...new Set([...rebuilt.written, ...after.written])],
     deleted: [...new Set([...rebuilt.deleted, ...after.deleted])],
     mode: 'rebuild',
