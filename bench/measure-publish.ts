@@ -64,6 +64,7 @@ function countingOutput(inner: OutputStore): OutputStore {
     },
     delete: (path, revision) => inner.delete(path, revision),
     list: (expected) => inner.list(expected),
+    isOwn: (path) => inner.isOwn(path),
   };
 }
 

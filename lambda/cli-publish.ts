@@ -83,6 +83,10 @@ function printOutputCheck(check: OutputCheck | undefined, outputName: string): v
   const others = restored.size - missing - altered;
   if (others > 0)
     console.log(`wrote ${count(others, 'file')} the state names that differed in ${outputName}`);
+  if (check.removed.length > 0)
+    console.log(
+      `removed ${count(check.removed.length, 'file')} the publisher had left behind in ${outputName}`,
+    );
   if (check.unknown.length > 0) {
     const shown = check.unknown.slice(0, 5).join(', ');
     const more = check.unknown.length > 5 ? ` and ${check.unknown.length - 5} more` : '';

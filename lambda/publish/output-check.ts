@@ -9,7 +9,7 @@ import type { SiteState } from '../core/state/site-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
 import { loadArticle } from '../core/state/stored-article.ts';
 import { mapLimited, type StateStore } from '../stores/store.ts';
-import { type LedgerEntry, type RecordingOutput, readLedger } from './output-ledger.ts';
+import { type RecordingOutput, readLedger } from './output-ledger.ts';
 import { writeFile } from './retry.ts';
 
 /** What a look at the output found, and what was done about it. */
@@ -22,6 +22,8 @@ export interface OutputCheck {
   readonly restored: readonly string[];
   /** Files in the output that the state does not name: left as they are, and reported. */
   readonly unknown: readonly string[];
+  /** Files the publisher once wrote that the state no longer names (in S3, by their metadata): removed. */
+  readonly removed: readonly string[];
 }
 
 export interface OutputCheckContext {
@@ -33,40 +35,50 @@ export interface OutputCheckContext {
 /**
  * Compares the output with the ledger: one listing of the output (no file is read) against the
  * tags the publisher recorded. Files missing or altered are rendered again from the state and
- * written; files the ledger does not name are reported. Without a ledger yet (a state from before
- * it existed), every file the state names is rendered and written where it differs, once.
+ * written. A file the ledger does not name but the state renders (written by a run that died
+ * before noting it) is taken into the ledger; one the state does not render is reported, and
+ * removed when the store shows it is the publisher's own leftover. Without a ledger yet (a state
+ * from before it existed), every file the state names is rendered and written where it differs.
  */
 export async function checkOutput(context: OutputCheckContext, siteState: SiteState): Promise<OutputCheck> {
   const ledger = await readLedger(context.state);
   const complete = siteState.ledger === true;
   const altered: string[] = [];
-  const unknown: string[] = [];
+  const found: string[] = [];
+  const seen = new Set<string>();
   for await (const page of context.output.list(ledger)) {
     for (const { path, tag } of page) {
       const known = ledger.get(path);
-      ledger.delete(path);
-      if (!known) unknown.push(path);
+      seen.add(path);
+      if (!known) found.push(path);
       else if (known.tag !== tag) altered.push(path);
     }
   }
-  const missing = [...ledger.keys()];
-  const wanted = complete ? wantedFrom([...missing, ...altered]) : everything(siteState);
-  if (isEmpty(wanted)) return { missing, altered, restored: [], unknown };
-  const { restored, produced } = await restore(context, siteState, wanted);
+  const missing = [...ledger.keys()].filter((path) => !seen.has(path));
+  const ours = found.filter(isPublisherPath);
+  const wanted = complete ? wantedFrom([...missing, ...altered, ...ours]) : everything(siteState);
+  if (isEmpty(wanted)) return { missing, altered, restored: [], unknown: found, removed: [] };
+  const { restored, produced, revision } = await restore(context, siteState, wanted);
   // A ledger entry the state no longer renders is a file a run removed without noting it.
   for (const path of [...missing, ...altered]) {
-    if (!produced.has(path)) context.output.forget(path, revisionOf(ledger.get(path)));
+    if (!produced.has(path)) context.output.forget(path, ledger.get(path)?.revision ?? 0);
   }
-  return {
-    missing,
-    altered,
-    restored,
-    unknown: complete ? unknown : unknown.filter((path) => !produced.has(path)),
-  };
+  const removed: string[] = [];
+  const unknown: string[] = [];
+  for (const path of found.filter((candidate) => !produced.has(candidate))) {
+    // Only a file the store shows the publisher wrote, and no later revision than the state read.
+    const own = isPublisherPath(path) && (await context.output.isOwn(path));
+    if (own && (await context.output.delete(path, revision))) removed.push(path);
+    else unknown.push(path);
+  }
+  return { missing, altered, restored, unknown, removed };
 }
 
-function revisionOf(entry: LedgerEntry | undefined): number {
-  return entry?.revision ?? 0;
+/** Whether a path is one the publisher writes: a set's feed or page, the subscribe page, an article page. */
+function isPublisherPath(path: string): boolean {
+  if (path.startsWith(articlePagesFolder)) return /^articles\/[^/]+\/index\.html$/.test(path);
+  const match = setFilePattern.exec(path);
+  return match !== null && !(match[2] !== undefined && match[3] === 'index.html');
 }
 
 /** Which files to render again: the subscribe page, sets' windows and periods, article pages. */
@@ -135,10 +147,11 @@ async function restore(
   context: OutputCheckContext,
   siteState: SiteState,
   wanted: Wanted,
-): Promise<{ restored: string[]; produced: Set<string> }> {
+): Promise<{ restored: string[]; produced: Set<string>; revision: number }> {
   const { site, state, output } = context;
   const restored: string[] = [];
   const produced = new Set<string>();
+  let newest = 0;
   const wants = (path: string, set?: { window: boolean; periods: Set<string> | 'all' }) =>
     path.startsWith(articlePagesFolder)
       ? wanted.articles === 'all' || wanted.articles.has(path)
@@ -158,6 +171,7 @@ async function restore(
     if (!manifest) continue;
     const set = wanted.sets.get(folder);
     const revision = manifest.revision ?? 0;
+    newest = Math.max(newest, revision);
     const periods = Object.keys(manifest.periods).sort();
     const window = manifest.window.map(loadArticle);
     const pagesToo = folder === mainSet && needArticles;
@@ -191,7 +205,7 @@ async function restore(
     );
     await put([file], main.revision ?? 0, () => true);
   }
-  return { restored, produced };
+  return { restored, produced, revision: newest };
 }
 
 function articlePages(site: SiteConfig, articles: readonly Article[]): FeedFile[] {

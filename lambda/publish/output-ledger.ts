@@ -53,6 +53,10 @@ export class RecordingOutput implements OutputStore {
     return this.inner.list(expected);
   }
 
+  isOwn(path: string): Promise<boolean> {
+    return this.inner.isOwn(path);
+  }
+
   async write(file: FeedFile, revision: number): Promise<FileWrite> {
     const outcome = await this.inner.write(file, revision);
     if (outcome.tag !== undefined) this.note(file.path, { tag: outcome.tag, revision });

@@ -151,6 +151,11 @@ export class FsOutputStore implements OutputStore {
     for (let start = 0; start < found.length; start += pageSize) yield found.slice(start, start + pageSize);
   }
 
+  /** A folder keeps no mark of who wrote a file: never claimed, so never removed as a leftover. */
+  async isOwn(): Promise<boolean> {
+    return false;
+  }
+
   async delete(path: string): Promise<boolean> {
     const full = this.path(path);
     const existed = (await readIfExists(full)) !== undefined;

@@ -156,6 +156,11 @@ export class S3OutputStore implements OutputStore {
     }
   }
 
+  async isOwn(path: string): Promise<boolean> {
+    const current = await this.head(`${this.location.prefix}${path}`);
+    return current !== undefined && revisionOf(current.Metadata) >= 0;
+  }
+
   async delete(path: string, revision?: number): Promise<boolean> {
     const key = `${this.location.prefix}${path}`;
     const current = await this.head(key);

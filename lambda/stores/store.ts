@@ -87,6 +87,11 @@ export interface OutputStore {
    */
   list(expected?: { has(path: string): boolean }): AsyncIterable<readonly OutputEntry[]>;
   /**
+   * Whether the publisher wrote the file at `path` (S3: it carries a revision in its metadata);
+   * false when the store cannot tell (a local folder), so nothing of anyone else's is removed.
+   */
+  isOwn(path: string): Promise<boolean>;
+  /**
    * Removes a published file unless a later revision than `revision` wrote it (no revision: in
    * any case); true when it removed one.
    */

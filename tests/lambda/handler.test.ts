@@ -272,11 +272,21 @@ describe('handler', () => {
     await server.client.send(
       new PutObjectCommand({ Bucket: buckets.feeds, Key: 'robots.txt', Body: 'User-agent: *\n' }),
     );
+    // A leftover of the publisher's own (its metadata says so) that the state no longer names.
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: buckets.feeds,
+        Key: 'archive/1999-01/rss.xml',
+        Body: '<rss/>',
+        Metadata: { revision: '1', sha256: 'x' },
+      }),
+    );
     const schedule = { source: 'aws.events', 'detail-type': 'Scheduled Event' } as object;
     await expect(handler(schedule)).resolves.toEqual({ batchItemFailures: [] });
     expect(await getObject('rss.xml')).toEqual(rss);
     expect(await getObject('categories/world/index.html')).toEqual(page);
     expect((await getObject('robots.txt')).body).toBe('User-agent: *\n');
+    await expect(getObject('archive/1999-01/rss.xml')).rejects.toThrow();
     // The reconcile after that finds nothing to heal.
     const before = proxy.log.length;
     await handler(schedule);

@@ -1,4 +1,4 @@
-import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalPublisher, type LocalPublisher, testSiteJson } from '../../helpers/local-publisher.ts';
@@ -78,7 +78,7 @@ describe('a publish checks the output it describes', () => {
 
   it('finds nothing to do when the output is as it wrote it', async () => {
     const result = await publisher.publish();
-    expect(result.output).toEqual({ missing: [], altered: [], restored: [], unknown: [] });
+    expect(result.output).toEqual({ missing: [], altered: [], restored: [], unknown: [], removed: [] });
     expect(result.written).toEqual([]);
   });
 
@@ -96,6 +96,23 @@ describe('a publish checks the output it describes', () => {
     expect(second.output).toMatchObject({ missing: ['atom.xml'], restored: ['atom.xml'] });
   });
 
+  it('takes into the ledger a file the state names that a run died before noting', async () => {
+    await rm(join(publisher.state, 'output', 'main.json'));
+    const result = await publisher.publish();
+    expect(result.output?.unknown).toEqual([]);
+    expect(result.output?.restored).toEqual([]);
+    await rm(join(publisher.out, 'atom.xml'));
+    expect((await publisher.publish()).output?.restored).toEqual(['atom.xml']);
+  });
+
+  it('reports, and leaves, a file like its own that the state does not name, since a folder cannot tell who wrote it', async () => {
+    await mkdir(join(publisher.out, 'archive', '1999-01'), { recursive: true });
+    await writeFile(join(publisher.out, 'archive', '1999-01', 'rss.xml'), '<rss/>');
+    const result = await publisher.publish();
+    expect(result.output).toMatchObject({ unknown: ['archive/1999-01/rss.xml'], removed: [] });
+    expect(await publisher.read('archive/1999-01/rss.xml')).toBe('<rss/>');
+  });
+
   it('forgets a file the state no longer names instead of writing it back', async () => {
     await publisher.remove('articles/a.json');
     await rm(join(publisher.out, 'archive'), { recursive: true });
@@ -104,6 +121,6 @@ describe('a publish checks the output it describes', () => {
     expect(await publisher.read('archive/2024-02/rss.xml')).toBeDefined();
     expect(result.output?.unknown).toEqual([]);
     const again = await publisher.publish();
-    expect(again.output).toEqual({ missing: [], altered: [], restored: [], unknown: [] });
+    expect(again.output).toEqual({ missing: [], altered: [], restored: [], unknown: [], removed: [] });
   });
 });
