@@ -11,7 +11,7 @@ import { scheduleNextChange } from './delivery/next-change-schedule.ts';
 import { notifyHub } from './delivery/websub.ts';
 import { runRebuildMessage } from './publish/rebuild-job.ts';
 import { type PublishRunResult, runPublish } from './publish-run.ts';
-import { type QueueMessage, rebuildStepOf, recordTriggers } from './queue-messages.ts';
+import { type QueueMessage, rebuildStepOf, recordTriggers, redrivenInvocationOf } from './queue-messages.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
 import { importStagedRecords } from './stores/s3-import.ts';
 import { SqsTaskQueue } from './stores/sqs.ts';
@@ -114,14 +114,19 @@ export function createHandler({
         if (staged.imported.length + staged.kept.length > 0)
           logger.info('imported staged records', { ...staged });
       }
-      // A batch of S3 events reads just the records they name; schedules and manual runs reconcile.
+      // A batch of S3 events reads just the records they name; schedules and manual runs reconcile,
+      // and so does a batch carrying a failed invocation redriven from its dead-letter queue.
+      const redriven = messages.flatMap((message) => redrivenInvocationOf(message) ?? []);
       result = await runPublish({
         ...stores,
         now,
         siteOverrides,
         places,
-        changes: messages.length > 0 ? recordTriggers(messages, config.contentPrefix) : undefined,
-        rebuild: event?.rebuild === true,
+        changes:
+          messages.length > 0 && redriven.length === 0
+            ? recordTriggers(messages, config.contentPrefix)
+            : undefined,
+        rebuild: event?.rebuild === true || redriven.some((invocation) => invocation.rebuild),
         rebuildQueue,
       });
     } catch (error) {
@@ -162,7 +167,10 @@ export function createHandler({
         now,
         context?.invokedFunctionArn,
       );
+      if (done.mode === 'rebuild-resumed') logger.warn('rebuild resumed', { rebuild: done.rebuildRunning });
       publishCounts(metrics, {
+        // A rebuild that made no progress for 15 minutes, resumed by this publish.
+        RebuildStalled: done.mode === 'rebuild-resumed' ? 1 : 0,
         InvalidRecords: new Set(report.errors.map((error) => error.key)).size,
         PublishedArticles: report.published,
         FilesWritten: done.written.length,

@@ -16,8 +16,9 @@ import { findOrphanEntries } from './publish/orphan-entries.ts';
 import { checkOutput, type OutputCheck } from './publish/output-check.ts';
 import { RecordingOutput } from './publish/output-ledger.ts';
 import { type Progress, rebuild } from './publish/rebuild.ts';
-import { startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
+import { resumeRebuildJob, startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
 import {
+  leaseState,
   type OwnerCheck,
   type RebuildLease,
   RebuildRunningError,
@@ -93,7 +94,13 @@ export interface PublishRunResult {
   readonly written: readonly string[];
   readonly deleted: readonly string[];
   /** How the run went about it; a rebuild spread over the queue is started, or already under way. */
-  readonly mode: 'rebuild' | 'rebuild-started' | 'rebuild-pending' | 'changes' | 'reconcile';
+  readonly mode:
+    | 'rebuild'
+    | 'rebuild-started'
+    | 'rebuild-pending'
+    | 'rebuild-resumed'
+    | 'changes'
+    | 'reconcile';
   /** Records read or looked at again. */
   readonly looked: number;
   /** What a look at the output found and restored (reconciles: every CLI publish, the schedule). */
@@ -136,10 +143,17 @@ async function publishWith(
   checkPlaces(siteState?.places, options);
   const clock = options.clock ?? (() => new Date());
   const owner = options.owner;
-  const running = await readLease(options.state, clock(), owner?.isAlive);
+  const rebuilding = await leaseState(options.state, clock(), owner?.isAlive);
   // While a rebuild runs, a publish changes nothing: the rebuild could remove what it placed.
   // What changed meanwhile is published by the reconcile that follows every rebuild.
-  if (running) return pendingResult(siteState, options.now, running);
+  if (rebuilding.lease && rebuilding.live) return pendingResult(siteState, options.now, rebuilding.lease);
+  // A job on the queue that stopped making progress goes on from where it stopped.
+  const stalled = rebuilding.lease;
+  if (stalled && stalled.owner === undefined && options.rebuildQueue) {
+    if (await resumeRebuildJob({ ...options, site, now: clock() }, options.rebuildQueue, stalled.id)) {
+      return { ...pendingResult(siteState, options.now, stalled), mode: 'rebuild-resumed' };
+    }
+  }
   if (
     options.rebuild ||
     !siteState ||

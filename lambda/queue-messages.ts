@@ -56,3 +56,23 @@ export function rebuildStepOf(message: QueueMessage): RebuildMessage | undefined
     return undefined;
   }
 }
+
+/**
+ * An invocation's payload carried as a message: a scheduled or post-deploy publish that failed,
+ * redriven from the invocation dead-letter queue to the publish queue. It asks for a reconcile
+ * (or a rebuild); undefined for S3 events and anything else.
+ */
+export function redrivenInvocationOf(message: QueueMessage): { readonly rebuild: boolean } | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body ?? '');
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const payload = body as { Records?: unknown; kind?: unknown; source?: unknown; rebuild?: unknown };
+  if (payload.Records !== undefined || payload.kind !== undefined) return undefined;
+  // S3 sends a test event when notifications are set up: {"Service":"Amazon S3","Event":"s3:TestEvent"}.
+  if (payload.source === undefined && payload.rebuild === undefined) return undefined;
+  return { rebuild: payload.rebuild === true };
+}

@@ -138,8 +138,16 @@ export class FeedPublisher extends Construct {
   public readonly logBucket: s3.IBucket;
   public readonly distribution: cloudfront.IDistribution;
   public readonly publishFunction: lambda.IFunction;
+  /** The queue of S3 events of record changes. */
   public readonly queue: sqs.IQueue;
+  /** Where S3 events that failed five times wait; redriven to `queue`. */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** The queue a rebuild's steps are spread over. */
+  public readonly rebuildQueue: sqs.IQueue;
+  /** Where rebuild steps that failed five times wait; redriven to `rebuildQueue`. */
+  public readonly rebuildDeadLetterQueue: sqs.IQueue;
+  /** Where failed asynchronous invocations (schedules, the publish after deploy) wait; redriven to `queue`. */
+  public readonly invocationDeadLetterQueue: sqs.IQueue;
   /** Where the alarms go. */
   public readonly alarmTopic: sns.ITopic;
   /** The HTTPS URL the feeds are served from, ending with '/'. */
@@ -170,7 +178,7 @@ export class FeedPublisher extends Construct {
     const publishFunction = this.createPublishFunction(props, {
       timeout,
       removalPolicy,
-      deadLetterQueue: queues.deadLetter,
+      deadLetterQueue: queues.invocationDeadLetter,
       environment: {
         CONTENT_BUCKET: buckets.content.bucketName,
         CONTENT_PREFIX: contentPrefix,
@@ -182,7 +190,7 @@ export class FeedPublisher extends Construct {
         SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
         SCHEDULE_NAME: nextChangeScheduleName,
         SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
-        SCHEDULE_DEAD_LETTER_ARN: queues.deadLetter.queueArn,
+        SCHEDULE_DEAD_LETTER_ARN: queues.invocationDeadLetter.queueArn,
         METRICS_NAMESPACE: metricsNamespace,
         // The metrics' `service` dimension: two stacks in one account never share a metric.
         POWERTOOLS_SERVICE_NAME: service,
@@ -195,8 +203,8 @@ export class FeedPublisher extends Construct {
       },
     });
     publishFunction.grantInvoke(schedulerRole);
-    // Scheduled publishes that fail after their retries land beside the failed S3 events.
-    queues.deadLetter.grantSendMessages(schedulerRole);
+    // Scheduled publishes that fail after their retries land with the failed invocations.
+    queues.invocationDeadLetter.grantSendMessages(schedulerRole);
     grantLeastPrivilege(this, {
       fn: publishFunction,
       contentBucket: buckets.content,
@@ -216,6 +224,7 @@ export class FeedPublisher extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject({ source: 'feed-publisher.reconcile' }),
         role: schedulerRole,
         retryAttempts: 2,
+        deadLetterQueue: queues.invocationDeadLetter,
       }),
       scheduleGroup,
       description: 'Full publish that repairs anything an S3 event missed',
@@ -232,7 +241,12 @@ export class FeedPublisher extends Construct {
     createAlarms(this, {
       fn: publishFunction,
       queue: queues.publish,
-      deadLetterQueue: queues.deadLetter,
+      rebuildQueue: queues.rebuild,
+      deadLetterQueues: {
+        DeadLettersAlarm: queues.deadLetter,
+        RebuildDeadLettersAlarm: queues.rebuildDeadLetter,
+        InvocationDeadLettersAlarm: queues.invocationDeadLetter,
+      },
       topic: alarmTopic,
       namespace: metricsNamespace,
       service,
@@ -246,6 +260,9 @@ export class FeedPublisher extends Construct {
     this.publishFunction = publishFunction;
     this.queue = queues.publish;
     this.deadLetterQueue = queues.deadLetter;
+    this.rebuildQueue = queues.rebuild;
+    this.rebuildDeadLetterQueue = queues.rebuildDeadLetter;
+    this.invocationDeadLetterQueue = queues.invocationDeadLetter;
     this.alarmTopic = alarmTopic;
     this.feedBaseUrl = feedBaseUrl;
   }
@@ -303,30 +320,44 @@ export class FeedPublisher extends Construct {
     return { log, content, feeds, state };
   }
 
-  /** The queue of S3 events, the queue a rebuild's steps are spread over, and their dead-letter queue. */
+  /**
+   * The queue of S3 events and the queue a rebuild's steps are spread over, each with a
+   * dead-letter queue of its own, and one for failed asynchronous invocations (schedules, the
+   * publish after deploy): each kind of message is redriven where it came from (operations.md).
+   */
   private createQueues(timeout: Duration) {
-    const deadLetter = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: retention.deadLetters,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    acknowledge(deadLetter, {
-      'AwsSolutions-SQS3': 'This queue is the dead-letter queue of the publish queue.',
-      'Serverless-SQSRedrivePolicy':
-        'This queue is itself the dead-letter queue; messages end here for an operator to inspect.',
-    });
-    const queueProps: sqs.QueueProps = {
+    const deadLetterQueue = (id: string, of: string) => {
+      const queue = new sqs.Queue(this, id, {
+        retentionPeriod: retention.deadLetters,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      acknowledge(queue, {
+        'AwsSolutions-SQS3': `This queue is the dead-letter queue of ${of}.`,
+        'Serverless-SQSRedrivePolicy':
+          'This queue is itself a dead-letter queue; messages end here for an operator to redrive.',
+      });
+      return queue;
+    };
+    // The publish queue's keeps its earlier id, so an update does not replace it with messages in it.
+    const deadLetter = deadLetterQueue('DeadLetterQueue', 'the publish queue (S3 events)');
+    const rebuildDeadLetter = deadLetterQueue('RebuildDeadLetterQueue', 'the rebuild queue (rebuild steps)');
+    const invocationDeadLetter = deadLetterQueue(
+      'InvocationDeadLetterQueue',
+      "the function's asynchronous invocations and the schedules",
+    );
+    const queueProps = (queue: sqs.IQueue): sqs.QueueProps => ({
       // Lambda's guidance: at least six times the function timeout, so a retry never overlaps a running batch.
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * visibilityTimeoutFactor),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: deadLetter, maxReceiveCount },
-    };
-    const publish = new sqs.Queue(this, 'PublishQueue', queueProps);
+      deadLetterQueue: { queue, maxReceiveCount },
+    });
+    const publish = new sqs.Queue(this, 'PublishQueue', queueProps(deadLetter));
     // A rebuild (first publish, or a change of reading or rendering settings) is spread over this
     // queue in steps of a few hundred records, so no invocation reads or renders the whole archive.
-    const rebuild = new sqs.Queue(this, 'RebuildQueue', queueProps);
-    return { deadLetter, publish, rebuild };
+    const rebuild = new sqs.Queue(this, 'RebuildQueue', queueProps(rebuildDeadLetter));
+    return { deadLetter, rebuildDeadLetter, invocationDeadLetter, publish, rebuild };
   }
 
   /** The publish function, bundled from lambda/handler.ts with esbuild. */
@@ -348,7 +379,8 @@ export class FeedPublisher extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? defaults.memorySize,
       timeout: options.timeout,
-      // Scheduled publishes are asynchronous invocations: their failures land beside the failed S3 events.
+      // Scheduled publishes and the publish after deploy are asynchronous invocations: their
+      // failures land in a dead-letter queue of their own.
       deadLetterQueue: options.deadLetterQueue,
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -12,19 +12,36 @@ export const defaultMetricsNamespace = 'FeedPublisher';
 /** How long S3 events may wait in the publish queue before someone should look: a publish takes seconds. */
 const oldestMessageAlarmAge = Duration.minutes(15);
 
+/**
+ * How long a rebuild step may wait: steps run ten at a time and take seconds, so at a million
+ * records (about 2,000 read steps) the last waits about 20 minutes behind the first.
+ */
+const oldestRebuildStepAlarmAge = Duration.minutes(45);
+
 export interface AlarmTargets {
   readonly fn: lambda.IFunction;
   readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
+  readonly rebuildQueue: sqs.IQueue;
+  /** Each dead-letter queue, by the id of the alarm that watches it. */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   readonly topic: sns.ITopic;
   /** Namespace and `service` dimension of the function's own metrics. */
   readonly namespace: string;
   readonly service: string;
 }
 
+const deadLetterDescriptions: Readonly<Record<string, string>> = {
+  DeadLettersAlarm:
+    'Record changes (S3 events) failed to publish five times and wait in the dead-letter queue; redrive it to the publish queue',
+  RebuildDeadLettersAlarm:
+    'Rebuild steps failed five times and wait in the rebuild dead-letter queue; redrive it to the rebuild queue',
+  InvocationDeadLettersAlarm:
+    'A scheduled or post-deploy publish failed after its retries; redrive the invocation dead-letter queue to the publish queue',
+};
+
 /** Alarms on function errors, queue-driven failures, waiting and dead-lettered events, and invalid records. */
 export function createAlarms(scope: Construct, targets: AlarmTargets): void {
-  const { fn, queue, deadLetterQueue, topic, namespace, service } = targets;
+  const { fn, queue, rebuildQueue, deadLetterQueues, topic, namespace, service } = targets;
   const ownMetric = (metricName: string, period: Duration, statistic: string) =>
     new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { service }, period, statistic });
   const atLeastOne = {
@@ -57,12 +74,33 @@ export function createAlarms(scope: Construct, targets: AlarmTargets): void {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
-    new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
-      alarmDescription: 'Record changes failed to publish five times and wait in the dead-letter queue',
-      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+    ...Object.entries(deadLetterQueues).map(
+      ([id, deadLetterQueue]) =>
+        new cloudwatch.Alarm(scope, id, {
+          alarmDescription: deadLetterDescriptions[id] ?? 'Messages wait in a dead-letter queue',
+          metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(5),
+            statistic: 'Maximum',
+          }),
+          ...atLeastOne,
+        }),
+    ),
+    new cloudwatch.Alarm(scope, 'RebuildQueueWaitAlarm', {
+      alarmDescription:
+        'A rebuild step has waited 45 minutes in the rebuild queue: steps are failing, or the rebuild is larger than its concurrency drains in time',
+      metric: rebuildQueue.metricApproximateAgeOfOldestMessage({
         period: Duration.minutes(5),
         statistic: 'Maximum',
       }),
+      threshold: oldestRebuildStepAlarmAge.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+    new cloudwatch.Alarm(scope, 'RebuildStalledAlarm', {
+      alarmDescription:
+        'A rebuild made no progress for 15 minutes; the reconcile resumed it from where it stopped (see the log line "rebuild resumed")',
+      metric: ownMetric('RebuildStalled', Duration.minutes(5), 'Sum'),
       ...atLeastOne,
     }),
     new cloudwatch.Alarm(scope, 'InvalidRecordsAlarm', {

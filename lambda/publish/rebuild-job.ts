@@ -53,6 +53,8 @@ const keys = {
   rendered: (id: string, task: number) => `rebuilds/${id}/rendered/${String(task).padStart(6, '0')}.json`,
   renderedPrefix: (id: string) => `rebuilds/${id}/rendered/`,
   lock: (id: string, step: string) => `rebuilds/${id}/${step}.lock`,
+  /** Each read step's message, kept so a stopped job can send again the steps it lacks. */
+  chunk: (id: string, chunk: number) => `rebuilds/${id}/chunks/${String(chunk).padStart(6, '0')}.json`,
 };
 
 /**
@@ -98,12 +100,79 @@ export async function startRebuildJob(
     chunks: messages.length,
     previousLayout: await readPreviousLayout(context, previous),
   };
+  await mapLimited(messages, 16, (message) =>
+    message.kind === 'rebuild-read'
+      ? overwrite(state, keys.chunk(id, message.chunk), JSON.stringify(message))
+      : Promise.resolve(),
+  );
   await state.write(keys.job(id), JSON.stringify(job), { version: undefined });
   if (messages.length === 0) {
     await finishJob(context, job, await planRebuild(context, [], job.previousLayout.revision));
   } else {
     await queue.send(messages);
   }
+}
+
+/**
+ * Sends again the steps a stopped job lacks (its lease made no progress for a while: steps lost,
+ * or an invocation that died holding a lock), so it goes on from where it stopped instead of
+ * starting over. False when there is no job to resume (a rebuild in one process): take it over.
+ */
+export async function resumeRebuildJob(
+  context: RebuildContext,
+  queue: TaskQueue,
+  id: string,
+): Promise<boolean> {
+  const { state } = context;
+  const jobText = await state.read(keys.job(id));
+  if (!jobText) return false;
+  const job = JSON.parse(jobText.text) as RebuildJob;
+  const chunkMessage = async (chunk: number) => {
+    const stored = await state.read(keys.chunk(id, chunk));
+    return stored ? [JSON.parse(stored.text) as RebuildMessage] : [];
+  };
+  const present = async (prefix: string) => {
+    const found = new Set<number>();
+    for await (const page of state.list(prefix))
+      for (const entry of page) found.add(Number(entry.key.slice(prefix.length).replace(/\.json$/, '')));
+    return found;
+  };
+  let messages: RebuildMessage[];
+  if (!(await state.read(keys.lock(id, 'plan')))) {
+    const read = await present(keys.readPrefix(id));
+    const missing = Array.from({ length: job.chunks }, (_, chunk) => chunk).filter(
+      (chunk) => !read.has(chunk),
+    );
+    // Every chunk read and no plan begun: the last read step, sent again, plans.
+    messages = (await mapLimited(missing.length > 0 ? missing : [job.chunks - 1], 16, chunkMessage)).flat();
+  } else {
+    const plan = await state.read(keys.plan(id));
+    if (!plan) {
+      // The planner died: its lock goes, and a read step sent again plans anew.
+      await state.delete(keys.lock(id, 'plan'));
+      messages = await chunkMessage(job.chunks - 1);
+    } else {
+      const tasks = (JSON.parse(plan.text) as StoredPlan).tasks;
+      if (tasks === 0) {
+        // A plan with no page to render finishes in the planning step: plan again.
+        await state.delete(keys.lock(id, 'plan'));
+        await queue.send(await chunkMessage(job.chunks - 1));
+        await touchLease(state, id, context.now);
+        return true;
+      }
+      if (await state.read(keys.lock(id, 'finish'))) await state.delete(keys.lock(id, 'finish'));
+      const rendered = await present(keys.renderedPrefix(id));
+      const missing = Array.from({ length: tasks }, (_, task) => task).filter((task) => !rendered.has(task));
+      messages = (missing.length > 0 ? missing : [tasks - 1]).map((task) => ({
+        kind: 'rebuild-render' as const,
+        job: id,
+        task,
+      }));
+    }
+  }
+  await queue.send(messages);
+  await touchLease(state, id, context.now);
+  return true;
 }
 
 /** Runs one step of a rebuild. Steps may arrive more than once and in any order. */

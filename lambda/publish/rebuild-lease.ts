@@ -27,6 +27,18 @@ export const staleAfterMs = 15 * 60 * 1000;
 /** Tells whether the process named in a lease still runs (the CLI knows its own host's). */
 export type OwnerCheck = (owner: string) => boolean;
 
+/** The lease, live or not: a stale one is a rebuild that stopped, to resume or take over. */
+export async function leaseState(
+  state: StateStore,
+  now: Date,
+  isOwnerAlive?: OwnerCheck,
+): Promise<{ readonly lease?: RebuildLease; readonly live: boolean }> {
+  const stored = await state.read(leaseKey);
+  if (!stored) return { live: false };
+  const lease = decodeLease(stored.text);
+  return { lease, live: isLive(lease, now, isOwnerAlive) };
+}
+
 /** The live lease, if any: one that progressed lately and whose owner, if known, still runs. */
 export async function readLease(
   state: StateStore,

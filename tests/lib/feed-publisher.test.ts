@@ -378,7 +378,7 @@ describe('FeedPublisher triggers', () => {
   });
 
   it('spreads rebuilds over a queue of their own, one step per invocation, ten at a time', () => {
-    const rebuildQueue = id('AWS::SQS::Queue', /RebuildQueue/);
+    const rebuildQueue = id('AWS::SQS::Queue', /^FeedPublisherRebuildQueue/);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [rebuildQueue, 'Arn'] },
       FunctionName: { Ref: id('AWS::Lambda::Function', /PublishFunction/) },
@@ -386,9 +386,9 @@ describe('FeedPublisher triggers', () => {
       ScalingConfig: { MaximumConcurrency: 10 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    expect(resource('AWS::SQS::Queue', /RebuildQueue/).Properties).toMatchObject({
+    expect(resource('AWS::SQS::Queue', /^FeedPublisherRebuildQueue/).Properties).toMatchObject({
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
+        deadLetterTargetArn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /RebuildDeadLetterQueue/), 'Arn'] },
       },
       SqsManagedSseEnabled: true,
     });
@@ -401,7 +401,9 @@ describe('FeedPublisher triggers', () => {
   it('dead-letters messages after 5 receives, with a visibility timeout of six function timeouts', () => {
     expect(resource('AWS::SQS::Queue', /PublishQueue/).Properties).toMatchObject({
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [id('AWS::SQS::Queue', /^FeedPublisherDeadLetterQueue/), 'Arn'],
+        },
         maxReceiveCount: 5,
       },
       VisibilityTimeout: 1080,
@@ -409,7 +411,27 @@ describe('FeedPublisher triggers', () => {
     });
   });
 
-  it.each([/PublishQueue/, /DeadLetterQueue/])('denies requests without TLS to %s', (pattern) => {
+  it('gives each path a dead-letter queue of its own: S3 events, rebuild steps, failed invocations and schedules', () => {
+    const queue = (pattern: RegExp) => ({ 'Fn::GetAtt': [id('AWS::SQS::Queue', pattern), 'Arn'] });
+    expect(resource('AWS::Lambda::Function', /PublishFunction/).Properties).toMatchObject({
+      DeadLetterConfig: { TargetArn: queue(/InvocationDeadLetterQueue/) },
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ DeadLetterConfig: { Arn: queue(/InvocationDeadLetterQueue/) } }),
+    });
+    const targets = Object.values(template.findResources('AWS::SQS::Queue')).flatMap((queue) =>
+      queue.Properties?.RedrivePolicy ? [JSON.stringify(queue.Properties.RedrivePolicy)] : [],
+    );
+    expect(new Set(targets).size).toBe(2);
+    template.resourceCountIs('AWS::SQS::Queue', 5);
+  });
+
+  it.each([
+    /PublishQueue/,
+    /^FeedPublisherDeadLetterQueue/,
+    /RebuildDeadLetterQueue/,
+    /InvocationDeadLetterQueue/,
+  ])('denies requests without TLS to %s', (pattern) => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: id('AWS::SQS::Queue', pattern) }],
       PolicyDocument: {
@@ -454,7 +476,7 @@ describe('FeedPublisher triggers', () => {
       SCHEDULE_NAME: 'next-visibility-change',
       SCHEDULE_GROUP: resource('AWS::Scheduler::ScheduleGroup', /ScheduleGroup/).Properties.Name,
       SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [id('AWS::IAM::Role', /SchedulerRole/), 'Arn'] },
-      SCHEDULE_DEAD_LETTER_ARN: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /DeadLetterQueue/), 'Arn'] },
+      SCHEDULE_DEAD_LETTER_ARN: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /InvocationDeadLetterQueue/), 'Arn'] },
       DISTRIBUTION_ID: { Ref: id('AWS::CloudFront::Distribution', /Distribution/) },
     });
     const schedulerPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
@@ -522,6 +544,40 @@ describe('FeedPublisher alarms', () => {
       Namespace: namespace,
       Threshold: 1,
       AlarmActions: [{ Ref: id('AWS::SNS::Topic', /AlarmTopic/) }],
+    });
+  });
+
+  it.each([
+    ['DeadLettersAlarm', /^FeedPublisherDeadLetterQueue/],
+    ['RebuildDeadLettersAlarm', /RebuildDeadLetterQueue/],
+    ['InvocationDeadLettersAlarm', /InvocationDeadLetterQueue/],
+  ])('%s watches its own dead-letter queue', (alarm, queue) => {
+    expect(resource('AWS::CloudWatch::Alarm', new RegExp(`^FeedPublisher${alarm}`)).Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [id('AWS::SQS::Queue', queue), 'QueueName'] } },
+      ],
+      AlarmActions: [{ Ref: id('AWS::SNS::Topic', /AlarmTopic/) }],
+    });
+  });
+
+  it('alarms when a rebuild step waits 45 minutes, and when a rebuild made no progress', () => {
+    expect(resource('AWS::CloudWatch::Alarm', /RebuildQueueWaitAlarm/).Properties).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 2700,
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /^FeedPublisherRebuildQueue/), 'QueueName'] },
+        },
+      ],
+    });
+    expect(resource('AWS::CloudWatch::Alarm', /RebuildStalledAlarm/).Properties).toMatchObject({
+      MetricName: 'RebuildStalled',
+      Namespace: 'FeedPublisher',
+      Threshold: 1,
+      Dimensions: [{ Name: 'service', Value: 'TestStack' }],
     });
   });
 
