@@ -91,7 +91,7 @@ export function createHandler({
           // Events that came while the job ran were left to this reconcile: published now, not
           // at the next scheduled one.
           await afterPublish(
-            await runPublish({ ...stores, now: clock(), siteOverrides, places, rebuildQueue }),
+            await runPublish({ ...stores, now: clock(), clock, siteOverrides, places, rebuildQueue }),
             0,
           );
         }
@@ -120,6 +120,7 @@ export function createHandler({
       result = await runPublish({
         ...stores,
         now,
+        clock,
         siteOverrides,
         places,
         changes:

@@ -298,6 +298,71 @@ describe('handler', () => {
     expect(writes).toEqual([]);
   });
 
+  it.each([
+    [
+      'a failed scheduled publish, from the invocation dead-letter queue',
+      '{"source":"feed-publisher.reconcile"}',
+    ],
+    ['a failed manual publish, from the invocation dead-letter queue', '{"source":"manual"}'],
+  ])('reconciles when %s is redriven to the publish queue', async (_, body) => {
+    const { handler, buckets, getObject } = await deployment();
+    const rss = await getObject('rss.xml');
+    await server.client.send(new DeleteObjectCommand({ Bucket: buckets.feeds, Key: 'rss.xml' }));
+    await expect(handler({ Records: [{ messageId: 'redriven-1', body }] })).resolves.toEqual({
+      batchItemFailures: [],
+    });
+    expect(await getObject('rss.xml')).toEqual(rss);
+  });
+
+  it('publishes an S3 event redriven from its dead-letter queue like any other', async () => {
+    const { handler, putRecord, eventsFor, titles } = await deployment();
+    await putRecord('articles/redriven.json', {
+      title: 'Redriven',
+      date: '2025-02-01T00:00:00Z',
+      content_text: 'x',
+    });
+    const batch = await eventsFor('articles/redriven.json');
+    await handler(batch);
+    // Delivered again after its trip through the dead-letter queue: published once, changed nothing.
+    await handler(batch);
+    expect((await titles()).filter((title) => title === 'Redriven')).toHaveLength(1);
+  });
+
+  it.each([
+    ['a new function version with the same site.json', {}, false],
+    ['a changed site title', { title: 'Renamed Wire' }, true],
+  ])(
+    'after a deploy of %s, rebuilds only when rendering depends on what changed',
+    async (_, change, rebuilds) => {
+      const { buckets, environment } = await deployment();
+      const site = JSON.parse(await readFile(join(contentRoot, 'site.json'), 'utf8')) as object;
+      await server.client.send(
+        new PutObjectCommand({
+          Bucket: buckets.content,
+          Key: 'content/site.json',
+          Body: JSON.stringify({ ...site, ...change }),
+        }),
+      );
+      // The deploy's new function version (its environment changes with the deployed content).
+      const deployed = createHandler({
+        config: readHandlerConfig({ ...environment, CONTENT_VERSION: 'next' }),
+        s3: s3rverClient(proxy.endpoint),
+        cloudFront: createCloudFrontClient(services.url, local),
+        scheduler: createSchedulerClient(services.url, local),
+        telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+      });
+      const before = proxy.log.length;
+      await deployed({});
+      const leases = proxy.log
+        .slice(before)
+        .filter(
+          (entry) =>
+            entry.method === 'PUT' && entry.path.split('?')[0] === `/${buckets.state}/rebuilds/current.json`,
+        );
+      expect(leases.length > 0).toBe(rebuilds);
+    },
+  );
+
   it('picks up a new record written to the content bucket', async () => {
     const { handler, putRecord, eventsFor, titles } = await deployment();
     await putRecord('articles/late-news.json', {

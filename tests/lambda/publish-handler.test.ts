@@ -197,6 +197,78 @@ describe('handler: events during a rebuild', () => {
   });
 });
 
+describe('handler: a rebuild that stopped making progress', () => {
+  it('is resumed from where it stopped by the next reconcile, not started over, and a redriven step changes nothing', async () => {
+    for (const bucket of ['content-three', 'feeds-three', 'state-three']) await server.createBucket(bucket);
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content-three',
+        Key: 'site.json',
+        Body: await readFile(join(contentRoot, 'site.json'), 'utf8'),
+      }),
+    );
+    for (let index = 0; index < 3; index += 1)
+      await server.client.send(
+        new PutObjectCommand({
+          Bucket: 'content-three',
+          Key: `articles/${index}.json`,
+          Body: JSON.stringify({
+            title: `Story ${index}`,
+            date: new Date(Date.UTC(2024, index, 1)).toISOString(),
+            content_text: 'x',
+          }),
+        }),
+      );
+    let clock = now;
+    const handler = createHandler({
+      config: readHandlerConfig({
+        CONTENT_BUCKET: 'content-three',
+        FEEDS_BUCKET: 'feeds-three',
+        STATE_BUCKET: 'state-three',
+        FEED_BASE_URL: 'https://feeds.example.com/',
+        REBUILD_QUEUE_URL: `${services.url}/123456789012/rebuild-three`,
+      }),
+      s3: server.client,
+      cloudFront: createCloudFrontClient(services.url, local),
+      scheduler: createSchedulerClient(services.url, local),
+      sqs: createSqsClient(services.url, local),
+      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+      clock: () => clock,
+    });
+    const sentSince = (from: number) =>
+      services.requests
+        .slice(from)
+        .filter((request) => request.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch')
+        .flatMap((request) => (JSON.parse(request.body) as { Entries: { MessageBody: string }[] }).Entries)
+        .map((entry) => entry.MessageBody);
+    const before = services.requests.length;
+    await handler({ source: 'aws.events' } as object);
+    const [lost] = sentSince(before);
+    expect(lost).toBeDefined();
+    // The step is lost. A reconcile soon after waits for the rebuild; one 16 minutes later resumes it.
+    clock = new Date(now.getTime() + 60_000);
+    const waiting = services.requests.length;
+    await handler({ source: 'aws.events' } as object);
+    expect(sentSince(waiting)).toEqual([]);
+    clock = new Date(now.getTime() + 16 * 60_000);
+    const resuming = services.requests.length;
+    await handler({ source: 'aws.events' } as object);
+    const resent = sentSince(resuming);
+    expect(resent).toEqual([lost]);
+    await handler({ Records: [{ messageId: 'resent-1', body: resent[0] ?? '' }] });
+    const feed = JSON.parse((await bucketFiles('feeds-three')).get('feed.json') ?? '{"items":[]}') as {
+      items: { title: string }[];
+    };
+    expect(feed.items.map((item) => item.title)).toEqual(['Story 2', 'Story 1', 'Story 0']);
+    // The same step redriven from the rebuild dead-letter queue after the job ended does nothing.
+    const files = await bucketFiles('feeds-three');
+    await expect(handler({ Records: [{ messageId: 'redriven-step', body: lost ?? '' }] })).resolves.toEqual({
+      batchItemFailures: [],
+    });
+    expect(await bucketFiles('feeds-three')).toEqual(files);
+  });
+});
+
 describe("handler: logs and metrics under Lambda's JSON log format", () => {
   it('writes each metric line as top-level EMF, with the stack as its service dimension', async () => {
     const handler = createHandler({

@@ -552,14 +552,16 @@ describe('FeedPublisher alarms', () => {
     ['RebuildDeadLettersAlarm', /RebuildDeadLetterQueue/],
     ['InvocationDeadLettersAlarm', /InvocationDeadLetterQueue/],
   ])('%s watches its own dead-letter queue', (alarm, queue) => {
-    expect(resource('AWS::CloudWatch::Alarm', new RegExp(`^FeedPublisher${alarm}`)).Properties).toMatchObject({
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: 1,
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': [id('AWS::SQS::Queue', queue), 'QueueName'] } },
-      ],
-      AlarmActions: [{ Ref: id('AWS::SNS::Topic', /AlarmTopic/) }],
-    });
+    expect(resource('AWS::CloudWatch::Alarm', new RegExp(`^FeedPublisher${alarm}`)).Properties).toMatchObject(
+      {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [id('AWS::SQS::Queue', queue), 'QueueName'] } },
+        ],
+        AlarmActions: [{ Ref: id('AWS::SNS::Topic', /AlarmTopic/) }],
+      },
+    );
   });
 
   it('alarms when a rebuild step waits 45 minutes, and when a rebuild made no progress', () => {
