@@ -66,5 +66,31 @@ export class FeedPublisherStack extends Stack {
       value: this.publisher.alarmTopic.topicArn,
       description: 'Alarms go here',
     });
+    // What the runbook's commands name (docs/operations.md).
+    const { publisher } = this;
+    const operated: [string, string, string][] = [
+      ['PublishFunctionName', publisher.publishFunction.functionName, 'Invoke it to publish now'],
+      ['FeedsBucketName', publisher.feedsBucket.bucketName, 'The published files (read by CloudFront)'],
+      ['StateBucketName', publisher.stateBucket.bucketName, "The publisher's state"],
+      ['PublishQueueArn', publisher.queue.queueArn, 'S3 events of record changes'],
+      ['PublishQueueUrl', publisher.queue.queueUrl, 'S3 events of record changes'],
+      [
+        'DeadLetterQueueArn',
+        publisher.deadLetterQueue.queueArn,
+        'Failed S3 events: redrive to PublishQueueArn',
+      ],
+      ['RebuildQueueArn', publisher.rebuildQueue.queueArn, "A rebuild's steps"],
+      [
+        'RebuildDeadLetterQueueArn',
+        publisher.rebuildDeadLetterQueue.queueArn,
+        'Failed rebuild steps: redrive to RebuildQueueArn',
+      ],
+      [
+        'InvocationDeadLetterQueueUrl',
+        publisher.invocationDeadLetterQueue.queueUrl,
+        'Failed scheduled and post-deploy publishes: publish again, then purge',
+      ],
+    ];
+    for (const [id, value, description] of operated) new CfnOutput(this, id, { value, description });
   }
 }

@@ -629,9 +629,24 @@ describe('FeedPublisher alarms', () => {
     });
   });
 
-  it('outputs the feed URLs', () => {
+  it('outputs the feed URLs, and every name the runbook commands need', () => {
     expect(Object.keys(template.findOutputs('*'))).toEqual(
-      expect.arrayContaining(['RssUrl', 'AtomUrl', 'JsonFeedUrl', 'SubscribePageUrl', 'ContentBucketName']),
+      expect.arrayContaining([
+        'RssUrl',
+        'AtomUrl',
+        'JsonFeedUrl',
+        'SubscribePageUrl',
+        'ContentBucketName',
+        'PublishFunctionName',
+        'FeedsBucketName',
+        'StateBucketName',
+        'PublishQueueArn',
+        'PublishQueueUrl',
+        'DeadLetterQueueArn',
+        'RebuildQueueArn',
+        'RebuildDeadLetterQueueArn',
+        'InvocationDeadLetterQueueUrl',
+      ]),
     );
   });
 });
