@@ -131,141 +131,113 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
   });
 });
 
-describe('handler: events during a rebuild', () => {
-  it('publishes a record written while the rebuild ran as the rebuild ends, with no further invocation', async () => {
-    for (const bucket of ['content-two', 'feeds-two', 'state-two']) await server.createBucket(bucket);
-    const put = (key: string, body: string | object) =>
-      server.client.send(
-        new PutObjectCommand({
-          Bucket: 'content-two',
-          Key: key,
-          Body: typeof body === 'string' ? body : JSON.stringify(body),
-        }),
-      );
-    await put('site.json', await readFile(join(contentRoot, 'site.json'), 'utf8'));
-    for (let index = 0; index < 5; index += 1)
-      await put(`articles/${index}.json`, {
-        title: `Story ${index}`,
-        date: new Date(Date.UTC(2024, index, 1)).toISOString(),
-        content_text: 'x',
-      });
-    const handler = createHandler({
+/**
+ * A deployment of its own with a rebuild queue: content, feeds and state buckets named after
+ * `name`, `stories` records, a handler on a clock the test moves, and the rebuild steps it sent.
+ */
+async function rebuildDeployment(name: string, stories: number) {
+  const buckets = { content: `content-${name}`, feeds: `feeds-${name}`, state: `state-${name}` };
+  for (const bucket of Object.values(buckets)) await server.createBucket(bucket);
+  const put = (key: string, body: string | object) =>
+    server.client.send(
+      new PutObjectCommand({
+        Bucket: buckets.content,
+        Key: key,
+        Body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    );
+  await put('site.json', await readFile(join(contentRoot, 'site.json'), 'utf8'));
+  for (let index = 0; index < stories; index += 1)
+    await put(`articles/${index}.json`, {
+      title: `Story ${index}`,
+      date: new Date(Date.UTC(2024, index, 1)).toISOString(),
+      content_text: 'x',
+    });
+  const time = { now };
+  const world = {
+    /** The handler's clock; set it to move time on. */
+    set clock(value: Date) {
+      time.now = value;
+    },
+    put,
+    handler: createHandler({
       config: readHandlerConfig({
-        CONTENT_BUCKET: 'content-two',
-        FEEDS_BUCKET: 'feeds-two',
-        STATE_BUCKET: 'state-two',
+        CONTENT_BUCKET: buckets.content,
+        FEEDS_BUCKET: buckets.feeds,
+        STATE_BUCKET: buckets.state,
         FEED_BASE_URL: 'https://feeds.example.com/',
-        REBUILD_QUEUE_URL: `${services.url}/123456789012/rebuild-two`,
+        REBUILD_QUEUE_URL: `${services.url}/123456789012/rebuild-${name}`,
       }),
       s3: server.client,
       cloudFront: createCloudFrontClient(services.url, local),
       scheduler: createSchedulerClient(services.url, local),
       sqs: createSqsClient(services.url, local),
       telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
-      clock: () => now,
-    });
-    const before = services.requests.length;
-    await handler({ source: 'aws.events' } as object);
-    const steps = services.requests
-      .slice(before)
-      .filter((request) => request.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch')
-      .flatMap((request) => (JSON.parse(request.body) as { Entries: { MessageBody: string }[] }).Entries);
+      clock: (): Date => time.now,
+    }),
+    /** Rebuild steps sent to the queue while `run` ran. */
+    async stepsSentBy(run: () => Promise<unknown>): Promise<string[]> {
+      const from = services.requests.length;
+      await run();
+      return services.requests
+        .slice(from)
+        .filter((request) => request.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch')
+        .flatMap((request) => (JSON.parse(request.body) as { Entries: { MessageBody: string }[] }).Entries)
+        .map((entry) => entry.MessageBody);
+    },
+    async titles(): Promise<string[]> {
+      const feed = (await bucketFiles(buckets.feeds)).get('feed.json') ?? '{"items":[]}';
+      return (JSON.parse(feed) as { items: { title: string }[] }).items.map((item) => item.title);
+    },
+    files: () => bucketFiles(buckets.feeds),
+  };
+  return world;
+}
+
+const scheduled = { source: 'aws.events' } as object;
+
+describe('handler: events during a rebuild', () => {
+  it('publishes a record written while the rebuild ran as the rebuild ends, with no further invocation', async () => {
+    const world = await rebuildDeployment('two', 5);
+    const steps = await world.stepsSentBy(() => world.handler(scheduled));
     expect(steps).toHaveLength(1);
 
-    await put('articles/late.json', { title: 'Late', date: '2024-12-01T00:00:00Z', content_text: 'x' });
+    await world.put('articles/late.json', { title: 'Late', date: '2024-12-01T00:00:00Z', content_text: 'x' });
     const event = {
       Records: [
         { eventName: 'ObjectCreated:Put', s3: { object: { key: 'articles/late.json', sequencer: '01' } } },
       ],
     };
-    await handler({ Records: [{ messageId: 'event-1', body: JSON.stringify(event) }] });
-    expect((await bucketFiles('feeds-two')).size).toBe(0);
+    await world.handler({ Records: [{ messageId: 'event-1', body: JSON.stringify(event) }] });
+    expect((await world.files()).size).toBe(0);
 
     // The one read step plans, and with no archive page to render, finishes the rebuild.
-    await handler({ Records: [{ messageId: 'step-1', body: steps[0]?.MessageBody ?? '' }] });
-    const feed = JSON.parse((await bucketFiles('feeds-two')).get('feed.json') ?? '{"items":[]}') as {
-      items: { title: string }[];
-    };
-    expect(feed.items.map((item) => item.title)).toEqual([
-      'Late',
-      'Story 4',
-      'Story 3',
-      'Story 2',
-      'Story 1',
-      'Story 0',
-    ]);
+    await world.handler({ Records: [{ messageId: 'step-1', body: steps[0] ?? '' }] });
+    expect(await world.titles()).toEqual(['Late', 'Story 4', 'Story 3', 'Story 2', 'Story 1', 'Story 0']);
   });
 });
 
 describe('handler: a rebuild that stopped making progress', () => {
   it('is resumed from where it stopped by the next reconcile, not started over, and a redriven step changes nothing', async () => {
-    for (const bucket of ['content-three', 'feeds-three', 'state-three']) await server.createBucket(bucket);
-    await server.client.send(
-      new PutObjectCommand({
-        Bucket: 'content-three',
-        Key: 'site.json',
-        Body: await readFile(join(contentRoot, 'site.json'), 'utf8'),
-      }),
-    );
-    for (let index = 0; index < 3; index += 1)
-      await server.client.send(
-        new PutObjectCommand({
-          Bucket: 'content-three',
-          Key: `articles/${index}.json`,
-          Body: JSON.stringify({
-            title: `Story ${index}`,
-            date: new Date(Date.UTC(2024, index, 1)).toISOString(),
-            content_text: 'x',
-          }),
-        }),
-      );
-    let clock = now;
-    const handler = createHandler({
-      config: readHandlerConfig({
-        CONTENT_BUCKET: 'content-three',
-        FEEDS_BUCKET: 'feeds-three',
-        STATE_BUCKET: 'state-three',
-        FEED_BASE_URL: 'https://feeds.example.com/',
-        REBUILD_QUEUE_URL: `${services.url}/123456789012/rebuild-three`,
-      }),
-      s3: server.client,
-      cloudFront: createCloudFrontClient(services.url, local),
-      scheduler: createSchedulerClient(services.url, local),
-      sqs: createSqsClient(services.url, local),
-      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
-      clock: () => clock,
-    });
-    const sentSince = (from: number) =>
-      services.requests
-        .slice(from)
-        .filter((request) => request.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch')
-        .flatMap((request) => (JSON.parse(request.body) as { Entries: { MessageBody: string }[] }).Entries)
-        .map((entry) => entry.MessageBody);
-    const before = services.requests.length;
-    await handler({ source: 'aws.events' } as object);
-    const [lost] = sentSince(before);
+    const world = await rebuildDeployment('three', 3);
+    const [lost] = await world.stepsSentBy(() => world.handler(scheduled));
     expect(lost).toBeDefined();
     // The step is lost. A reconcile soon after waits for the rebuild; one 16 minutes later resumes it.
-    clock = new Date(now.getTime() + 60_000);
-    const waiting = services.requests.length;
-    await handler({ source: 'aws.events' } as object);
-    expect(sentSince(waiting)).toEqual([]);
-    clock = new Date(now.getTime() + 16 * 60_000);
-    const resuming = services.requests.length;
-    await handler({ source: 'aws.events' } as object);
-    const resent = sentSince(resuming);
+    world.clock = new Date(now.getTime() + 60_000);
+    expect(await world.stepsSentBy(() => world.handler(scheduled))).toEqual([]);
+    world.clock = new Date(now.getTime() + 16 * 60_000);
+    const resent = await world.stepsSentBy(() => world.handler(scheduled));
     expect(resent).toEqual([lost]);
-    await handler({ Records: [{ messageId: 'resent-1', body: resent[0] ?? '' }] });
-    const feed = JSON.parse((await bucketFiles('feeds-three')).get('feed.json') ?? '{"items":[]}') as {
-      items: { title: string }[];
-    };
-    expect(feed.items.map((item) => item.title)).toEqual(['Story 2', 'Story 1', 'Story 0']);
+    await world.handler({ Records: [{ messageId: 'resent-1', body: resent[0] ?? '' }] });
+    expect(await world.titles()).toEqual(['Story 2', 'Story 1', 'Story 0']);
     // The same step redriven from the rebuild dead-letter queue after the job ended does nothing.
-    const files = await bucketFiles('feeds-three');
-    await expect(handler({ Records: [{ messageId: 'redriven-step', body: lost ?? '' }] })).resolves.toEqual({
+    const files = await world.files();
+    await expect(
+      world.handler({ Records: [{ messageId: 'redriven-step', body: lost ?? '' }] }),
+    ).resolves.toEqual({
       batchItemFailures: [],
     });
-    expect(await bucketFiles('feeds-three')).toEqual(files);
+    expect(await world.files()).toEqual(files);
   });
 });
 
