@@ -564,6 +564,10 @@ describe('FeedPublisher alarms', () => {
     );
   });
 
+  it('has the nine alarms the README prices', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+  });
+
   it('alarms when a rebuild step waits 45 minutes, and when a rebuild made no progress', () => {
     expect(resource('AWS::CloudWatch::Alarm', /RebuildQueueWaitAlarm/).Properties).toMatchObject({
       MetricName: 'ApproximateAgeOfOldestMessage',
