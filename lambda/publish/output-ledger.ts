@@ -49,7 +49,7 @@ export class RecordingOutput implements OutputStore {
     return this.inner.read(path);
   }
 
-  list(expected?: { has(path: string): boolean }): AsyncIterable<readonly OutputEntry[]> {
+  list(expected?: { keys(): Iterable<string> }): AsyncIterable<readonly OutputEntry[]> {
     return this.inner.list(expected);
   }
 

@@ -22,6 +22,9 @@ import {
 
 const pageSize = 1000;
 
+/** Folders that hold only files of their own page: an article page's, an archive period's. */
+const leafFolder = new RegExp(`^(${articlePagesFolder}[^/]+|(categories/[^/]+/)?archive/[^/]+)$`);
+
 /** Records in a local folder: `<root>/site.json` and `<root>/articles/**`. */
 export class FsRecordStore implements RecordStore {
   constructor(private readonly root: string) {}
@@ -120,11 +123,22 @@ export class FsOutputStore implements OutputStore {
   }
 
   /**
-   * Every file, except that an article page's folder (`articles/<name>/`) holding a page the
-   * caller expects is looked at by one stat of that page instead of being listed: listing tens
-   * of thousands of one-file folders costs more than everything else a publish does.
+   * Every file, except that a leaf folder of the publisher's (an article page's `articles/<name>/`,
+   * an archive page's `…archive/<period>/`) holding files the caller expects is looked at by a
+   * stat of each of those files instead of being listed: listing tens of thousands of small
+   * folders costs more than everything else a publish does. A stray file added inside such a
+   * folder is not seen.
    */
-  async *list(expected?: { has(path: string): boolean }): AsyncIterable<readonly OutputEntry[]> {
+  async *list(expected?: { keys(): Iterable<string> }): AsyncIterable<readonly OutputEntry[]> {
+    const leaves = new Map<string, string[]>();
+    for (const path of expected?.keys() ?? []) {
+      const cut = path.lastIndexOf('/');
+      const folder = path.slice(0, cut);
+      if (!leafFolder.test(folder)) continue;
+      const names = leaves.get(folder) ?? [];
+      names.push(path.slice(cut + 1));
+      leaves.set(folder, names);
+    }
     const found: OutputEntry[] = [];
     const look = (path: string) => {
       const info = statSync(this.path(path), { throwIfNoEntry: false });
@@ -139,9 +153,9 @@ export class FsOutputStore implements OutputStore {
       }
       for (const entry of entries) {
         const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
-        const page = `${path}/index.html`;
         if (entry.isDirectory()) {
-          if (`${folder}/` === articlePagesFolder && expected?.has(page)) look(page);
+          const names = leaves.get(path);
+          if (names) for (const name of names) look(`${path}/${name}`);
           else walk(path);
         } else if (entry.isFile() && !entry.name.startsWith('.') && !entry.name.endsWith('.tmp')) look(path);
       }

@@ -85,7 +85,7 @@ export interface OutputStore {
    * Every published file with its tag, a page at a time (no file is read). `expected` names the
    * files the caller knows of: a store may look at those directly instead of listing a folder.
    */
-  list(expected?: { has(path: string): boolean }): AsyncIterable<readonly OutputEntry[]>;
+  list(expected?: { keys(): Iterable<string> }): AsyncIterable<readonly OutputEntry[]>;
   /**
    * Whether the publisher wrote the file at `path` (S3: it carries a revision in its metadata);
    * false when the store cannot tell (a local folder), so nothing of anyone else's is removed.
