@@ -25,14 +25,16 @@ export const stateKeys = {
     tag ? `${setRoot(folder)}periods/${period}/${tag}.json` : `${setRoot(folder)}periods/${period}.json`,
   shardsPrefix: (folder: string) => `${setRoot(folder)}periods/`,
   /**
-   * The ledger object that remembers a published file's tag: one per category, one for the main
-   * feeds and pages, and the article pages spread over 256 by the first two characters of their
-   * folder name (hex), so one edit rewrites a few small objects.
+   * The ledger object that remembers a published file's tag. Grouped so one edit rewrites a few
+   * small objects whatever the archive's size: a set's current files (the main set, each
+   * category), its archive pages by year, and article pages spread over 256 by the first two
+   * characters of their folder name (hex).
    */
   ledger: (path: string) => {
     if (path.startsWith('articles/')) return `output/articles/${path.slice('articles/'.length, 11)}.json`;
-    const category = /^categories\/([^/]+)\//.exec(path)?.[1];
-    return category === undefined ? 'output/main.json' : `output/categories/${category}.json`;
+    const match = /^(?:categories\/([^/]+)\/)?(?:archive\/(\d{4}))?/.exec(path);
+    const set = match?.[1] === undefined ? 'main' : `categories/${match[1]}`;
+    return match?.[2] === undefined ? `output/${set}.json` : `output/${set}/archive-${match[2]}.json`;
   },
   ledgerPrefix: 'output/',
 } as const;
