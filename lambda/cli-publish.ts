@@ -20,6 +20,7 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
   const result = await runPublish({
     ...stores,
     now: new Date(),
+    clock: () => new Date(),
     owner: { name: `${hostname()}:${process.pid}`, isAlive: isProcessAlive },
     rebuild: flags.rebuild,
     onProgress: progress.update,

@@ -75,7 +75,7 @@ export interface PublishRunOptions {
    * (StatePlaceError); one that records none takes these.
    */
   readonly places?: StatePlaces;
-  /** The clock a rebuild's lease is kept by (default: the system's). */
+  /** The clock a rebuild's lease is kept by (default: `now`, which never moves: give a real one for long rebuilds). */
   readonly clock?: () => Date;
   /**
    * This process, for a rebuild run here: the lease names it, and a lease whose process no
@@ -141,7 +141,7 @@ async function publishWith(
   const stored = await options.state.read(stateKeys.site);
   const siteState = stored ? decodeSiteState(stored.text, stateKeys.site) : undefined;
   checkPlaces(siteState?.places, options);
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? (() => options.now);
   const owner = options.owner;
   const rebuilding = await leaseState(options.state, clock(), owner?.isAlive);
   // While a rebuild runs, a publish changes nothing: the rebuild could remove what it placed.

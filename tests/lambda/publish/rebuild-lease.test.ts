@@ -121,6 +121,7 @@ describe('the rebuild lease', () => {
     const result = await runPublish({
       ...storesWithGate(),
       rebuild: true,
+      clock: () => new Date(),
       owner: { name: 'this-host:2', isAlive: () => alive },
     });
     expect(result.mode).toBe(mode);
