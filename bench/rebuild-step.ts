@@ -31,9 +31,12 @@ const stores = {
   output: new FsOutputStore(join(options.root, 'public')),
   state: new FsStateStore(join(options.root, 'state')),
 };
+const sent = new Set<string>();
 const queue: TaskQueue = {
-  send: (messages) =>
-    appendFile(options.queue, messages.map((message) => `${JSON.stringify(message)}\n`).join('')),
+  send: (messages) => {
+    for (const message of messages) sent.add(message.kind);
+    return appendFile(options.queue, messages.map((message) => `${JSON.stringify(message)}\n`).join(''));
+  },
 };
 const now = new Date(options.now);
 const clock = () => now;
@@ -43,6 +46,8 @@ if (options.message) {
   kind = options.message.kind;
   const site = readSiteConfig(await stores.records.readSiteConfig());
   const finished = await runRebuildMessage({ ...stores, site, now }, queue, options.message);
+  // The read step that finds every chunk read plans (and sends the render steps).
+  if (kind === 'rebuild-read' && sent.has('rebuild-render')) kind = 'rebuild-read + plan';
   if (finished) kind = `${kind} + finish`;
 } else {
   kind = 'start';
