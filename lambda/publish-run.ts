@@ -157,6 +157,9 @@ async function publishWith(
   if (
     options.rebuild ||
     !siteState ||
+    // A state from before the ledger: one rebuild (spread over the queue in Lambda) writes every
+    // file through it; rendering it all in one reconcile could outlast a Lambda timeout.
+    !siteState.ledger ||
     siteState.readWith !== readingKey(site) ||
     siteState.renderWith !== renderingKey(site)
   ) {

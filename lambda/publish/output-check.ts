@@ -37,12 +37,11 @@ export interface OutputCheckContext {
  * tags the publisher recorded. Files missing or altered are rendered again from the state and
  * written. A file the ledger does not name but the state renders (written by a run that died
  * before noting it) is taken into the ledger; one the state does not render is reported, and
- * removed when the store shows it is the publisher's own leftover. Without a ledger yet (a state
- * from before it existed), every file the state names is rendered and written where it differs.
+ * removed when the store shows it is the publisher's own leftover. The ledger must be whole
+ * (`siteState.ledger`): a state from before it is rebuilt first (runPublish).
  */
 export async function checkOutput(context: OutputCheckContext, siteState: SiteState): Promise<OutputCheck> {
   const ledger = await readLedger(context.state);
-  const complete = siteState.ledger === true;
   const altered: string[] = [];
   const found: string[] = [];
   const seen = new Set<string>();
@@ -56,7 +55,7 @@ export async function checkOutput(context: OutputCheckContext, siteState: SiteSt
   }
   const missing = [...ledger.keys()].filter((path) => !seen.has(path));
   const ours = found.filter(isPublisherPath);
-  const wanted = complete ? wantedFrom([...missing, ...altered, ...ours]) : everything(siteState);
+  const wanted = wantedFrom([...missing, ...altered, ...ours]);
   if (isEmpty(wanted)) return { missing, altered, restored: [], unknown: found, removed: [] };
   const { restored, produced, revision } = await restore(context, siteState, wanted);
   // A ledger entry the state no longer renders is a file a run removed without noting it.
@@ -84,9 +83,9 @@ function isPublisherPath(path: string): boolean {
 /** Which files to render again: the subscribe page, sets' windows and periods, article pages. */
 interface Wanted {
   subscribe: boolean;
-  readonly sets: Map<string, { window: boolean; periods: Set<string> | 'all' }>;
-  /** Article page paths; 'all' for every article page the state names. */
-  articles: Set<string> | 'all';
+  readonly sets: Map<string, { window: boolean; periods: Set<string> }>;
+  /** Article page paths. */
+  readonly articles: Set<string>;
 }
 
 const setFilePattern =
@@ -101,7 +100,7 @@ function wantedFrom(paths: readonly string[]): Wanted {
       continue;
     }
     if (path.startsWith(articlePagesFolder)) {
-      if (wanted.articles !== 'all') wanted.articles.add(path);
+      wanted.articles.add(path);
       continue;
     }
     const match = setFilePattern.exec(path);
@@ -110,29 +109,14 @@ function wantedFrom(paths: readonly string[]): Wanted {
     if (period !== undefined && name === 'index.html') continue;
     const set = wanted.sets.get(folder) ?? { window: false, periods: new Set<string>() };
     if (period === undefined) set.window = true;
-    else if (set.periods !== 'all') set.periods.add(period);
+    else set.periods.add(period);
     wanted.sets.set(folder, set);
   }
   return wanted;
 }
 
-function everything(siteState: SiteState): Wanted {
-  return {
-    subscribe: true,
-    sets: new Map(
-      [mainSet, ...Object.keys(siteState.categories)].map((folder) => [
-        folder,
-        { window: true, periods: 'all' as const },
-      ]),
-    ),
-    articles: 'all',
-  };
-}
-
 function isEmpty(wanted: Wanted): boolean {
-  return (
-    !wanted.subscribe && wanted.sets.size === 0 && wanted.articles !== 'all' && wanted.articles.size === 0
-  );
+  return !wanted.subscribe && wanted.sets.size === 0 && wanted.articles.size === 0;
 }
 
 /** Periods read and rendered at once while restoring. */
@@ -152,10 +136,7 @@ async function restore(
   const restored: string[] = [];
   const produced = new Set<string>();
   let newest = 0;
-  const wants = (path: string, set?: { window: boolean; periods: Set<string> | 'all' }) =>
-    path.startsWith(articlePagesFolder)
-      ? wanted.articles === 'all' || wanted.articles.has(path)
-      : set !== undefined;
+  const wantedPage = (path: string) => wanted.articles.has(path);
   const put = async (files: readonly FeedFile[], revision: number, keep: (path: string) => boolean) => {
     const chosen = files.filter((file) => keep(file.path));
     for (const file of chosen) produced.add(file.path);
@@ -164,7 +145,7 @@ async function restore(
       if (outcomes[index]) restored.push(file.path);
     });
   };
-  const needArticles = wanted.articles === 'all' || wanted.articles.size > 0;
+  const needArticles = wanted.articles.size > 0;
   const folders = new Set([...wanted.sets.keys(), ...(needArticles ? [mainSet] : [])]);
   for (const folder of folders) {
     const manifest = await readManifest(state, folder);
@@ -178,22 +159,19 @@ async function restore(
     if (set?.window && (window.length > 0 || periods.length > 0)) {
       await put(renderWindowFiles(site, folder, window, periods.at(-1)), revision, () => true);
     }
-    if (pagesToo) await put(articlePages(site, window), revision, (path) => wants(path));
-    const setPeriods = set?.periods;
-    const chosen =
-      pagesToo || setPeriods === 'all'
-        ? periods
-        : periods.filter((period) => setPeriods?.has(period) === true);
+    if (pagesToo) await put(articlePages(site, window), revision, wantedPage);
+    // Article pages are found in the main set's periods: every one is read then.
+    const chosen = pagesToo ? periods : periods.filter((period) => set?.periods.has(period) === true);
     await mapLimited(chosen, periodConcurrency, async (period) => {
       const key = stateKeys.shard(folder, period, manifest.shards?.[period]);
       const stored = await state.read(key);
       if (!stored) return;
       const articles = decodeShard(stored.text, key).map(loadArticle);
-      if (set && (set.periods === 'all' || set.periods.has(period))) {
+      if (set?.periods.has(period)) {
         const files = renderPageFiles(site, folder, period, articles, neighboursIn(periods, period));
         await put(files, revision, () => true);
       }
-      if (pagesToo) await put(articlePages(site, articles), revision, (path) => wants(path));
+      if (pagesToo) await put(articlePages(site, articles), revision, wantedPage);
     });
   }
   if (wanted.subscribe) {
