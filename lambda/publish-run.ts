@@ -27,6 +27,7 @@ import {
   takeLease,
   touchLease,
 } from './publish/rebuild-lease.ts';
+import { recordStateKeys } from './publish/record-listing.ts';
 import {
   type RecordStep,
   type RecordTrigger,
@@ -330,6 +331,7 @@ async function rebuildHere(
   try {
     rebuilt = await rebuild({
       ...options,
+      id,
       site,
       previous: siteState,
       onStep: () => touchLease(options.state, id, clock()),
@@ -530,13 +532,6 @@ function countAfter(state: SiteState, steps: readonly CommittedStep[]): number {
     (count, { step }) => count + Number(step.delta?.exists ?? 0) - Number(step.delta?.existed ?? 0),
     state.records,
   );
-}
-
-/** The keys of the records that have a record state, in listing order. */
-async function* recordStateKeys(state: StateStore): AsyncIterable<{ key: string }[]> {
-  for await (const page of state.list(stateKeys.recordsPrefix)) {
-    yield page.map((entry) => ({ key: entry.key.slice(stateKeys.recordsPrefix.length) }));
-  }
 }
 
 async function readMainManifest(state: StateStore): Promise<SetManifest> {

@@ -1,4 +1,4 @@
-import type { RebuildMessage } from './publish/rebuild-job.ts';
+import { type RebuildMessage, rebuildMessageKinds } from './publish/rebuild-job.ts';
 import type { RecordTrigger } from './publish/record-step.ts';
 
 /** An SQS message as the event source hands it over. */
@@ -49,7 +49,7 @@ export function recordTriggers(messages: readonly QueueMessage[], contentPrefix:
 export function rebuildStepOf(message: QueueMessage): RebuildMessage | undefined {
   try {
     const body = JSON.parse(message.body ?? '{}') as Partial<RebuildMessage>;
-    return body.kind === 'rebuild-read' || body.kind === 'rebuild-render'
+    return typeof body.kind === 'string' && rebuildMessageKinds.includes(body.kind)
       ? (body as RebuildMessage)
       : undefined;
   } catch {

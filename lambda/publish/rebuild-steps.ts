@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { archiveFolder, categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
-import { layoutKeys } from '../core/feed-sets/layout-sets.ts';
 import {
   neighboursIn,
   renderPageFiles,
@@ -8,6 +6,7 @@ import {
   windowPaths,
 } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, RecordError, SiteConfig } from '../core/model.ts';
+import { compareText, newestFirst } from '../core/order.ts';
 import type { Remembered } from '../core/records/read-record-state.ts';
 import {
   type ClaimCandidate,
@@ -31,6 +30,7 @@ import {
   type RecordDelta,
   type SiteState,
   type StatePlaces,
+  sortKeys,
 } from '../core/state/site-state.ts';
 import { legacyStatePath, stateKeys } from '../core/state/state-keys.ts';
 import { storeArticle } from '../core/state/stored-article.ts';
@@ -45,9 +45,10 @@ import { unquote } from './record-step.ts';
 import { writeFile } from './retry.ts';
 
 /**
- * The steps of a rebuild. Each takes and returns plain data, so they run one after another in
- * one process (the CLI, a small archive) or as messages on a queue, spread over invocations
- * (a large archive in Lambda); both give the same files.
+ * What each step of a rebuild does. Every step reads and writes a bounded part: a chunk of
+ * records, the claims on a share of the ids, one archive period, the sets' windows. The job
+ * (rebuild-job.ts) hands their answers from one step to the next through the state, so the steps
+ * run one after another in this process or spread over invocations in Lambda alike.
  */
 export interface RebuildContext {
   readonly site: SiteConfig;
@@ -62,58 +63,34 @@ export interface RebuildContext {
 const concurrency = 32;
 /** Records read in one step: a few seconds of work and a few MB of memory. */
 export const readChunkSize = 500;
-/** Articles rendered in one step, across the archive pages it holds. */
-const renderTaskSize = 500;
 
-/** What a rebuild keeps of a record once it is read: enough to lay out the sets, not the article. */
-export interface IndexedRecord {
+/** What laying out the sets needs of a placed record: not its text. */
+export interface LayoutRecord {
   readonly key: string;
   readonly id: string;
   readonly published: string;
   readonly sets: readonly string[];
-  readonly period: string;
-  /** Its article page, when it is placed and has no url of its own. */
-  readonly page?: string;
-  /** An article page an earlier version had that this one does not. */
-  readonly leftPage?: string;
-  readonly delta: RecordDelta;
-  readonly candidate?: ClaimCandidate;
-  readonly warnings?: readonly RecordError[];
 }
 
-/** Some archive pages of one set, rendered in one step. */
-export interface RenderTask {
-  readonly folder: string;
-  readonly pages: readonly (readonly [string, readonly string[]])[];
-  /** Every period of the set, for the pages' links. */
-  readonly periods: readonly string[];
-  /** The revision the rebuild gives every set, carried by the files it writes. */
-  readonly revision: number;
-  /** The tag of the shard objects the rebuild writes (`stateKeys.shard`). */
-  readonly shardTag: string;
+/** A chunk of records read: how each is laid out, and what it adds to the site state. */
+export interface ReadChunk {
+  /** Placed records by archive period. */
+  readonly byPeriod: ReadonlyMap<string, LayoutRecord[]>;
+  readonly candidates: readonly ClaimCandidate[];
+  /** The site state of these records alone (counts, pending, invalid), to be added up. */
+  readonly partial: PartialSiteState;
+  readonly warnings: readonly RecordError[];
+  /** Article pages these records had and no longer have, or had before they were deleted. */
+  readonly pagesLeft: readonly string[];
 }
+
+export type PartialSiteState = Pick<SiteState, 'records' | 'counts' | 'pending' | 'invalid'>;
 
 /** What the rebuild replaces: each set's archive periods, and the revision after theirs. */
 export interface PreviousLayout {
   readonly periods: Readonly<Record<string, readonly string[]>>;
   /** One more than the latest revision of any set, so the rebuild's files replace every earlier one. */
   readonly revision: number;
-}
-
-export interface RebuildPlan {
-  readonly windows: readonly {
-    readonly folder: string;
-    readonly keys: readonly string[];
-    readonly periods: Readonly<Record<string, number>>;
-  }[];
-  readonly tasks: readonly RenderTask[];
-  readonly revision: number;
-  readonly shardTag: string;
-  readonly deltas: readonly RecordDelta[];
-  /** The article pages this layout has, and those earlier versions had that it does not. */
-  readonly pages: { readonly kept: readonly string[]; readonly left: readonly string[] };
-  readonly notices: readonly RecordError[];
-  readonly warnings: readonly RecordError[];
 }
 
 /** Before anything is written: the sets and periods of the layout being replaced. */
@@ -135,156 +112,259 @@ export async function readPreviousLayout(
 }
 
 /**
- * Step 1: some records read into their record states. Ids and last good versions carry over from
- * their record states, or from `legacy` (what the earlier single-file state remembered).
+ * Reads some records into their record states (ids and last good versions carry over from their
+ * record states, or from `legacy`, what the earlier single-file state remembered), and removes
+ * the record states listed without a record (`stale`), each only at the version read here.
  */
 export async function readChunk(
   context: RebuildContext,
   keys: readonly string[],
+  stale: readonly string[],
   legacy?: (key: string) => Remembered | undefined,
-): Promise<IndexedRecord[]> {
+): Promise<ReadChunk> {
   const { site, state, now } = context;
-  const indexed = await mapLimited(keys, concurrency, async (key): Promise<IndexedRecord | undefined> => {
+  const read = await mapLimited(keys, concurrency, async (key) => {
     const where = stateKeys.record(key);
     const [body, current] = await Promise.all([context.records.readRecord(key), state.read(where)]);
     if (!body) return undefined;
     const known: Remembered | undefined =
       legacy?.(key) ?? (current ? decodeRecordState(current.text, where) : undefined);
-    const read = readRecordState({
+    const result = readRecordState({
       site,
       record: { key, body: body.body },
       etag: unquote(body.etag),
       known,
       now,
     });
-    await overwrite(state, where, encodeState(read.state), current);
-    const leftPage = current ? decodeRecordState(current.text, where).placed?.page : undefined;
-    return {
-      ...indexOf(read.state, context),
-      ...(leftPage && leftPage !== read.state.placed?.page ? { leftPage } : {}),
-      candidate: read.candidate,
-      ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}),
-    };
+    await overwrite(state, where, encodeState(result.state), current);
+    const before = current ? decodeRecordState(current.text, where).placed?.page : undefined;
+    return { ...result, leftPage: before && before !== result.state.placed?.page ? before : undefined };
   });
-  return indexed.filter((record) => record !== undefined);
-}
-
-function indexOf(record: RecordState, { now, site }: RebuildContext): IndexedRecord {
-  const article = articleOf(record);
+  const gone = await mapLimited(stale, concurrency, (key) => removeStaleState(state, key));
+  const byPeriod = new Map<string, LayoutRecord[]>();
+  const deltas: RecordDelta[] = [];
+  for (const entry of read) {
+    if (!entry) continue;
+    deltas.push(deltaOf(entry.state, now, site));
+    const placed = entry.state.placed;
+    const layout = layoutRecordOf(entry.state);
+    if (!placed || !layout || layout.sets.length === 0) continue;
+    const list = byPeriod.get(placed.period) ?? [];
+    list.push(layout);
+    byPeriod.set(placed.period, list);
+  }
+  const { records, counts, pending, invalid } = applyDeltas(emptySiteState('', ''), deltas, new Map());
   return {
-    key: record.key,
-    id: record.id ?? '',
-    published: article?.published.toISOString() ?? '',
-    sets: record.placed?.sets ?? [],
-    period: record.placed?.period ?? '',
-    ...(record.placed?.page ? { page: record.placed.page } : {}),
-    delta: deltaOf(record, now, site),
+    byPeriod,
+    candidates: read.flatMap((entry) => entry?.candidate ?? []),
+    partial: { records, counts, pending, invalid },
+    warnings: read.flatMap((entry) => entry?.warnings ?? []),
+    pagesLeft: [...read.flatMap((entry) => entry?.leftPage ?? []), ...gone.flat()],
   };
 }
 
-/** Step 2: id claims settled (losers rewritten without their article) and every set laid out by key. */
-export async function planRebuild(
+/** A record state whose record is gone: removed if still the version read; answers its pages. */
+async function removeStaleState(state: StateStore, recordKey: string): Promise<string[]> {
+  const key = stateKeys.record(recordKey);
+  const stored = await state.read(key);
+  if (!stored) return [];
+  const record = decodeRecordState(stored.text, key);
+  // A record state written since belongs to a record this rebuild did not see; the reconcile
+  // after it decides about that one.
+  const removed = await state.delete(key, { version: stored.version }).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof WriteConflictError) return false;
+      throw error;
+    },
+  );
+  if (!removed) return [];
+  return [record.placed, ...(record.unsettled?.from ?? [])].flatMap((placement) => placement?.page ?? []);
+}
+
+/** The claims on some ids settled: the oldest keeps each id, the others are rewritten without it. */
+export interface SettledClaims {
+  readonly losers: readonly string[];
+  /** How each loser's rewrite changes what its chunk added to the site state. */
+  readonly corrections: readonly RecordDelta[];
+  readonly notices: readonly RecordError[];
+}
+
+export async function settleClaims(
   context: RebuildContext,
-  records: readonly IndexedRecord[],
-  revision: number,
-): Promise<RebuildPlan> {
-  const { state, site } = context;
-  const claims = resolveClaims(records.flatMap((record) => (record.candidate ? [record.candidate] : [])));
-  const byKey = new Map(records.map((record) => [record.key, record]));
-  await mapLimited([...claims.losers], concurrency, async ([key, error]) => {
+  candidates: readonly ClaimCandidate[],
+): Promise<SettledClaims> {
+  const { state, now, site } = context;
+  const claims = resolveClaims(candidates);
+  const corrections = await mapLimited([...claims.losers], concurrency, async ([key, error]) => {
     const where = stateKeys.record(key);
     const current = await state.read(where);
-    if (!current) return;
-    const rejected = rejectClaim(decodeRecordState(current.text, where), error);
+    if (!current) return [];
+    const record = decodeRecordState(current.text, where);
+    const rejected = rejectClaim(record, error);
     await overwrite(state, where, encodeState(rejected), current);
-    byKey.set(key, indexOf(rejected, context));
+    const [before, after] = [deltaOf(record, now, site), deltaOf(rejected, now, site)];
+    return [
+      {
+        ...after,
+        existed: true,
+        visibilityBefore: before.visibilityAfter,
+      } satisfies RecordDelta,
+    ];
   });
   await mapLimited(claims.winners, concurrency, ({ id, key, since }) =>
     overwrite(state, stateKeys.idClaim(id), encodeState({ id, key, since })),
   );
-  const layouts = layoutKeys(
-    site,
-    [...byKey.values()]
-      .filter((record) => record.sets.length > 0)
-      .map((record) => ({ ...record, published: new Date(record.published) })),
-  );
-  const tasks: RenderTask[] = [];
-  const shardTag = `${revision}-${randomUUID().slice(0, 8)}`;
-  for (const layout of layouts) {
-    const periods = [...layout.pages.keys()];
-    let task: [string, readonly string[]][] = [];
-    let size = 0;
-    for (const page of layout.pages) {
-      task.push(page);
-      size += page[1].length;
-      if (size >= renderTaskSize) {
-        tasks.push({ folder: layout.folder, pages: task, periods, revision, shardTag });
-        task = [];
-        size = 0;
-      }
-    }
-    if (task.length > 0) tasks.push({ folder: layout.folder, pages: task, periods, revision, shardTag });
-  }
   return {
-    windows: layouts.map((layout) => ({
-      folder: layout.folder,
-      keys: layout.window,
-      periods: Object.fromEntries([...layout.pages].map(([period, keys]) => [period, keys.length])),
-    })),
-    tasks,
-    revision,
-    shardTag,
-    deltas: [...byKey.values()].map((record) => record.delta),
-    pages: {
-      kept: [...byKey.values()].flatMap((record) => (record.sets.includes(mainSet) && record.page) || []),
-      left: records.flatMap((record) => record.leftPage ?? []),
-    },
+    losers: [...claims.losers.keys()],
+    corrections: corrections.flat(),
     notices: claims.notices.filter((notice) => !claims.losers.has(notice.key)),
-    warnings: records.flatMap((record) => record.warnings ?? []),
   };
 }
 
-/** Step 3: some archive pages of one set: their shards and their files. Answers the paths written. */
-export async function renderTask(context: RebuildContext, task: RenderTask): Promise<string[]> {
+/** One period's records, set by set, newest first; and each set's newest `maxItems` with dates. */
+export interface ReducedPeriod {
+  readonly period: string;
+  readonly sets: Readonly<
+    Record<string, { readonly count: number; readonly newest: readonly LayoutRecord[] }>
+  >;
+}
+
+/** Lays out one period: its records by set in feed order (losers of an id claim left out). */
+export function reducePeriod(
+  site: SiteConfig,
+  period: string,
+  records: readonly LayoutRecord[],
+  losers: ReadonlySet<string>,
+): { reduced: ReducedPeriod; lists: Record<string, string[]> } {
+  const members = new Map<string, LayoutRecord[]>();
+  const sorted = records
+    .filter((record) => !losers.has(record.key))
+    .map((record) => ({ record, published: new Date(record.published), id: record.id }))
+    .sort(newestFirst);
+  for (const { record } of sorted) {
+    for (const folder of record.sets) {
+      const list = members.get(folder) ?? [];
+      list.push(record);
+      members.set(folder, list);
+    }
+  }
+  const folders = [...members.keys()].sort(compareText);
+  return {
+    reduced: {
+      period,
+      sets: Object.fromEntries(
+        folders.map((folder) => {
+          const list = members.get(folder) ?? [];
+          return [folder, { count: list.length, newest: list.slice(0, site.maxItems) }];
+        }),
+      ),
+    },
+    lists: Object.fromEntries(
+      folders.map((folder) => [folder, (members.get(folder) ?? []).map((record) => record.key)]),
+    ),
+  };
+}
+
+/** The sets laid out: each set's window (its newest `maxItems`) and its archive pages' sizes. */
+export interface RebuildPlan {
+  readonly revision: number;
+  /** The tag of the shard objects the rebuild writes (`stateKeys.shard`). */
+  readonly shardTag: string;
+  readonly sets: Readonly<
+    Record<string, { readonly window: readonly string[]; readonly periods: Readonly<Record<string, number>> }>
+  >;
+}
+
+/**
+ * Every set's window and pages from the periods' newest records: a window is the newest
+ * `maxItems` of its set, so it lies in the newest periods, and each period's page holds the rest.
+ */
+export function planLayout(
+  site: SiteConfig,
+  periods: readonly ReducedPeriod[],
+  revision: number,
+  shardTag: string,
+): RebuildPlan {
+  const newestPeriodsFirst = [...periods].sort((a, b) => compareText(b.period, a.period));
+  const folders = new Set([mainSet, ...periods.flatMap((period) => Object.keys(period.sets))]);
+  const sets: Record<string, { window: string[]; periods: Record<string, number> }> = {};
+  for (const folder of [...folders].sort(compareText)) {
+    const window: string[] = [];
+    const pages: [string, number][] = [];
+    for (const { period, sets: inPeriod } of newestPeriodsFirst) {
+      const set = inPeriod[folder];
+      if (!set) continue;
+      const taken = Math.min(site.maxItems - window.length, set.newest.length);
+      window.push(...set.newest.slice(0, taken).map((record) => record.key));
+      if (set.count > taken) pages.push([period, set.count - taken]);
+    }
+    sets[folder] = { window, periods: Object.fromEntries(pages.reverse()) };
+  }
+  return { revision, shardTag, sets };
+}
+
+/**
+ * One period's archive pages, set by set (their shards and files), and the article pages of its
+ * main-set records. Answers the paths written.
+ */
+export async function renderPeriod(
+  context: RebuildContext,
+  plan: RebuildPlan,
+  period: string,
+  lists: Readonly<Record<string, readonly string[]>>,
+): Promise<string[]> {
+  const { site, state, output } = context;
+  const articles = new Map<string, Article>();
+  const load = async (keys: readonly string[]) => {
+    const missing = keys.filter((key) => !articles.has(key));
+    for (const article of await loadArticles(state, missing)) articles.set(article.key, article);
+    return keys.flatMap((key) => articles.get(key) ?? []);
+  };
   const written: string[] = [];
-  for (const [period, keys] of task.pages) {
-    const articles = await loadArticles(context.state, keys);
-    await overwrite(
-      context.state,
-      stateKeys.shard(task.folder, period, task.shardTag),
-      encodeState(articles.map(storeArticle)),
-    );
-    written.push(
-      ...(await publish(
-        context.output,
-        [
-          ...renderPageFiles(context.site, task.folder, period, articles, neighboursIn(task.periods, period)),
-          ...articlePages(context.site, task.folder, articles),
-        ],
-        task.revision,
-      )),
-    );
+  for (const [folder, keys] of Object.entries(lists)) {
+    const set = plan.sets[folder];
+    if (!set) continue;
+    const inWindow = new Set(set.window);
+    const all = await load(keys);
+    const page = all.filter((article) => !inWindow.has(article.key));
+    const files = folder === mainSet ? articlePages(site, all) : [];
+    if (page.length > 0) {
+      await overwrite(
+        state,
+        stateKeys.shard(folder, period, plan.shardTag),
+        encodeState(page.map(storeArticle)),
+      );
+      files.push(
+        ...renderPageFiles(site, folder, period, page, neighboursIn(Object.keys(set.periods), period)),
+      );
+    }
+    written.push(...(await publish(output, files, plan.revision)));
   }
   return written;
 }
 
 /**
- * Step 4: every set's window and manifest, the subscribe page, the site state; then whatever the
- * previous layout had that this one does not (pages, sets, record states, numbered pages of
- * earlier versions, the single-file state).
+ * The last step: every set's window and manifest, the subscribe page, the site state (the
+ * chunks' partial states added up); then whatever the previous layout had that this one does not
+ * (sets, periods, numbered pages of earlier versions, the single-file state).
  */
 export async function finishRebuild(
   context: RebuildContext,
   plan: RebuildPlan,
   previousLayout: PreviousLayout,
-  alreadyWritten: ReadonlySet<string>,
+  parts: {
+    readonly partials: readonly PartialSiteState[];
+    readonly corrections: readonly RecordDelta[];
+    readonly warnings: readonly RecordError[];
+  },
 ): Promise<{ report: PublishReport; written: string[]; deleted: string[] }> {
   const { site, state, output, now } = context;
   const { revision } = plan;
   const written: string[] = [];
   const categories = new Map<string, string | undefined>();
   let mainWindow: Article[] = [];
-  for (const { folder, keys, periods } of plan.windows) {
+  for (const [folder, { window: keys, periods }] of Object.entries(plan.sets)) {
     const window = await loadArticles(state, keys);
     const shards = Object.fromEntries(Object.keys(periods).map((period) => [period, plan.shardTag]));
     const manifest: SetManifest = { folder, window: window.map(storeArticle), periods, revision, shards };
@@ -292,10 +372,7 @@ export async function finishRebuild(
     written.push(
       ...(await publish(
         output,
-        [
-          ...renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)),
-          ...articlePages(site, folder, window),
-        ],
+        renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)),
         revision,
       )),
     );
@@ -303,7 +380,11 @@ export async function finishRebuild(
     else categories.set(folder, window[0] && categoryNameIn(window[0], folder));
   }
   const siteState: SiteState = {
-    ...applyDeltas(emptySiteState(readingKey(site), renderingKey(site)), plan.deltas, categories),
+    ...applyDeltas(
+      addPartials(emptySiteState(readingKey(site), renderingKey(site)), parts.partials),
+      parts.corrections,
+      categories,
+    ),
     reconciledAt: now.toISOString(),
     // Every file was written through the ledger's output (runPublish, runRebuildMessage).
     ledger: true,
@@ -316,44 +397,16 @@ export async function finishRebuild(
       revision,
     )),
   );
-
-  const kept = new Set(plan.deltas.map((delta) => delta.key));
-  const stale: string[] = [];
-  for await (const page of state.list(stateKeys.recordsPrefix)) {
-    for (const entry of page) {
-      if (!kept.has(entry.key.slice(stateKeys.recordsPrefix.length))) stale.push(entry.key);
-    }
-  }
-  const stalePages = await mapLimited(stale, concurrency, async (key) => {
-    const stored = await state.read(key);
-    const record = stored ? decodeRecordState(stored.text, key) : undefined;
-    // Only the version read here goes: a record state written since belongs to a record this
-    // rebuild did not see, and the reconcile after it decides about that one.
-    if (stored) {
-      const removed = await state.delete(key, { version: stored.version }).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof WriteConflictError) return false;
-          throw error;
-        },
-      );
-      if (!removed) return [];
-    }
-    return [record?.placed, ...(record?.unsettled?.from ?? [])].flatMap((placement) => placement?.page ?? []);
-  });
-  const current = new Map(
-    plan.windows.map((window) => [window.folder, new Set(Object.keys(window.periods))]),
-  );
   const gone: string[] = [];
   for (const [folder, periods] of Object.entries(previousLayout.periods)) {
-    const pages = current.get(folder);
-    if (!pages) {
+    const set = plan.sets[folder];
+    if (!set) {
       gone.push(...windowPaths(folder));
       const emptied: SetManifest = { folder, window: [], periods: {}, revision, shards: {} };
       await overwrite(state, stateKeys.manifest(folder), encodeState(emptied));
     }
     for (const period of periods)
-      if (!pages?.has(period)) gone.push(...feedPaths(archiveFolder(folder, period)));
+      if (set?.periods[period] === undefined) gone.push(...feedPaths(archiveFolder(folder, period)));
   }
   // Earlier versions numbered their archive pages; the numbers stop at the first one missing.
   for (let page = 1; ; page += 1) {
@@ -361,17 +414,11 @@ export async function finishRebuild(
     if (!paths[0] || !(await output.read(paths[0]))) break;
     gone.push(...paths);
   }
-  const keptPages = new Set(plan.pages.kept);
-  gone.push(...[...plan.pages.left, ...stalePages.flat()].filter((path) => !keptPages.has(path)));
   const deleted: string[] = [];
-  for (const path of new Set(gone)) {
-    if (!alreadyWritten.has(path) && !written.includes(path) && (await output.delete(path, revision)))
-      deleted.push(path);
-  }
+  for (const path of new Set(gone)) if (await output.delete(path, revision)) deleted.push(path);
   await overwrite(state, stateKeys.site, encodeState(siteState));
-  await removeOtherShards(state, [...current.keys(), ...Object.keys(previousLayout.periods)], plan);
+  await removeOtherShards(state, [...Object.keys(plan.sets), ...Object.keys(previousLayout.periods)], plan);
   if (await output.read(legacyStatePath)) await output.delete(legacyStatePath);
-
   return {
     report: {
       published: siteState.counts.published,
@@ -379,7 +426,7 @@ export async function finishRebuild(
       embargoed: siteState.counts.embargoed,
       expired: siteState.counts.expired,
       errors: Object.values(siteState.invalid).flatMap((entry) => entry.errors),
-      warnings: [...plan.notices, ...plan.warnings],
+      warnings: parts.warnings,
       keptLastGood: Object.entries(siteState.invalid)
         .filter(([, entry]) => entry.keptLastGood)
         .map(([key]) => key),
@@ -387,6 +434,45 @@ export async function finishRebuild(
     },
     written,
     deleted,
+  };
+}
+
+function addPartials(state: SiteState, partials: readonly PartialSiteState[]): SiteState {
+  const counts = { ...state.counts };
+  const pending: Record<string, string> = {};
+  const invalid: Record<string, SiteState['invalid'][string]> = {};
+  let records = state.records;
+  for (const partial of partials) {
+    records += partial.records;
+    for (const [visibility, count] of Object.entries(partial.counts))
+      counts[visibility as keyof typeof counts] += count;
+    Object.assign(pending, partial.pending);
+    Object.assign(invalid, partial.invalid);
+  }
+  return { ...state, records, counts, pending: sortKeys(pending), invalid: sortKeys(invalid) };
+}
+
+/** Deletes article pages a rebuild found left; a page a record still has is rendered again later. */
+export async function removePages(
+  output: OutputStore,
+  pages: readonly string[],
+  revision: number,
+): Promise<string[]> {
+  const removed = await mapLimited([...new Set(pages)], concurrency, async (path) =>
+    (await output.delete(path, revision)) ? [path] : [],
+  );
+  return removed.flat();
+}
+
+/** What laying out the sets keeps of a record state. */
+function layoutRecordOf(record: RecordState): LayoutRecord | undefined {
+  const article = articleOf(record);
+  if (!record.placed || !article || !record.id) return undefined;
+  return {
+    key: record.key,
+    id: record.id,
+    published: article.published.toISOString(),
+    sets: record.placed.sets,
   };
 }
 
@@ -400,8 +486,8 @@ async function removeOtherShards(
   plan: RebuildPlan,
 ): Promise<void> {
   const kept = new Set(
-    plan.windows.flatMap((window) =>
-      Object.keys(window.periods).map((period) => stateKeys.shard(window.folder, period, plan.shardTag)),
+    Object.entries(plan.sets).flatMap(([folder, set]) =>
+      Object.keys(set.periods).map((period) => stateKeys.shard(folder, period, plan.shardTag)),
     ),
   );
   const other: string[] = [];
@@ -413,9 +499,9 @@ async function removeOtherShards(
   await mapLimited(other, concurrency, (key) => state.delete(key));
 }
 
-/** The pages of a main-set task's articles that have no url of their own. */
-function articlePages(site: SiteConfig, folder: string, articles: readonly Article[]): FeedFile[] {
-  return folder === mainSet ? articles.flatMap((article) => renderArticlePageFile(site, article) ?? []) : [];
+/** The pages of main-set articles that have no url of their own. */
+function articlePages(site: SiteConfig, articles: readonly Article[]): FeedFile[] {
+  return articles.flatMap((article) => renderArticlePageFile(site, article) ?? []);
 }
 
 async function loadArticles(state: StateStore, keys: readonly string[]): Promise<Article[]> {

@@ -1,20 +1,12 @@
 import type { PublishReport } from '../core/report.ts';
 import type { SiteState } from '../core/state/site-state.ts';
-import { readLegacyState } from './legacy-state.ts';
-import {
-  finishRebuild,
-  type IndexedRecord,
-  planRebuild,
-  type RebuildContext,
-  readChunk,
-  readChunkSize,
-  readPreviousLayout,
-  renderTask,
-} from './rebuild-steps.ts';
+import { createRebuildJob, type RebuildMessage, RebuildStepError, runRebuildStep } from './rebuild-job.ts';
+import type { RebuildContext } from './rebuild-steps.ts';
 
 /** How far a rebuild has come, for a progress display. */
 export interface Progress {
   readonly recordsRead: number;
+  /** Records listed so far: the listing goes on while the first chunks are read. */
   readonly records: number;
   readonly filesWritten: number;
 }
@@ -22,41 +14,47 @@ export interface Progress {
 /**
  * Every record read and every set rendered from scratch, in this process: a first publish, an
  * upgrade from the single-file state, or a change of the settings reading or rendering depend
- * on. It streams: records are read a chunk at a time into record states, the sets are laid out
- * from a small index of keys and dates, and each archive page is read back, rendered and written
- * on its own, so memory stays flat however large the archive. The same steps run spread over a
- * queue in Lambda (rebuild-job.ts), and `buildSite` does them in memory: all three agree.
+ * on. It runs the very steps a rebuild spread over the queue runs in Lambda (rebuild-job.ts), one
+ * after another from a queue in memory, so memory stays flat however large the archive, and
+ * both give the same files; `buildSite` does the same in memory for tests and previews.
  */
 export async function rebuild(
   context: RebuildContext & {
+    /** The job's id: the id of the lease the caller holds. */
+    readonly id: string;
     readonly previous?: SiteState;
     readonly onProgress?: (progress: Progress) => void;
-    /** Awaited after each step (a chunk read, a task rendered): the lease notes progress. */
+    /** Awaited after each step: the lease notes progress. */
     readonly onStep?: () => Promise<void>;
   },
 ): Promise<{ report: PublishReport; written: string[]; deleted: string[]; read: number }> {
-  const report = (progress: Progress) => context.onProgress?.(progress);
-  const keys: string[] = [];
-  for await (const page of context.records.listRecords()) keys.push(...page.map((entry) => entry.key));
-  const previousLayout = await readPreviousLayout(context, context.previous);
-  const legacy = await readLegacyState(context.output);
-  const indexed: IndexedRecord[] = [];
-  for (let start = 0; start < keys.length; start += readChunkSize) {
-    indexed.push(...(await readChunk(context, keys.slice(start, start + readChunkSize), legacy)));
+  const queue: RebuildMessage[] = [await createRebuildJob(context, context.previous, context.id)];
+  const local = { send: async (messages: readonly RebuildMessage[]) => void queue.push(...messages) };
+  const written: string[] = [];
+  const deleted: string[] = [];
+  let listed = 0;
+  let read = 0;
+  for (let message = queue.shift(); message; message = queue.shift()) {
+    const outcome = await runRebuildStep(context, local, message);
+    listed += outcome?.listed ?? 0;
+    written.push(...(outcome?.written ?? []));
+    deleted.push(...(outcome?.deleted ?? []));
+    read += outcome?.read ?? 0;
     await context.onStep?.();
-    report({
-      recordsRead: Math.min(start + readChunkSize, keys.length),
-      records: keys.length,
-      filesWritten: 0,
+    context.onProgress?.({
+      recordsRead: read,
+      records: Math.max(listed, read),
+      filesWritten: written.length,
     });
+    if (outcome?.finished) {
+      const { finished } = outcome;
+      return {
+        report: finished.report,
+        written: [...written, ...finished.written],
+        deleted: [...deleted, ...finished.deleted],
+        read,
+      };
+    }
   }
-  const plan = await planRebuild(context, indexed, previousLayout.revision);
-  const pages: string[] = [];
-  for (const task of plan.tasks) {
-    pages.push(...(await renderTask(context, task)));
-    await context.onStep?.();
-    report({ recordsRead: keys.length, records: keys.length, filesWritten: pages.length });
-  }
-  const finished = await finishRebuild(context, plan, previousLayout, new Set(pages));
-  return { ...finished, written: [...pages, ...finished.written], read: keys.length };
+  throw new RebuildStepError(`rebuild ${context.id} ran out of steps before it finished`);
 }

@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
 import { articlePagesFolder } from '../core/render/article-page.ts';
@@ -42,8 +42,8 @@ export class FsRecordStore implements RecordStore {
   }
 
   /** Names and change times only; ctime moves on every write, even one that restores an old mtime. */
-  async *listRecords(): AsyncIterable<readonly RecordVersion[]> {
-    for await (const page of listFiles(this.root, 'articles')) {
+  async *listRecords(startAfter?: string): AsyncIterable<readonly RecordVersion[]> {
+    for await (const page of listFiles(this.root, 'articles', startAfter)) {
       yield page.map(({ key, changed }) => ({ key, lastModified: changed }));
     }
   }
@@ -92,8 +92,8 @@ export class FsStateStore implements StateStore {
     await rm(path, { force: true });
   }
 
-  list(prefix: string): AsyncIterable<readonly { key: string }[]> {
-    return listKeyPages(this.root, prefix.replace(/\/$/, ''));
+  list(prefix: string, startAfter?: string): AsyncIterable<readonly { key: string }[]> {
+    return listKeyPages(this.root, prefix.replace(/\/$/, ''), startAfter);
   }
 
   private path(key: string): string {
@@ -240,43 +240,66 @@ function fileTag(info: Stats): string {
 }
 
 /**
- * The files under `root/folder`, keyed relative to root, in key order (UTF-8 bytes, as S3 lists).
- * Synchronous: one call per folder instead of a promise per entry, several times faster over
- * tens of thousands of files, and only the CLI lists a folder.
+ * The files under `root/folder`, keyed relative to root, in key order (UTF-8 bytes, as S3 lists),
+ * after `startAfter` when given. Each folder is read whole and synchronously (one call per folder
+ * instead of a promise per entry, several times faster over tens of thousands of files), but
+ * only when the walk reaches it: folders whose keys all come before `startAfter` are skipped, so
+ * a listing that starts part way reads only the folders it yields from.
  */
-function listKeys(root: string, folder: string): string[] {
+function* walkKeys(root: string, folder: string, startAfter?: string): Generator<string> {
   let entries: Dirent[];
   try {
-    entries = readdirSync(join(resolve(root), folder), { recursive: true, withFileTypes: true });
+    entries = readdirSync(join(root, folder), { withFileTypes: true });
   } catch {
-    return [];
+    return;
   }
-  const base = resolve(root);
-  return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && !entry.name.endsWith('.tmp'))
-    .map((entry) => {
-      const folderKey = entry.parentPath
-        .slice(base.length + 1)
-        .split(sep)
-        .join('/');
-      return folderKey === '' ? entry.name : `${folderKey}/${entry.name}`;
-    })
+  // A folder's keys all begin `name/`, so it sorts as that among the files beside it.
+  const items = entries
+    .filter((entry) =>
+      entry.isDirectory()
+        ? true
+        : entry.isFile() && !entry.name.startsWith('.') && !entry.name.endsWith('.tmp'),
+    )
+    .map((entry) => `${folder === '' ? '' : `${folder}/`}${entry.name}${entry.isDirectory() ? '/' : ''}`)
     .sort(compareKeys);
+  for (const item of items) {
+    if (item.endsWith('/')) {
+      const skipped = startAfter && compareKeys(item, startAfter) < 0 && !startAfter.startsWith(item);
+      if (!skipped) yield* walkKeys(root, item.slice(0, -1), startAfter);
+    } else if (!startAfter || compareKeys(item, startAfter) > 0) yield item;
+  }
+}
+
+/** Up to a page of keys from a walk at a time. */
+function* pagesOf(keys: Iterable<string>): Generator<string[]> {
+  let page: string[] = [];
+  for (const key of keys) {
+    page.push(key);
+    if (page.length >= pageSize) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
 /** Keys only, a page at a time. */
-async function* listKeyPages(root: string, folder: string): AsyncIterable<{ key: string }[]> {
-  const keys = listKeys(root, folder);
-  for (let start = 0; start < keys.length; start += pageSize) {
-    yield keys.slice(start, start + pageSize).map((key) => ({ key }));
-  }
+async function* listKeyPages(
+  root: string,
+  folder: string,
+  startAfter?: string,
+): AsyncIterable<{ key: string }[]> {
+  for (const page of pagesOf(walkKeys(root, folder, startAfter))) yield page.map((key) => ({ key }));
 }
 
 /** Keys with their change time, a page at a time (a file gone meanwhile is left out). */
-async function* listFiles(root: string, folder: string): AsyncIterable<{ key: string; changed: number }[]> {
-  const keys = listKeys(root, folder);
-  for (let start = 0; start < keys.length; start += pageSize) {
-    yield keys.slice(start, start + pageSize).flatMap((key) => {
+async function* listFiles(
+  root: string,
+  folder: string,
+  startAfter?: string,
+): AsyncIterable<{ key: string; changed: number }[]> {
+  for (const page of pagesOf(walkKeys(root, folder, startAfter))) {
+    yield page.flatMap((key) => {
       const info = statSync(join(root, key), { throwIfNoEntry: false });
       if (!info) return [];
       return [{ key, changed: Math.max(info.mtimeMs, info.ctimeMs) }];

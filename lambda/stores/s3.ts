@@ -54,8 +54,8 @@ export class S3RecordStore implements RecordStore {
     return new TextDecoder().decode(found.body);
   }
 
-  async *listRecords(): AsyncIterable<readonly RecordVersion[]> {
-    for await (const page of listPages(this.client, this.location, 'articles/')) {
+  async *listRecords(startAfter?: string): AsyncIterable<readonly RecordVersion[]> {
+    for await (const page of listPages(this.client, this.location, 'articles/', startAfter)) {
       yield page
         .filter((object) => !object.key.endsWith('/'))
         .map((object) => ({ key: object.key, lastModified: object.lastModified, etag: object.etag }));
@@ -107,8 +107,8 @@ export class S3StateStore implements StateStore {
     }
   }
 
-  list(prefix: string) {
-    return listPages(this.client, this.location, prefix);
+  list(prefix: string, startAfter?: string) {
+    return listPages(this.client, this.location, prefix, startAfter);
   }
 }
 
@@ -233,6 +233,7 @@ async function* listPages(
   client: S3Client,
   location: S3Location,
   prefix: string,
+  startAfter?: string,
 ): AsyncIterable<{ key: string; lastModified: number; etag?: string }[]> {
   let token: string | undefined;
   do {
@@ -241,6 +242,7 @@ async function* listPages(
         Bucket: location.bucket,
         Prefix: `${location.prefix}${prefix}`,
         ContinuationToken: token,
+        StartAfter: token || startAfter === undefined ? undefined : `${location.prefix}${startAfter}`,
       }),
     );
     yield (page.Contents ?? []).flatMap((object) =>

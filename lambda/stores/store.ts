@@ -24,8 +24,11 @@ export interface RecordStore {
    * at records changed this long before the last one started.
    */
   readonly clockMarginMs: number;
-  /** Every record under the articles folder/prefix, keyed `articles/x.json`, a page at a time. */
-  listRecords(): AsyncIterable<readonly RecordVersion[]>;
+  /**
+   * Every record under the articles folder/prefix, keyed `articles/x.json`, a page at a time;
+   * only those after `startAfter` (in `compareKeys` order) when given.
+   */
+  listRecords(startAfter?: string): AsyncIterable<readonly RecordVersion[]>;
   /** One record's bytes, or undefined when it no longer exists. */
   readRecord(key: string): Promise<RecordBody | undefined>;
 }
@@ -51,8 +54,8 @@ export interface StateStore {
   write(key: string, text: string, expected: ExpectedVersion): Promise<string>;
   /** Deletes; with an expected version, only that version (otherwise WriteConflictError). */
   delete(key: string, expected?: ExpectedVersion): Promise<void>;
-  /** Keys under a prefix, in `compareKeys` order, a page at a time. */
-  list(prefix: string): AsyncIterable<readonly { readonly key: string }[]>;
+  /** Keys under a prefix, in `compareKeys` order, a page at a time; those after `startAfter` when given. */
+  list(prefix: string, startAfter?: string): AsyncIterable<readonly { readonly key: string }[]>;
 }
 
 /** What a write of a published file did, and the tag the file has now. */

@@ -112,10 +112,19 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
         await expect(handler(step)).resolves.toEqual({ batchItemFailures: [] });
       }
     }
-    expect(sent().map((body) => (JSON.parse(body) as { kind: string }).kind)).toEqual([
-      'rebuild-read',
-      'rebuild-render',
-      'rebuild-render',
+    // Listed, read in one chunk, ids settled in 16 shares, then each period laid out and rendered.
+    const phases = sent().map((body) => {
+      const step = JSON.parse(body) as { kind: string; phase?: string };
+      return step.phase ?? step.kind;
+    });
+    const periods = phases.filter((phase) => phase === 'reduce').length;
+    expect(periods).toBeGreaterThan(1);
+    expect(phases).toEqual([
+      'rebuild-list',
+      'read',
+      ...Array<string>(16).fill('settle'),
+      ...Array<string>(periods).fill('reduce'),
+      ...Array<string>(periods).fill('render'),
     ]);
 
     await runPublish({
@@ -190,6 +199,25 @@ async function rebuildDeployment(name: string, stories: number) {
       return (JSON.parse(feed) as { items: { title: string }[] }).items.map((item) => item.title);
     },
     files: () => bucketFiles(buckets.feeds),
+    /**
+     * Hands each step to the handler, and the steps those send, until none is left; steps `lose`
+     * answers true for are dropped, as a queue that lost them.
+     */
+    async drain(steps: readonly string[], lose?: (body: string) => boolean): Promise<number> {
+      let handled = 0;
+      for (let queue = [...steps]; queue.length > 0; handled += 1) {
+        const [body = '', ...rest] = queue;
+        if (lose?.(body)) {
+          queue = rest;
+          continue;
+        }
+        const sent = await world.stepsSentBy(() =>
+          world.handler({ Records: [{ messageId: `step-${handled}`, body }] }),
+        );
+        queue = [...rest, ...sent];
+      }
+      return handled;
+    },
   };
   return world;
 }
@@ -211,34 +239,54 @@ describe('handler: events during a rebuild', () => {
     await world.handler({ Records: [{ messageId: 'event-1', body: JSON.stringify(event) }] });
     expect((await world.files()).size).toBe(0);
 
-    // The one read step plans, and with no archive page to render, finishes the rebuild.
-    await world.handler({ Records: [{ messageId: 'step-1', body: steps[0] ?? '' }] });
+    // The rebuild's steps run; its last one ends with a reconcile.
+    await world.drain(steps);
     expect(await world.titles()).toEqual(['Late', 'Story 4', 'Story 3', 'Story 2', 'Story 1', 'Story 0']);
   });
 });
 
 describe('handler: a rebuild that stopped making progress', () => {
-  it('is resumed from where it stopped by the next reconcile, not started over, and a redriven step changes nothing', async () => {
-    const world = await rebuildDeployment('three', 3);
-    const [lost] = await world.stepsSentBy(() => world.handler(scheduled));
-    expect(lost).toBeDefined();
-    // The step is lost. A reconcile soon after waits for the rebuild; one 16 minutes later resumes it.
-    world.clock = new Date(now.getTime() + 60_000);
-    expect(await world.stepsSentBy(() => world.handler(scheduled))).toEqual([]);
-    world.clock = new Date(now.getTime() + 16 * 60_000);
-    const resent = await world.stepsSentBy(() => world.handler(scheduled));
-    expect(resent).toEqual([lost]);
-    await world.handler({ Records: [{ messageId: 'resent-1', body: resent[0] ?? '' }] });
-    expect(await world.titles()).toEqual(['Story 2', 'Story 1', 'Story 0']);
-    // The same step redriven from the rebuild dead-letter queue after the job ended does nothing.
-    const files = await world.files();
-    await expect(
-      world.handler({ Records: [{ messageId: 'redriven-step', body: lost ?? '' }] }),
-    ).resolves.toEqual({
-      batchItemFailures: [],
-    });
-    expect(await world.files()).toEqual(files);
-  });
+  it.each([
+    ['the listing', 'rebuild-list'],
+    ['a read', 'read'],
+    ['a share of the id claims', 'settle'],
+    ['a period laid out', 'reduce'],
+    ['a period rendered', 'render'],
+  ])(
+    'is resumed where it stopped (%s lost) by the next reconcile, not started over; a redriven step changes nothing',
+    async (_, kind) => {
+      const world = await rebuildDeployment(`lost-${kind}`, 3);
+      const phaseOf = (body: string) => {
+        const step = JSON.parse(body) as { kind: string; phase?: string };
+        return step.phase ?? step.kind;
+      };
+      let lost: string | undefined;
+      // Every step runs but the first of its kind, which is lost.
+      await world.drain(await world.stepsSentBy(() => world.handler(scheduled)), (body) => {
+        if (lost !== undefined || phaseOf(body) !== kind) return false;
+        lost = body;
+        return true;
+      });
+      expect(lost).toBeDefined();
+      expect(await world.titles()).toEqual([]);
+      // A reconcile soon after waits for the rebuild; one 16 minutes later resumes it.
+      world.clock = new Date(now.getTime() + 60_000);
+      expect(await world.stepsSentBy(() => world.handler(scheduled))).toEqual([]);
+      world.clock = new Date(now.getTime() + 16 * 60_000);
+      const resent = await world.stepsSentBy(() => world.handler(scheduled));
+      expect(resent).toEqual([lost]);
+      await world.drain(resent);
+      expect(await world.titles()).toEqual(['Story 2', 'Story 1', 'Story 0']);
+      // The same step redriven from the rebuild dead-letter queue after the job ended does nothing.
+      const files = await world.files();
+      await expect(
+        world.handler({ Records: [{ messageId: 'redriven-step', body: lost ?? '' }] }),
+      ).resolves.toEqual({
+        batchItemFailures: [],
+      });
+      expect(await world.files()).toEqual(files);
+    },
+  );
 });
 
 describe("handler: logs and metrics under Lambda's JSON log format", () => {

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSiteConfig } from '../../../lambda/core/site-config.ts';
-import { type RebuildMessage, runRebuildMessage } from '../../../lambda/publish/rebuild-job.ts';
+import {
+  type RebuildMessage,
+  resumeRebuildJob,
+  runRebuildMessage,
+} from '../../../lambda/publish/rebuild-job.ts';
 import { runPublish } from '../../../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../../lambda/stores/fs.ts';
 import {
@@ -116,4 +120,47 @@ describe('a rebuild spread over a queue', () => {
     });
     expect(after.mode).toBe('changes');
   }, 120_000);
+
+  it.each(['settle', 'reduce', 'render'])(
+    'goes on when the step that starts the %s phase dies after taking its lock, once resumed',
+    async (phase) => {
+      await writeRecords(fannedOut, 30);
+      await writeRecords(inProcess, 30);
+      const stores = {
+        records: new FsRecordStore(fannedOut.content),
+        output: new FsOutputStore(fannedOut.out),
+        state: new FsStateStore(fannedOut.state),
+      };
+      const queue: RebuildMessage[] = [];
+      let failed = false;
+      // The queue refuses the first batch of the phase once: the step that starts it fails.
+      const send = async (messages: readonly RebuildMessage[]) => {
+        if (!failed && messages.some((message) => 'phase' in message && message.phase === phase)) {
+          failed = true;
+          throw new Error('SendMessageBatch failed');
+        }
+        queue.push(...messages);
+      };
+      await runPublish({ ...stores, now: fixedNow, rebuildQueue: { send } });
+      const context = { ...stores, site: readSiteConfig(JSON.stringify(site)), now: fixedNow };
+      const drain = async () => {
+        for (let message = queue.shift(); message; message = queue.shift()) {
+          await runRebuildMessage(context, { send }, message).catch(() => {
+            // SQS hands a failed step back later; it is done, so it only tries to go on.
+            if (message) queue.push(message);
+          });
+        }
+      };
+      await drain();
+      expect(failed).toBe(true);
+      expect(await fannedOut.files()).not.toEqual(await inProcess.publish().then(() => inProcess.files()));
+      const lease = JSON.parse((await readTree(fannedOut.state)).get('rebuilds/current.json') ?? '{}') as {
+        id: string;
+      };
+      expect(await resumeRebuildJob(context, { send }, lease.id)).toBe(true);
+      await drain();
+      expect(await fannedOut.files()).toEqual(await inProcess.files());
+    },
+    60_000,
+  );
 });
