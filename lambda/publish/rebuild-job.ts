@@ -9,21 +9,24 @@ import { readLegacyState } from './legacy-state.ts';
 import { RecordingOutput } from './output-ledger.ts';
 import { releaseLease, takeLease, touchLease } from './rebuild-lease.ts';
 import {
+  type BucketLists,
   finishRebuild,
   type LayoutRecord,
   overwrite,
   type PartialSiteState,
   type PreviousLayout,
+  pageShares,
   planLayout,
   type RebuildContext,
   type RebuildPlan,
-  type ReducedPeriod,
+  type ReducedGroup,
   readChunk,
   readChunkSize,
   readPreviousLayout,
-  reducePeriod,
+  reduceBuckets,
   removePages,
-  renderPeriod,
+  renderArticlePages,
+  renderPeriods,
   type SettledClaims,
   settleClaims,
 } from './rebuild-steps.ts';
@@ -37,7 +40,7 @@ import { recordStateKeys } from './record-listing.ts';
  * than a chunk, a share of the claims, or one period: memory and time stay flat per step however
  * large the archive (figures in docs/benchmarks.md).
  */
-export type RebuildPhase = 'read' | 'settle' | 'reduce' | 'render';
+export type RebuildPhase = 'read' | 'settle' | 'reduce' | 'render' | 'pages';
 
 /** One step of a rebuild, as sent over a queue. */
 export type RebuildMessage =
@@ -94,7 +97,8 @@ interface PhaseSize {
 interface ReadResult {
   readonly partial: PartialSiteState;
   readonly warnings: PublishReport['warnings'];
-  readonly periods: readonly string[];
+  /** How many placed records each bucket of periods got. */
+  readonly buckets: Readonly<Record<string, number>>;
   readonly read: number;
 }
 
@@ -103,7 +107,17 @@ const claimShares = 16;
 /** Records one listing step takes on: 20 pages of an S3 listing, 40 chunks. */
 const listStepRecords = 20_000;
 const concurrency = 16;
-const nextPhase = { read: 'settle', settle: 'reduce', reduce: 'render', render: 'finish' } as const;
+/** Records one layout or render step takes on (whole buckets: at least one). */
+const groupRecords = 2_000;
+/** Article page partitions one page step takes on (about 30 records each). */
+const pageStepParts = 32;
+const nextPhase = {
+  read: 'settle',
+  settle: 'reduce',
+  reduce: 'render',
+  render: 'pages',
+  pages: 'finish',
+} as const;
 const pad = (n: number) => String(n).padStart(6, '0');
 
 const keys = {
@@ -116,13 +130,16 @@ const keys = {
   size: (id: string, phase: RebuildPhase) => `rebuilds/${id}/size/${phase}.json`,
   done: (id: string, phase: RebuildPhase, n: number) => `rebuilds/${id}/done/${phase}/${pad(n)}.json`,
   donePrefix: (id: string, phase: RebuildPhase) => `rebuilds/${id}/done/${phase}/`,
-  index: (id: string, period: string, chunk: number) => `rebuilds/${id}/index/${period}/${pad(chunk)}.json`,
-  indexPrefix: (id: string, period: string) => `rebuilds/${id}/index/${period}/`,
+  index: (id: string, bucket: string, chunk: number) => `rebuilds/${id}/index/${bucket}/${pad(chunk)}.json`,
+  indexPrefix: (id: string, bucket: string) => `rebuilds/${id}/index/${bucket}/`,
+  pages: (id: string, share: number, chunk: number) =>
+    `rebuilds/${id}/pages/${share.toString(16)}/${pad(chunk)}.json`,
+  pagesPrefix: (id: string, share: number) => `rebuilds/${id}/pages/${share.toString(16)}/`,
   claims: (id: string, share: number, chunk: number) =>
     `rebuilds/${id}/claims/${share.toString(16)}/${pad(chunk)}.json`,
   claimsPrefix: (id: string, share: number) => `rebuilds/${id}/claims/${share.toString(16)}/`,
-  /** A period's records, set by set in feed order. */
-  lists: (id: string, period: string) => `rebuilds/${id}/lists/${period}.json`,
+  /** A bucket's records, period by period and set by set in feed order. */
+  lists: (id: string, bucket: string) => `rebuilds/${id}/lists/${bucket}.json`,
   plan: (id: string) => `rebuilds/${id}/plan.json`,
   lock: (id: string, phase: string) => `rebuilds/${id}/locks/${phase}.json`,
 };
@@ -172,7 +189,7 @@ export async function resumeRebuildJob(
   const { state } = context;
   const job = await readJson<RebuildJob>(state, keys.job(id));
   if (job?.version !== 2) return false;
-  const phases: RebuildPhase[] = ['read', 'settle', 'reduce', 'render'];
+  const phases: RebuildPhase[] = ['read', 'settle', 'reduce', 'render', 'pages'];
   const sizes = await Promise.all(phases.map((phase) => readJson<PhaseSize>(state, keys.size(id, phase))));
   const current = phases.findLast((_, index) => sizes[index] !== undefined);
   const size = sizes[phases.indexOf(current ?? 'read')];
@@ -250,27 +267,45 @@ export async function runRebuildStep(
   const nothing = { written: [], deleted: [], read: 0 };
   if (await context.state.read(done))
     return { ...nothing, finished: await advance(step, queue, job, message.phase) };
-  let outcome: StepOutcome = nothing;
-  let result: unknown = {};
-  switch (message.phase) {
-    case 'read': {
-      const read = await readStep(step, job, message.n);
-      result = read.result;
-      outcome = { ...nothing, deleted: read.deleted, read: read.result.read };
-      break;
-    }
+  const run = await runPhaseStep(step, job, message.phase, message.n);
+  await overwrite(context.state, done, JSON.stringify(run.result ?? {}));
+  // What the step consumed goes only once it is done: a step run again must find it all.
+  await mapLimited(run.consumed ?? [], concurrency, (key) => context.state.delete(key));
+  return {
+    written: run.written ?? [],
+    deleted: run.deleted ?? [],
+    read: run.read ?? 0,
+    finished: await advance(step, queue, job, message.phase),
+  };
+}
+
+/** What one step of a phase did, left for the later phases (`result`) and for the caller. */
+interface PhaseStepRun {
+  readonly result?: unknown;
+  readonly consumed?: readonly string[];
+  readonly written?: readonly string[];
+  readonly deleted?: readonly string[];
+  readonly read?: number;
+}
+
+function runPhaseStep(
+  context: RebuildContext,
+  job: RebuildJob,
+  phase: RebuildPhase,
+  n: number,
+): Promise<PhaseStepRun> {
+  switch (phase) {
+    case 'read':
+      return readStep(context, job, n);
     case 'settle':
-      result = await settleStep(step, job, message.n);
-      break;
+      return settleStep(context, job, n);
     case 'reduce':
-      result = await reduceStep(step, job, message.n);
-      break;
+      return reduceStep(context, job, n);
     case 'render':
-      outcome = { ...nothing, written: await renderStep(step, job, message.n) };
-      break;
+      return renderStep(context, job, n);
+    case 'pages':
+      return pagesStep(context, job, n);
   }
-  await overwrite(context.state, done, JSON.stringify(result));
-  return { ...outcome, finished: await advance(step, queue, job, message.phase) };
 }
 
 /** Lists one stretch of the records beside their record states, in chunks; sends their reads. */
@@ -348,12 +383,8 @@ async function listStep(
   return { written: [], deleted: [], read: 0, listed: records, finished };
 }
 
-/** Reads a chunk; leaves its records by period, its id claims by share, and its site state. */
-async function readStep(
-  context: RebuildContext,
-  job: RebuildJob,
-  n: number,
-): Promise<{ result: ReadResult; deleted: string[] }> {
+/** Reads a chunk; leaves its records by bucket, its id claims and its pages by share, its site state. */
+async function readStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
   const chunk = await readJson<StoredChunk>(state, keys.chunk(job.id, n));
   if (!chunk) throw new RebuildStepError(`rebuild ${job.id}: chunk ${n} is missing`);
@@ -364,65 +395,90 @@ async function readStep(
     chunk.stale,
     remembered ? (key) => remembered[key] : undefined,
   );
-  await mapLimited([...read.byPeriod], concurrency, ([period, records]) =>
-    overwrite(state, keys.index(job.id, period, n), JSON.stringify(records)),
-  );
   const shares = new Map<number, ClaimCandidate[]>();
   for (const candidate of read.candidates) {
     const share = Number.parseInt(sha256Hex(candidate.id).slice(0, 1), 16);
     shares.set(share, [...(shares.get(share) ?? []), candidate]);
   }
-  await mapLimited([...shares], concurrency, ([share, candidates]) =>
-    overwrite(state, keys.claims(job.id, share, n), JSON.stringify(candidates)),
+  await mapLimited(
+    [
+      ...[...read.byBucket].map(([bucket, records]) => [keys.index(job.id, bucket, n), records] as const),
+      ...[...shares].map(([share, candidates]) => [keys.claims(job.id, share, n), candidates] as const),
+      ...[...read.byPageShare].map(([share, records]) => [keys.pages(job.id, share, n), records] as const),
+    ],
+    concurrency,
+    ([key, value]) => overwrite(state, key, JSON.stringify(value)),
   );
-  // Pages left go now; a page another record holds since is written again when its period renders.
+  // Pages left go now; a page another record holds since is written again in the pages phase.
   const deleted = await removePages(context.output, read.pagesLeft, job.previousLayout.revision);
-  return {
-    result: {
-      partial: read.partial,
-      warnings: read.warnings,
-      periods: [...read.byPeriod.keys()],
-      read: chunk.keys.length,
-    },
-    deleted,
+  const result: ReadResult = {
+    partial: read.partial,
+    warnings: read.warnings,
+    buckets: Object.fromEntries([...read.byBucket].map(([bucket, records]) => [bucket, records.length])),
+    read: chunk.keys.length,
   };
+  return { result, deleted, read: chunk.keys.length };
 }
 
-async function settleStep(context: RebuildContext, job: RebuildJob, share: number): Promise<SettledClaims> {
+async function settleStep(context: RebuildContext, job: RebuildJob, share: number): Promise<PhaseStepRun> {
   const parts = await readAll<ClaimCandidate[]>(context.state, keys.claimsPrefix(job.id, share));
-  const settled = await settleClaims(
+  const result = await settleClaims(
     context,
     parts.flatMap(([, candidates]) => candidates),
   );
-  await mapLimited(parts, concurrency, ([key]) => context.state.delete(key));
-  return settled;
+  return { result, consumed: parts.map(([key]) => key) };
 }
 
-async function reduceStep(context: RebuildContext, job: RebuildJob, n: number): Promise<ReducedPeriod> {
+async function reduceStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
-  const period = await periodOf(state, job, 'reduce', n);
+  const buckets = await groupOf(state, job, 'reduce', n);
   const settled = await readAll<SettledClaims>(state, keys.donePrefix(job.id, 'settle'));
   const losers = new Set(settled.flatMap(([, share]) => share.losers));
-  const parts = await readAll<LayoutRecord[]>(state, keys.indexPrefix(job.id, period));
-  const { reduced, lists } = reducePeriod(
+  const parts = (
+    await Promise.all(
+      buckets.map((bucket) => readAll<LayoutRecord[]>(state, keys.indexPrefix(job.id, bucket))),
+    )
+  ).flat();
+  const { reduced, lists } = reduceBuckets(
     context.site,
-    period,
     parts.flatMap(([, records]) => records),
     losers,
   );
-  await overwrite(state, keys.lists(job.id, period), JSON.stringify(lists));
-  await mapLimited(parts, concurrency, ([key]) => state.delete(key));
-  return reduced;
+  await mapLimited(buckets, concurrency, (bucket) =>
+    overwrite(state, keys.lists(job.id, bucket), JSON.stringify(lists.get(bucket) ?? {})),
+  );
+  return { result: reduced, consumed: parts.map(([key]) => key) };
 }
 
-async function renderStep(context: RebuildContext, job: RebuildJob, n: number): Promise<string[]> {
+async function renderStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
-  const period = await periodOf(state, job, 'render', n);
+  const buckets = await groupOf(state, job, 'render', n);
   const plan = await readJson<RebuildPlan>(state, keys.plan(job.id));
-  const lists = await readJson<Record<string, string[]>>(state, keys.lists(job.id, period));
-  if (!plan || !lists)
-    throw new RebuildStepError(`rebuild ${job.id}: the plan or period ${period} is missing`);
-  return renderPeriod(context, plan, period, lists);
+  if (!plan) throw new RebuildStepError(`rebuild ${job.id}: the plan is missing`);
+  const periods: [string, Record<string, string[]>][] = [];
+  for (const bucket of buckets) {
+    const lists = await readJson<BucketLists>(state, keys.lists(job.id, bucket));
+    if (!lists) throw new RebuildStepError(`rebuild ${job.id}: the layout of ${bucket} is missing`);
+    periods.push(...Object.entries(lists));
+  }
+  return {
+    written: await renderPeriods(context, plan, periods),
+    consumed: buckets.map((bucket) => keys.lists(job.id, bucket)),
+  };
+}
+
+async function pagesStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
+  const { state } = context;
+  const [share = 0, from = 0, to = -1] = (await groupOf(state, job, 'pages', n)).map(Number);
+  const parts = (await readAll<string[]>(state, keys.pagesPrefix(job.id, share))).filter(([key]) => {
+    const chunk = Number(key.slice(keys.pagesPrefix(job.id, share).length).replace(/\.json$/, ''));
+    return chunk >= from && chunk <= to;
+  });
+  const records = parts.flatMap(([, keys]) => keys);
+  return {
+    written: await renderArticlePages(context, records, job.previousLayout.revision),
+    consumed: parts.map(([key]) => key),
+  };
 }
 
 /** When the last step of a phase is done, one step (the one that takes its lock) starts the next. */
@@ -448,21 +504,37 @@ async function advance(
       return begin('settle', { count: claimShares });
     case 'reduce': {
       const reads = await readAll<ReadResult>(state, keys.donePrefix(job.id, 'read'));
-      const periods = [...new Set(reads.flatMap(([, read]) => read.periods))].sort();
-      return begin('reduce', { count: periods.length, items: periods });
+      const sizes = new Map<string, number>();
+      for (const [, read] of reads)
+        for (const [bucket, count] of Object.entries(read.buckets))
+          sizes.set(bucket, (sizes.get(bucket) ?? 0) + count);
+      const groups = groupBuckets(sizes);
+      return begin('reduce', { count: groups.length, items: groups });
     }
     case 'render': {
-      const reduced = await readAll<ReducedPeriod>(state, keys.donePrefix(job.id, 'reduce'));
+      const groups = (await readJson<PhaseSize>(state, keys.size(job.id, 'reduce')))?.items ?? [];
+      const reduced = await readAll<ReducedGroup>(state, keys.donePrefix(job.id, 'reduce'));
       const shardTag = `${job.previousLayout.revision}-${sha256Hex(job.id).slice(0, 8)}`;
+      // Groups hold consecutive buckets in order, so the last is the newest.
       const plan = planLayout(
         context.site,
-        reduced.map(([, period]) => period),
+        reduced.map(([, group]) => group).reverse(),
         job.previousLayout.revision,
         shardTag,
       );
       await overwrite(state, keys.plan(job.id), JSON.stringify(plan));
-      const periods = reduced.map(([, period]) => period.period);
-      return begin('render', { count: periods.length, items: periods });
+      return begin('render', { count: groups.length, items: groups });
+    }
+    case 'pages': {
+      const items: string[] = [];
+      for (let share = 0; share < pageShares; share += 1) {
+        const chunks = await keyNumbers(state, keys.pagesPrefix(job.id, share));
+        for (let start = 0; start < chunks.length; start += pageStepParts) {
+          const run = chunks.slice(start, start + pageStepParts);
+          items.push(`${share} ${run[0]} ${run.at(-1)}`);
+        }
+      }
+      return begin('pages', { count: items.length, items });
     }
     case 'finish':
       return finishJob(context, job);
@@ -506,10 +578,35 @@ function stepMessage(job: string, phase: RebuildPhase, n: number): RebuildMessag
   return { kind: 'rebuild-step', job, phase, n };
 }
 
-async function periodOf(state: StateStore, job: RebuildJob, phase: RebuildPhase, n: number): Promise<string> {
-  const period = (await readJson<PhaseSize>(state, keys.size(job.id, phase)))?.items?.[n];
-  if (period === undefined) throw new RebuildStepError(`rebuild ${job.id}: ${phase} step ${n} has no period`);
-  return period;
+/** What step `n` of a phase works on: its buckets (layout, render), or its share and chunks (pages). */
+async function groupOf(
+  state: StateStore,
+  job: RebuildJob,
+  phase: RebuildPhase,
+  n: number,
+): Promise<string[]> {
+  const item = (await readJson<PhaseSize>(state, keys.size(job.id, phase)))?.items?.[n];
+  if (item === undefined)
+    throw new RebuildStepError(`rebuild ${job.id}: ${phase} step ${n} has nothing to do`);
+  return item.split(' ');
+}
+
+/** Consecutive buckets, in order, grouped up to `groupRecords` records a group (a bucket is never split). */
+function groupBuckets(sizes: ReadonlyMap<string, number>): string[] {
+  const groups: string[] = [];
+  let group: string[] = [];
+  let records = 0;
+  for (const bucket of [...sizes.keys()].sort()) {
+    if (group.length > 0 && records + (sizes.get(bucket) ?? 0) > groupRecords) {
+      groups.push(group.join(' '));
+      group = [];
+      records = 0;
+    }
+    group.push(bucket);
+    records += sizes.get(bucket) ?? 0;
+  }
+  if (group.length > 0) groups.push(group.join(' '));
+  return groups;
 }
 
 async function readJson<T>(state: StateStore, key: string): Promise<T | undefined> {

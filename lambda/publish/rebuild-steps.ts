@@ -70,12 +70,15 @@ export interface LayoutRecord {
   readonly id: string;
   readonly published: string;
   readonly sets: readonly string[];
+  readonly period: string;
 }
 
 /** A chunk of records read: how each is laid out, and what it adds to the site state. */
 export interface ReadChunk {
-  /** Placed records by archive period. */
-  readonly byPeriod: ReadonlyMap<string, LayoutRecord[]>;
+  /** Placed records by archive bucket (`bucketOf`). */
+  readonly byBucket: ReadonlyMap<string, LayoutRecord[]>;
+  /** Records with an article page, by page share (`pageShareOf`). */
+  readonly byPageShare: ReadonlyMap<number, string[]>;
   readonly candidates: readonly ClaimCandidate[];
   /** The site state of these records alone (counts, pending, invalid), to be added up. */
   readonly partial: PartialSiteState;
@@ -141,21 +144,26 @@ export async function readChunk(
     return { ...result, leftPage: before && before !== result.state.placed?.page ? before : undefined };
   });
   const gone = await mapLimited(stale, concurrency, (key) => removeStaleState(state, key));
-  const byPeriod = new Map<string, LayoutRecord[]>();
+  const byBucket = new Map<string, LayoutRecord[]>();
+  const byPageShare = new Map<number, string[]>();
   const deltas: RecordDelta[] = [];
   for (const entry of read) {
     if (!entry) continue;
     deltas.push(deltaOf(entry.state, now, site));
-    const placed = entry.state.placed;
+    const page = entry.state.placed?.page;
+    if (page) {
+      const share = pageShareOf(page);
+      byPageShare.set(share, [...(byPageShare.get(share) ?? []), entry.state.key]);
+    }
     const layout = layoutRecordOf(entry.state);
-    if (!placed || !layout || layout.sets.length === 0) continue;
-    const list = byPeriod.get(placed.period) ?? [];
-    list.push(layout);
-    byPeriod.set(placed.period, list);
+    if (!layout || layout.sets.length === 0) continue;
+    const bucket = bucketOf(layout.period);
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), layout]);
   }
   const { records, counts, pending, invalid } = applyDeltas(emptySiteState('', ''), deltas, new Map());
   return {
-    byPeriod,
+    byBucket,
+    byPageShare,
     candidates: read.flatMap((entry) => entry?.candidate ?? []),
     partial: { records, counts, pending, invalid },
     warnings: read.flatMap((entry) => entry?.warnings ?? []),
@@ -180,6 +188,18 @@ async function removeStaleState(state: StateStore, recordKey: string): Promise<s
   );
   if (!removed) return [];
   return [record.placed, ...(record.unsettled?.from ?? [])].flatMap((placement) => placement?.page ?? []);
+}
+
+/**
+ * Article pages are rendered a share at a time (16 shares, by the first character of the page's
+ * folder name), so each step rewrites the ledger objects of one share only (`stateKeys.ledger`
+ * groups article pages by the first two characters).
+ */
+export const pageShares = 16;
+
+export function pageShareOf(page: string): number {
+  const share = Number.parseInt(page.charAt('articles/'.length), 16);
+  return Number.isNaN(share) ? 0 : share % pageShares;
 }
 
 /** The claims on some ids settled: the oldest keeps each id, the others are rewritten without it. */
@@ -222,48 +242,57 @@ export async function settleClaims(
   };
 }
 
-/** One period's records, set by set, newest first; and each set's newest `maxItems` with dates. */
-export interface ReducedPeriod {
-  readonly period: string;
-  readonly sets: Readonly<
-    Record<string, { readonly count: number; readonly newest: readonly LayoutRecord[] }>
-  >;
+/**
+ * Records are laid out a bucket of archive periods at a time: the month, or the period itself
+ * when it is a month. A bucket holds a bounded share of the archive whatever its period or the
+ * order of the record keys.
+ */
+export function bucketOf(period: string): string {
+  return period.slice(0, 7);
 }
 
-/** Lays out one period: its records by set in feed order (losers of an id claim left out). */
-export function reducePeriod(
+/** Some buckets laid out: each period's size per set, and each set's newest `maxItems` records. */
+export interface ReducedGroup {
+  readonly counts: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Per set, newest first: [key, period]. */
+  readonly newest: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+}
+
+/** A bucket's periods, each set's records in feed order: period -> set -> keys. */
+export type BucketLists = Record<string, Record<string, string[]>>;
+
+/** Lays out some buckets' records (losers of an id claim left out), set by set in feed order. */
+export function reduceBuckets(
   site: SiteConfig,
-  period: string,
   records: readonly LayoutRecord[],
   losers: ReadonlySet<string>,
-): { reduced: ReducedPeriod; lists: Record<string, string[]> } {
-  const members = new Map<string, LayoutRecord[]>();
+): { reduced: ReducedGroup; lists: Map<string, BucketLists> } {
   const sorted = records
     .filter((record) => !losers.has(record.key))
     .map((record) => ({ record, published: new Date(record.published), id: record.id }))
     .sort(newestFirst);
+  const lists = new Map<string, BucketLists>();
+  const counts: Record<string, Record<string, number>> = {};
+  const newest: Record<string, [string, string][]> = {};
+  /** The value under `key`, created by `make` the first time. */
+  const entry = <T>(record: Record<string, T>, key: string, make: () => T): T => {
+    const found = record[key] ?? make();
+    record[key] = found;
+    return found;
+  };
   for (const { record } of sorted) {
+    const bucket = lists.get(bucketOf(record.period)) ?? {};
+    lists.set(bucketOf(record.period), bucket);
+    const period = entry(bucket, record.period, () => ({}) as Record<string, string[]>);
+    const count = entry(counts, record.period, () => ({}) as Record<string, number>);
     for (const folder of record.sets) {
-      const list = members.get(folder) ?? [];
-      list.push(record);
-      members.set(folder, list);
+      entry(period, folder, () => [] as string[]).push(record.key);
+      count[folder] = (count[folder] ?? 0) + 1;
+      const top = entry(newest, folder, () => [] as [string, string][]);
+      if (top.length < site.maxItems) top.push([record.key, record.period]);
     }
   }
-  const folders = [...members.keys()].sort(compareText);
-  return {
-    reduced: {
-      period,
-      sets: Object.fromEntries(
-        folders.map((folder) => {
-          const list = members.get(folder) ?? [];
-          return [folder, { count: list.length, newest: list.slice(0, site.maxItems) }];
-        }),
-      ),
-    },
-    lists: Object.fromEntries(
-      folders.map((folder) => [folder, (members.get(folder) ?? []).map((record) => record.key)]),
-    ),
-  };
+  return { reduced: { counts, newest }, lists };
 }
 
 /** The sets laid out: each set's window (its newest `maxItems`) and its archive pages' sizes. */
@@ -277,69 +306,77 @@ export interface RebuildPlan {
 }
 
 /**
- * Every set's window and pages from the periods' newest records: a window is the newest
- * `maxItems` of its set, so it lies in the newest periods, and each period's page holds the rest.
+ * Every set's window and pages from the groups' newest records (groups given newest first): a
+ * window is the newest `maxItems` of its set, so it lies in the newest groups, and each period's
+ * page holds the rest of the period.
  */
 export function planLayout(
   site: SiteConfig,
-  periods: readonly ReducedPeriod[],
+  groups: readonly ReducedGroup[],
   revision: number,
   shardTag: string,
 ): RebuildPlan {
-  const newestPeriodsFirst = [...periods].sort((a, b) => compareText(b.period, a.period));
-  const folders = new Set([mainSet, ...periods.flatMap((period) => Object.keys(period.sets))]);
+  const folders = new Set([mainSet, ...groups.flatMap((group) => Object.keys(group.newest))]);
   const sets: Record<string, { window: string[]; periods: Record<string, number> }> = {};
   for (const folder of [...folders].sort(compareText)) {
     const window: string[] = [];
-    const pages: [string, number][] = [];
-    for (const { period, sets: inPeriod } of newestPeriodsFirst) {
-      const set = inPeriod[folder];
-      if (!set) continue;
-      const taken = Math.min(site.maxItems - window.length, set.newest.length);
-      window.push(...set.newest.slice(0, taken).map((record) => record.key));
-      if (set.count > taken) pages.push([period, set.count - taken]);
+    const inWindow = new Map<string, number>();
+    for (const group of groups) {
+      for (const [key, period] of group.newest[folder] ?? []) {
+        if (window.length >= site.maxItems) break;
+        window.push(key);
+        inWindow.set(period, (inWindow.get(period) ?? 0) + 1);
+      }
     }
-    sets[folder] = { window, periods: Object.fromEntries(pages.reverse()) };
+    const pages: [string, number][] = [];
+    for (const group of groups)
+      for (const [period, count] of Object.entries(group.counts)) {
+        const left = (count[folder] ?? 0) - (inWindow.get(period) ?? 0);
+        if (left > 0) pages.push([period, left]);
+      }
+    pages.sort(([a], [b]) => compareText(a, b));
+    sets[folder] = { window, periods: Object.fromEntries(pages) };
   }
   return { revision, shardTag, sets };
 }
 
 /**
- * One period's archive pages, set by set (their shards and files), and the article pages of its
- * main-set records. Answers the paths written.
+ * Some periods' archive pages, set by set: their shards and files. The window's records are left
+ * out of their period's page. Answers the paths written.
  */
-export async function renderPeriod(
+export async function renderPeriods(
   context: RebuildContext,
   plan: RebuildPlan,
-  period: string,
-  lists: Readonly<Record<string, readonly string[]>>,
+  periods: readonly (readonly [string, Readonly<Record<string, readonly string[]>>])[],
 ): Promise<string[]> {
   const { site, state, output } = context;
-  const articles = new Map<string, Article>();
-  const load = async (keys: readonly string[]) => {
-    const missing = keys.filter((key) => !articles.has(key));
-    for (const article of await loadArticles(state, missing)) articles.set(article.key, article);
-    return keys.flatMap((key) => articles.get(key) ?? []);
-  };
   const written: string[] = [];
-  for (const [folder, keys] of Object.entries(lists)) {
-    const set = plan.sets[folder];
-    if (!set) continue;
-    const inWindow = new Set(set.window);
-    const all = await load(keys);
-    const page = all.filter((article) => !inWindow.has(article.key));
-    const files = folder === mainSet ? articlePages(site, all) : [];
-    if (page.length > 0) {
+  for (const [period, lists] of periods) {
+    // A record in several sets is read once per period.
+    const articles = new Map<string, Article>();
+    for (const [folder, keys] of Object.entries(lists)) {
+      const set = plan.sets[folder];
+      if (!set) continue;
+      const inWindow = new Set(set.window);
+      const pageKeys = keys.filter((key) => !inWindow.has(key));
+      if (pageKeys.length === 0) continue;
+      const missing = pageKeys.filter((key) => !articles.has(key));
+      for (const article of await loadArticles(state, missing)) articles.set(article.key, article);
+      const page = pageKeys.flatMap((key) => articles.get(key) ?? []);
       await overwrite(
         state,
         stateKeys.shard(folder, period, plan.shardTag),
         encodeState(page.map(storeArticle)),
       );
-      files.push(
-        ...renderPageFiles(site, folder, period, page, neighboursIn(Object.keys(set.periods), period)),
+      const files = renderPageFiles(
+        site,
+        folder,
+        period,
+        page,
+        neighboursIn(Object.keys(set.periods), period),
       );
+      written.push(...(await publish(output, files, plan.revision)));
     }
-    written.push(...(await publish(output, files, plan.revision)));
   }
   return written;
 }
@@ -473,6 +510,7 @@ function layoutRecordOf(record: RecordState): LayoutRecord | undefined {
     id: record.id,
     published: article.published.toISOString(),
     sets: record.placed.sets,
+    period: record.placed.period,
   };
 }
 
@@ -499,9 +537,15 @@ async function removeOtherShards(
   await mapLimited(other, concurrency, (key) => state.delete(key));
 }
 
-/** The pages of main-set articles that have no url of their own. */
-function articlePages(site: SiteConfig, articles: readonly Article[]): FeedFile[] {
-  return articles.flatMap((article) => renderArticlePageFile(site, article) ?? []);
+/** The article pages of some records (those placed, without a url of their own). */
+export async function renderArticlePages(
+  context: RebuildContext,
+  keys: readonly string[],
+  revision: number,
+): Promise<string[]> {
+  const articles = await loadArticles(context.state, keys);
+  const files = articles.flatMap((article) => renderArticlePageFile(context.site, article) ?? []);
+  return publish(context.output, files, revision);
 }
 
 async function loadArticles(state: StateStore, keys: readonly string[]): Promise<Article[]> {

@@ -112,19 +112,21 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
         await expect(handler(step)).resolves.toEqual({ batchItemFailures: [] });
       }
     }
-    // Listed, read in one chunk, ids settled in 16 shares, then each period laid out and rendered.
+    // Listed, read in one chunk, ids settled in 16 shares, the periods laid out and rendered (a
+    // small archive: one group), then the article pages a share at a time.
     const phases = sent().map((body) => {
       const step = JSON.parse(body) as { kind: string; phase?: string };
       return step.phase ?? step.kind;
     });
-    const periods = phases.filter((phase) => phase === 'reduce').length;
-    expect(periods).toBeGreaterThan(1);
+    const pageSteps = phases.filter((phase) => phase === 'pages').length;
+    expect(pageSteps).toBeGreaterThan(1);
     expect(phases).toEqual([
       'rebuild-list',
       'read',
       ...Array<string>(16).fill('settle'),
-      ...Array<string>(periods).fill('reduce'),
-      ...Array<string>(periods).fill('render'),
+      'reduce',
+      'render',
+      ...Array<string>(pageSteps).fill('pages'),
     ]);
 
     await runPublish({
@@ -250,8 +252,9 @@ describe('handler: a rebuild that stopped making progress', () => {
     ['the listing', 'rebuild-list'],
     ['a read', 'read'],
     ['a share of the id claims', 'settle'],
-    ['a period laid out', 'reduce'],
-    ['a period rendered', 'render'],
+    ['a group of periods laid out', 'reduce'],
+    ['a group of periods rendered', 'render'],
+    ['a share of the article pages', 'pages'],
   ])(
     'is resumed where it stopped (%s lost) by the next reconcile, not started over; a redriven step changes nothing',
     async (_, kind) => {
