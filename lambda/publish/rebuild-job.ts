@@ -108,7 +108,7 @@ const claimShares = 16;
 const listStepRecords = 20_000;
 const concurrency = 16;
 /** Records one layout or render step takes on (whole buckets: at least one). */
-const groupRecords = 2_000;
+const groupRecords = 1_000;
 /** Article page partitions one page step takes on (about 30 records each). */
 const pageStepParts = 32;
 const nextPhase = {
