@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mapLimited } from '../lambda/stores/store.ts';
+import { buildCli } from '../scripts/build-cli.ts';
 import { startConditionalWriteProxy } from '../tests/helpers/conditional-write-proxy.ts';
 import { etagOn, startS3Server } from '../tests/helpers/s3-server.ts';
 import { benchSite, generateContent, recordOf } from './generate.ts';
@@ -207,18 +208,20 @@ async function benchS3(size: number, lines: string[]): Promise<void> {
 }
 
 /**
- * The CLI as a user types it (`publish --quiet`, process start included): CPU seconds (user +
- * system) and wall time of a one-record edit at each size, runs of the sizes interleaved so the
- * machine's noise falls on all alike; and `--version` for the start alone.
+ * The CLI as a user types it, the built bin (`npm run build:cli`), process start included: CPU
+ * seconds (user + system), wall time and peak RSS of a one-record edit (`publish --quiet`) at
+ * each size, runs of the sizes interleaved so the machine's noise falls on all alike; and
+ * `--version` for the start alone. Peak RSS needs GNU time (/usr/bin/time).
  */
 async function benchCliEdit(editSizes: readonly number[]): Promise<string[]> {
-  const cli = `"${process.execPath}" --import tsx lambda/cli.ts`;
+  const cli = `"${process.execPath}" "${join(await buildCli(), 'cli.js')}"`;
   const timed = async (command: string) => {
-    const { stderr } = await run('bash', ['-c', `TIMEFORMAT='%U %S %R'; time ${command} > /dev/null`], {
+    const { stderr } = await run('bash', ['-c', `/usr/bin/time -f '%U %S %e %M' ${command} > /dev/null`], {
       maxBuffer: 1 << 24,
     });
-    const [user = 0, system = 0, wall = 0] = stderr.trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
-    return { cpu: user + system, wall };
+    const [user = 0, system = 0, wall = 0, kib = 0] =
+      stderr.trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+    return { cpu: user + system, wall, rssMiB: kib / 1024 };
   };
   const sites = await Promise.all(
     editSizes.map(async (size) => {
@@ -227,10 +230,10 @@ async function benchCliEdit(editSizes: readonly number[]): Promise<string[]> {
       await generateContent(join(root, 'content'), size);
       const command = `${cli} publish --quiet --content "${join(root, 'content')}" --out "${join(root, 'public')}"`;
       await timed(command);
-      return { size, root, command, runs: [] as { cpu: number; wall: number }[] };
+      return { size, root, command, runs: [] as { cpu: number; wall: number; rssMiB: number }[] };
     }),
   );
-  const start: { cpu: number; wall: number }[] = [];
+  const start: { cpu: number; wall: number; rssMiB: number }[] = [];
   for (let round = 0; round < 5; round += 1) {
     start.push(await timed(`${cli} --version`));
     for (const site of sites) {
@@ -242,14 +245,14 @@ async function benchCliEdit(editSizes: readonly number[]): Promise<string[]> {
   const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const base = middle(sites[0]?.runs.map((r) => r.cpu) ?? []);
   const lines = [
-    '| records | command | CPU s (median of 5) | wall s (median of 5) | CPU against the smallest |',
-    '|---:|---|---:|---:|---:|',
-    `| – | \`--version\` (process start) | ${middle(start.map((r) => r.cpu)).toFixed(2)} | ${middle(start.map((r) => r.wall)).toFixed(2)} | – |`,
+    '| records | command | CPU s (median of 5) | wall s (median of 5) | peak RSS MiB (median of 5) | CPU against the smallest |',
+    '|---:|---|---:|---:|---:|---:|',
+    `| – | \`--version\` (process start) | ${middle(start.map((r) => r.cpu)).toFixed(2)} | ${middle(start.map((r) => r.wall)).toFixed(2)} | ${middle(start.map((r) => r.rssMiB)).toFixed(0)} | – |`,
   ];
   for (const site of sites) {
     const cpu = middle(site.runs.map((r) => r.cpu));
     lines.push(
-      `| ${site.size.toLocaleString('en')} | \`publish\`, newest record edited | ${cpu.toFixed(2)} | ${middle(site.runs.map((r) => r.wall)).toFixed(2)} | ${(cpu / base).toFixed(2)}× |`,
+      `| ${site.size.toLocaleString('en')} | \`publish\`, newest record edited | ${cpu.toFixed(2)} | ${middle(site.runs.map((r) => r.wall)).toFixed(2)} | ${middle(site.runs.map((r) => r.rssMiB)).toFixed(0)} | ${(cpu / base).toFixed(2)}× |`,
     );
     await rm(site.root, { recursive: true, force: true });
   }

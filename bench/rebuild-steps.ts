@@ -7,10 +7,13 @@
  * Results in docs/benchmarks.md.
  *
  *   npm run bench:rebuild                # 10,000 and 100,000 records
- *   npm run bench:rebuild -- 1000000     # other sizes (a million: about an hour and 10 GB of disk)
+ *   npm run bench:rebuild -- 1000000     # other sizes (a million: about 90 minutes and 10 GB of disk)
+ *   npm run bench:rebuild -- --table <file.jsonl>   # the table of a run's steps, even one cut short
+ *
+ * Each step's figures are appended to $TMPDIR/feed-bench-rebuild-<size>.jsonl as it ends.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { appendFile, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { RebuildMessage } from '../lambda/publish/rebuild-job.ts';
@@ -49,13 +52,19 @@ async function rebuildInSteps(size: number): Promise<string[]> {
   const figures: StepFigures[] = [];
   const queue: RebuildMessage[] = [];
   let busy = 0;
-  const take = (step: StepFigures) => {
-    figures.push(step);
+  const log = join(tmpdir(), `feed-bench-rebuild-${size}.jsonl`);
+  await rm(log, { force: true });
+  const take = async (step: StepFigures) => {
+    figures.push({ ...step, sent: [] });
     queue.push(...step.sent);
+    await appendFile(
+      log,
+      `${JSON.stringify({ kind: step.kind, ms: step.ms, peakRssMiB: step.peakRssMiB })}\n`,
+    );
     if (figures.length % 200 === 0) console.error(`${size}: ${figures.length} steps, ${queue.length} queued`);
   };
   const started = Date.now();
-  take(await runOn(workers[0] as ChildProcess, { root, now }));
+  await take(await runOn(workers[0] as ChildProcess, { root, now }));
   // Each worker takes the next step as soon as it is free, as concurrent invocations would.
   await Promise.all(
     workers.map(async (worker) => {
@@ -63,7 +72,7 @@ async function rebuildInSteps(size: number): Promise<string[]> {
         const message = queue.shift();
         if (message) {
           busy += 1;
-          take(await runOn(worker, { root, now, message }).finally(() => (busy -= 1)));
+          await take(await runOn(worker, { root, now, message }).finally(() => (busy -= 1)));
         } else if (busy === 0) return;
         else await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -72,16 +81,20 @@ async function rebuildInSteps(size: number): Promise<string[]> {
   const wall = (Date.now() - started) / 1000;
   for (const worker of workers) worker.kill();
   await rm(root, { recursive: true, force: true });
+  return tableOf(size, figures, `${workerCount} workers, wall ${wall.toFixed(0)} s`);
+}
+
+function tableOf(size: number, figures: readonly Omit<StepFigures, 'sent'>[], note: string): string[] {
   const kinds = [...new Set(figures.map((figure) => figure.kind))];
+  const seconds = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / 1000;
   return [
     ...kinds.map((kind) => {
       const of = figures.filter((figure) => figure.kind === kind);
       const slowest = Math.max(...of.map((figure) => figure.ms)) / 1000;
       const largest = Math.max(...of.map((figure) => figure.peakRssMiB));
-      const total = of.reduce((sum, figure) => sum + figure.ms, 0) / 1000;
-      return `| ${size.toLocaleString('en')} | ${kind} | ${of.length} | ${total.toFixed(1)} | ${slowest.toFixed(2)} | ${largest.toFixed(0)} |`;
+      return `| ${size.toLocaleString('en')} | ${kind} | ${of.length} | ${seconds(of.map((figure) => figure.ms)).toFixed(1)} | ${slowest.toFixed(2)} | ${largest.toFixed(0)} |`;
     }),
-    `| ${size.toLocaleString('en')} | **all** (${workerCount} workers, wall ${wall.toFixed(0)} s) | ${figures.length} | ${(figures.reduce((sum, figure) => sum + figure.ms, 0) / 1000) | 0} | ${(Math.max(...figures.map((figure) => figure.ms)) / 1000).toFixed(2)} | ${Math.max(...figures.map((figure) => figure.peakRssMiB)).toFixed(0)} |`,
+    `| ${size.toLocaleString('en')} | **all** (${note}) | ${figures.length} | ${seconds(figures.map((figure) => figure.ms)).toFixed(0)} | ${(Math.max(...figures.map((figure) => figure.ms)) / 1000).toFixed(2)} | ${Math.max(...figures.map((figure) => figure.peakRssMiB)).toFixed(0)} |`,
   ];
 }
 
@@ -92,5 +105,17 @@ const lines = [
   '| records | step | count | total s | slowest s | largest peak RSS MiB |',
   '|---:|---|---:|---:|---:|---:|',
 ];
-for (const size of sizes.length > 0 ? sizes : [10_000, 100_000]) lines.push(...(await rebuildInSteps(size)));
+const tableFrom = process.argv.indexOf('--table');
+if (tableFrom > 0) {
+  const file = process.argv[tableFrom + 1] ?? '';
+  const figures = (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Omit<StepFigures, 'sent'>);
+  const size = Number(/-(\d+)\.jsonl$/.exec(file)?.[1] ?? 0);
+  lines.push(...tableOf(size, figures, `from ${file}`));
+} else {
+  for (const size of sizes.length > 0 ? sizes : [10_000, 100_000])
+    lines.push(...(await rebuildInSteps(size)));
+}
 console.log(lines.join('\n'));
