@@ -6,6 +6,10 @@ export interface OutputFlags {
   readonly strict: boolean;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** List every file written or removed, not only how many. */
+  readonly verbose?: boolean;
+  /** Publish into memory and say what would change; write nothing. */
+  readonly dryRun?: boolean;
 }
 
 /** "1 record error", "2 record errors". */

@@ -1,15 +1,21 @@
 import { hostname } from 'node:os';
+import { relative } from 'node:path';
 import { count, type OutputFlags, printProblems, seconds } from './cli-output.ts';
 import { createProgress } from './cli-progress.ts';
 import type { CliStores } from './cli-stores.ts';
 import { errorMessage } from './core/error-message.ts';
+import { compareFeedItems, type ItemChanges, type ItemName } from './core/feed-sets/item-changes.ts';
 import type { OutputCheck } from './publish/output-check.ts';
 import { runPublish, StatePlaceError } from './publish-run.ts';
+import { DryRunOutputStore, DryRunStateStore, type FileChange } from './stores/dry-run.ts';
 
 /** `publish`: one publish into the stores given, its files and problems printed, its summary last. */
-export async function publishCommand(stores: CliStores, flags: OutputFlags): Promise<number> {
+export async function publishCommand(given: CliStores, flags: OutputFlags): Promise<number> {
   const started = performance.now();
-  const outRoot = stores.outputName.replace(/\/$/, '');
+  // A dry run publishes exactly as a publish does, into stores that keep every write in memory.
+  const preview = flags.dryRun ? new DryRunOutputStore(given.output) : undefined;
+  const stores = preview ? { ...given, output: preview, state: new DryRunStateStore(given.state) } : given;
+  const outRoot = shortPlace(stores.outputName);
   const progress = createProgress({
     tty: process.stderr.isTTY === true,
     write: (text) => {
@@ -41,9 +47,11 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
   }
   const invalid = new Set(report.errors.map((error) => error.key)).size;
   const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);
+  const previewed = preview ? await describePreview(preview) : undefined;
   if (flags.json) {
     console.log(
       JSON.stringify({
+        ...(previewed ? { dryRun: true, files: previewed.files, feeds: previewed.feeds } : {}),
         written: result.written,
         deleted: result.deleted,
         mode: result.mode,
@@ -53,15 +61,27 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
     );
     return failed ? 1 : 0;
   }
-  if (!flags.quiet) {
-    for (const path of result.written) console.log(`wrote     ${outRoot}/${path}`);
-    for (const path of result.deleted) console.log(`removed   ${outRoot}/${path}`);
+  if (previewed) printPreview(previewed, outRoot);
+  else if (flags.verbose && !flags.quiet) {
+    for (const path of result.written) console.log(`wrote     ${path}`);
+    for (const path of result.output?.restored ?? []) console.log(`restored  ${path}`);
+    for (const path of [...result.deleted, ...(result.output?.removed ?? [])])
+      console.log(`removed   ${path}`);
   }
   printOutputCheck(result.output, stores.outputName);
   printProblems(report.errors, report.warnings);
   for (const key of report.keptLastGood)
     console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
   if (!flags.quiet) {
+    if (!previewed)
+      console.log(
+        describeChanges(
+          result.written.length + (result.output?.restored.length ?? 0),
+          result.deleted.length + (result.output?.removed.length ?? 0),
+          outRoot,
+          flags.verbose === true,
+        ),
+      );
     console.log(
       `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
     );
@@ -69,6 +89,58 @@ export async function publishCommand(stores: CliStores, flags: OutputFlags): Pro
       console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
   }
   return failed ? 1 : 0;
+}
+
+/** What a dry run would do: files by change, and per feed the items a subscriber would see change. */
+interface Preview {
+  readonly files: readonly { readonly path: string; readonly change: FileChange['change'] }[];
+  readonly feeds: Record<string, ItemChanges>;
+}
+
+async function describePreview(output: DryRunOutputStore): Promise<Preview> {
+  const changes = await output.changes();
+  const feeds: Record<string, ItemChanges> = {};
+  for (const file of changes) {
+    if (file.path !== 'feed.json' && !file.path.endsWith('/feed.json')) continue;
+    feeds[file.path] = compareFeedItems(file.before, file.after);
+  }
+  return { files: changes.map(({ path, change }) => ({ path, change })), feeds };
+}
+
+function printPreview(preview: Preview, place: string): void {
+  const verbs = { added: 'would add   ', changed: 'would change', removed: 'would remove' } as const;
+  for (const file of preview.files) console.log(`${verbs[file.change]}  ${file.path}`);
+  for (const [feed, items] of Object.entries(preview.feeds)) {
+    const named = (label: string, list: readonly ItemName[]) =>
+      list.map((item) => `  ${label} ${JSON.stringify(item.title || item.id)}  (${item.id})`);
+    const lines = [...named('+', items.added), ...named('~', items.changed), ...named('-', items.removed)];
+    if (lines.length === 0) continue;
+    console.log(
+      `${feed}: ${count(items.added.length, 'item')} added, ${items.changed.length} changed, ${items.removed.length} removed`,
+    );
+    for (const line of lines) console.log(line);
+  }
+  const files = preview.files.length;
+  console.log(
+    files === 0
+      ? `dry run: ${place} is up to date; nothing would be written`
+      : `dry run: ${count(files, 'file')} in ${place} would change; nothing was written`,
+  );
+}
+
+/** `public/: 9 files written, 1 removed`, the one line a publish prints about its files. */
+function describeChanges(written: number, removed: number, place: string, listed: boolean): string {
+  if (written === 0 && removed === 0) return `${place}: up to date, nothing to write`;
+  const parts = [`${count(written, 'file')} written`, ...(removed > 0 ? [`${removed} removed`] : [])];
+  return `${place}: ${parts.join(', ')}${listed ? '' : ' (--verbose lists them)'}`;
+}
+
+/** A folder as the user would type it (relative when under the current one); a bucket as is. */
+function shortPlace(name: string): string {
+  const trimmed = name.replace(/\/$/, '');
+  if (/^[a-z0-9]+:\/\//.test(trimmed)) return `${trimmed}/`;
+  const path = relative(process.cwd(), trimmed);
+  return `${path === '' ? '.' : path.startsWith('..') ? trimmed : path}/`;
 }
 
 /** What the look at the output found: files restored, and files no manifest names. */

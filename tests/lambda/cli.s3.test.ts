@@ -28,14 +28,14 @@ describe('publish into an S3-compatible bucket', () => {
     const result = await publishTo(['--bucket', 's3://feeds/news'], 's3://state/site-a');
     expect(result.stderr).not.toContain('error');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('wrote     s3://feeds/news/rss.xml');
+    expect(result.stdout).toContain('s3://feeds/news/: 17 files written');
     const feeds = await readBucket(server.client, 'feeds');
     expect([...feeds.keys()].sort()).toEqual(contentFeedFiles.map((path) => `news/${path}`).sort());
     const state = await readBucket(server.client, 'state');
     expect([...state.keys()]).toContain('site-a/publisher.json');
     // Publishing again changes nothing.
     const again = await publishTo(['--bucket', 's3://feeds/news'], 's3://state/site-a');
-    expect(again.stdout).not.toContain('wrote');
+    expect(again.stdout).toContain('s3://feeds/news/: up to date, nothing to write');
   });
 
   it('takes --out s3://... as the bucket rather than a folder named s3:', async () => {

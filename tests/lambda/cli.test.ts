@@ -19,11 +19,30 @@ afterEach(async () => {
 });
 
 describe('cli', () => {
-  it('publish writes the feeds and says what it wrote', async () => {
+  it('publish writes the feeds and says how many files in one line, each one with --verbose', async () => {
     const result = await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/wrote .*rss\.xml/);
-    expect(result.stdout).toContain('3 published');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `${join(work, 'public')}/: 17 files written (--verbose lists them)`,
+      expect.stringMatching(
+        /^3 published, 0 embargoed, 0 drafts, 0 expired; 0 record errors, 0 warnings; took /,
+      ),
+    ]);
+    await rm(join(work, 'public', 'rss.xml'));
+    await rm(join(work, 'public', 'categories', 'world', 'atom.xml'));
+    const verbose = await runCli([
+      'publish',
+      '--content',
+      contentRoot,
+      '--out',
+      join(work, 'public'),
+      '--verbose',
+    ]);
+    expect(verbose.stdout).toContain('restored  rss.xml\n');
+    expect(verbose.stdout).toContain('restored  categories/world/atom.xml\n');
+    expect(verbose.stdout).toContain('/public/: 2 files written\n');
+    const again = await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
+    expect(again.stdout).toContain('/public/: up to date, nothing to write');
     expect((await readdir(join(work, 'public'))).sort()).toEqual([
       'articles',
       'atom.xml',
