@@ -24,7 +24,23 @@ export function seconds(started: number): string {
 
 /** Each problem on its own line on stderr: `error: key: field: message`. */
 export function printProblems(errors: readonly RecordError[], warnings: readonly RecordError[]): void {
-  for (const error of errors) console.error(`error: ${error.key}: ${error.field}: ${error.message}`);
-  for (const warning of warnings)
-    console.error(`warning: ${warning.key}: ${warning.field}: ${warning.message}`);
+  for (const error of errors) console.error(`error: ${describeProblem(error)}`);
+  for (const warning of warnings) console.error(`warning: ${describeProblem(warning)}`);
+}
+
+/** `articles/a.json:4: categories: must be ...`: the file and line as editors and terminals link them. */
+export function describeProblem(problem: RecordError): string {
+  const where = problem.line === undefined ? problem.key : `${problem.key}:${problem.line}`;
+  return `${where}: ${problem.field}: ${problem.message}`;
+}
+
+/** The warning for each symbolic link a local record store skipped. */
+export function linkWarnings(records: unknown): RecordError[] {
+  const links = (records as { skippedLinks?: ReadonlySet<string> }).skippedLinks ?? new Set<string>();
+  return [...links].map((key) => ({
+    key,
+    field: '(file)',
+    message:
+      'is a symbolic link, so it is skipped: records are files inside the content folder; copy the file here instead',
+  }));
 }

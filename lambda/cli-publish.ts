@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
-import { count, type OutputFlags, printProblems, seconds } from './cli-output.ts';
+import { count, linkWarnings, type OutputFlags, printProblems, seconds } from './cli-output.ts';
 import { createProgress } from './cli-progress.ts';
 import type { CliStores } from './cli-stores.ts';
 import { errorMessage } from './core/error-message.ts';
@@ -37,7 +37,7 @@ export async function publishCommand(given: CliStores, flags: OutputFlags): Prom
       throw new Error(`publishing to ${stores.outputName}: ${describeFailure(error)}`);
     })
     .finally(progress.done);
-  const { report } = result;
+  const report = { ...result.report, warnings: [...linkWarnings(stores.records), ...result.report.warnings] };
   if (result.mode === 'rebuild-pending' && result.rebuildRunning) {
     const { startedAt, owner } = result.rebuildRunning;
     console.error(

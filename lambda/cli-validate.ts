@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { count, type OutputFlags, printProblems } from './cli-output.ts';
+import { count, linkWarnings, type OutputFlags, printProblems } from './cli-output.ts';
 import { buildSite } from './core/build-site.ts';
 import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
+import { articleOf, type RecordState } from './core/state/record-state.ts';
+import { type VisibilityState, visibilityOf } from './core/visibility.ts';
 import { FsRecordStore } from './stores/fs.ts';
 import { readRecords } from './stores/store.ts';
 
@@ -35,19 +37,72 @@ export async function validateCommand(target: string, flags: OutputFlags): Promi
     store,
     file.isFile() ? [relative(contentRoot, target).split(sep).join('/')] : undefined,
   );
-  const { errors, warnings: recordWarnings } = buildSite({ site, records: present, now: new Date() }).report;
-  const warnings = [...siteConfigWarnings(siteText), ...recordWarnings];
+  const now = new Date();
+  const build = buildSite({ site, records: present, now });
+  const { errors, warnings: recordWarnings } = build.report;
+  const held = heldBack(build.state.records, now);
+  const warnings = [...siteConfigWarnings(siteText), ...linkWarnings(store), ...recordWarnings];
   const bad = new Set(errors.map((error) => error.key)).size;
   const failed = bad > 0 || (flags.strict && warnings.length > 0);
   if (flags.json) {
-    console.log(JSON.stringify({ checked: present.length, invalid: bad, errors, warnings }));
+    console.log(JSON.stringify({ checked: present.length, invalid: bad, errors, warnings, held }));
     return failed ? 1 : 0;
   }
   printProblems(errors, warnings);
+  for (const record of held) console.log(describeHeld(record, site.timezone));
+  const states = held.map((record) => record.state);
+  const not = (state: VisibilityState) => states.filter((value) => value === state).length;
   console.log(
-    `${count(present.length, 'record')} checked, ${present.length - bad} valid, ${bad} invalid; ${count(warnings.length, 'warning')}`,
+    `${count(present.length, 'record')} checked, ${present.length - bad} valid, ${bad} invalid; ${count(warnings.length, 'warning')}${
+      held.length > 0
+        ? `; not published now: ${count(not('draft'), 'draft')}, ${not('embargoed')} embargoed, ${not('expired')} expired`
+        : ''
+    }`,
   );
   return failed ? 1 : 0;
+}
+
+/** A valid record that a publish now would leave out of the feeds, and until or since when. */
+interface HeldRecord {
+  readonly key: string;
+  readonly state: Exclude<VisibilityState, 'published'>;
+  readonly date: string;
+  /** An embargo's end; an expired record's expiry. */
+  readonly until?: string;
+  readonly since?: string;
+}
+
+function heldBack(records: readonly RecordState[], now: Date): HeldRecord[] {
+  return records.flatMap((record): HeldRecord[] => {
+    const article = articleOf(record);
+    if (!article) return [];
+    const { state } = visibilityOf(article, now);
+    if (state === 'published') return [];
+    const date = article.published.toISOString();
+    if (state === 'embargoed') return [{ key: record.key, state, date, until: date }];
+    if (state === 'expired')
+      return [{ key: record.key, state, date, since: article.expires?.toISOString() ?? date }];
+    return [{ key: record.key, state, date }];
+  });
+}
+
+/** `embargoed  articles/x.md: until 2026-12-10 08:00 (Europe/Berlin)`, in the site's time zone as records are written. */
+function describeHeld(record: HeldRecord, timeZone: string): string {
+  const local = (iso: string | undefined) => {
+    const text = new Intl.DateTimeFormat('sv-SE', {
+      timeZone,
+      dateStyle: 'short',
+      timeStyle: 'short',
+    }).format(new Date(iso ?? record.date));
+    return `${text} (${timeZone})`;
+  };
+  const when =
+    record.state === 'embargoed'
+      ? `until ${local(record.until)}`
+      : record.state === 'expired'
+        ? `expired ${local(record.since)}`
+        : `draft: true, dated ${local(record.date)}`;
+  return `${record.state.padEnd(9)}  ${record.key}: ${when}`;
 }
 
 /** The nearest folder above `file` that holds site.json. */

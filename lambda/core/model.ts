@@ -97,6 +97,8 @@ export interface RecordError {
   readonly key: string;
   readonly field: string;
   readonly message: string;
+  /** The line of the field in the record's file (from 1), when the format tells it. */
+  readonly line?: number;
 }
 
 /** A record as read from a store: its key and raw bytes. */

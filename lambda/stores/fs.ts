@@ -27,6 +27,12 @@ const leafFolder = new RegExp(`^(${articlePagesFolder}[^/]+|(categories/[^/]+/)?
 
 /** Records in a local folder: `<root>/site.json` and `<root>/articles/**`. */
 export class FsRecordStore implements RecordStore {
+  /**
+   * Symbolic links met while listing, each named once: a record is a file inside the content
+   * folder (as an object is inside a bucket), so a link, which may point anywhere, is not read.
+   */
+  readonly skippedLinks = new Set<string>();
+
   constructor(private readonly root: string) {}
 
   /** The same clock; file systems keep times to the second or better. */
@@ -43,7 +49,8 @@ export class FsRecordStore implements RecordStore {
 
   /** Names and change times only; ctime moves on every write, even one that restores an old mtime. */
   async *listRecords(startAfter?: string): AsyncIterable<readonly RecordVersion[]> {
-    for await (const page of listFiles(this.root, 'articles', startAfter)) {
+    const onLink = (key: string) => this.skippedLinks.add(key);
+    for await (const page of listFiles(this.root, 'articles', startAfter, onLink)) {
       yield page.map(({ key, changed }) => ({ key, lastModified: changed }));
     }
   }
@@ -246,13 +253,21 @@ function fileTag(info: Stats): string {
  * only when the walk reaches it: folders whose keys all come before `startAfter` are skipped, so
  * a listing that starts part way reads only the folders it yields from.
  */
-function* walkKeys(root: string, folder: string, startAfter?: string): Generator<string> {
+function* walkKeys(
+  root: string,
+  folder: string,
+  startAfter?: string,
+  onLink?: (key: string) => void,
+): Generator<string> {
   let entries: Dirent[];
   try {
     entries = readdirSync(join(root, folder), { withFileTypes: true });
   } catch {
     return;
   }
+  if (onLink)
+    for (const entry of entries)
+      if (entry.isSymbolicLink()) onLink(`${folder === '' ? '' : `${folder}/`}${entry.name}`);
   // A folder's keys all begin `name/`, so it sorts as that among the files beside it.
   const items = entries
     .filter((entry) =>
@@ -265,7 +280,7 @@ function* walkKeys(root: string, folder: string, startAfter?: string): Generator
   for (const item of items) {
     if (item.endsWith('/')) {
       const skipped = startAfter && compareKeys(item, startAfter) < 0 && !startAfter.startsWith(item);
-      if (!skipped) yield* walkKeys(root, item.slice(0, -1), startAfter);
+      if (!skipped) yield* walkKeys(root, item.slice(0, -1), startAfter, onLink);
     } else if (!startAfter || compareKeys(item, startAfter) > 0) yield item;
   }
 }
@@ -297,8 +312,9 @@ async function* listFiles(
   root: string,
   folder: string,
   startAfter?: string,
+  onLink?: (key: string) => void,
 ): AsyncIterable<{ key: string; changed: number }[]> {
-  for (const page of pagesOf(walkKeys(root, folder, startAfter))) {
+  for (const page of pagesOf(walkKeys(root, folder, startAfter, onLink))) {
     yield page.flatMap((key) => {
       const info = statSync(join(root, key), { throwIfNoEntry: false });
       if (!info) return [];

@@ -16,7 +16,7 @@ const sampleJsonRecords = readdirSync(`${contentRoot}articles`).filter((name) =>
 const accepted: object[] = [
   valid,
   { ...valid, authors: ['Ana', { name: 'Lee', email: 'lee@example.com', url: 'https://example.com/lee' }] },
-  { ...valid, categories: 'World', tags: ['a', 'b'], image: 'https://example.com/p.jpg' },
+  { ...valid, categories: ['World'], tags: ['a', 'b'], image: 'https://example.com/p.jpg' },
   {
     ...valid,
     image: {
@@ -49,6 +49,8 @@ const rejected: [string, object][] = [
   ['authors as text', { ...valid, authors: 'Ana' }],
   ['an author without a name', { ...valid, authors: [{ email: 'a@example.com' }] }],
   ['a numeric category', { ...valid, categories: ['a', 1] }],
+  ['one category as text, not a list', { ...valid, categories: 'World' }],
+  ['tags as text, not a list', { ...valid, tags: 'a' }],
   ['draft as text', { ...valid, draft: 'yes' }],
   ['a bad language tag', { ...valid, language: 'english!' }],
   ['a negative image width', { ...valid, image: { width: -1 } }],

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,5 +90,29 @@ describe('publish --dry-run', () => {
     await runCli(['publish', '--content', content, '--out', out]);
     const result = await runCli(['publish', '--content', content, '--out', out, '--dry-run']);
     expect(result.stdout).toMatch(/dry run: .*public\/ is up to date; nothing would be written/);
+  });
+});
+
+describe('a record moved as an editor moves it', () => {
+  const ids = async () =>
+    (JSON.parse(await readFile(join(out, 'feed.json'), 'utf8')) as { items: { id: string }[] }).items
+      .map((item) => item.id)
+      .sort();
+
+  it.each([
+    ['into a folder of its own', join('articles', '2024', '2024-06-03-night-trains.md')],
+    ['to another name', join('articles', 'night-trains-return.md')],
+  ])('keeps its id when moved %s, so no subscriber sees it again', async (_how, to) => {
+    await runCli(['publish', '--content', content, '--out', out]);
+    const before = await ids();
+    expect(before).toContain(nightTrainsId);
+    await mkdir(join(content, to, '..'), { recursive: true });
+    await rename(join(content, nightTrains), join(content, to));
+    const preview = await runCli(['publish', '--content', content, '--out', out, '--dry-run']);
+    expect(preview.stdout).not.toMatch(/item(s)? added, [1-9]/);
+    expect(preview.stdout).not.toMatch(/[1-9] item(s)? added/);
+    const moved = await runCli(['publish', '--content', content, '--out', out]);
+    expect(moved.code).toBe(0);
+    expect(await ids()).toEqual(before);
   });
 });

@@ -208,12 +208,13 @@ describe('cli', () => {
     );
     await writeFile(
       join(content, 'articles', 'bad.json'),
-      JSON.stringify({ title: 'Bad', date: '2024-02-30', content_text: 'x' }),
+      JSON.stringify({ title: 'Bad', date: '2024-02-30', content_text: 'x' }, null, 2),
     );
     const result = await runCli(['publish', '--content', content, '--out', join(work, 'public')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 published');
-    expect(result.stderr).toContain("error: articles/bad.json: date: '2024-02-30' is not a real date");
+    // The file and the line of the field, as editors and terminals link them.
+    expect(result.stderr).toContain("error: articles/bad.json:3: date: '2024-02-30' is not a real date");
   });
 
   it('validate exits 1 and names the record when one is invalid, 0 when all are valid', async () => {
@@ -254,7 +255,7 @@ describe('cli', () => {
     expect(result.stdout).toMatch(
       /^2 published, 0 embargoed, 0 drafts, 0 expired; 2 record errors, 2 warnings; took \d+\.\d\d s$/m,
     );
-    expect(result.stderr).toContain('warning: articles/good.json: wordcount: unknown field, ignored;');
+    expect(result.stderr).toContain('warning: articles/good.json:1: wordcount: unknown field, ignored;');
     expect(result.stderr).toContain(
       "warning: articles/a-holder.json: id: id 'tag:e.com,2024:1' is also claimed by articles/b-claimant.json; this record keeps it",
     );

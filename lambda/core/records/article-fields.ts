@@ -9,4 +9,6 @@ export type ArticleFields = Omit<Article, 'id' | 'key' | 'updated'> & {
   readonly updated?: Date;
   /** The field the content came from, for messages about it ('(body)' for a record's body). */
   readonly contentField?: string;
+  /** The line of that field in the file, when known. */
+  readonly contentLine?: number;
 };

@@ -100,11 +100,20 @@ export class FieldReader {
     return fallback;
   }
 
-  /** A list of non-empty texts, each once; a single text counts as a list of one. */
+  /**
+   * A list of non-empty texts, each once. A single text is refused rather than taken as a list of
+   * one: `categories: "economy"` is more often a slip than a wish, and its spelling would rename
+   * the category everywhere.
+   */
   strings(name: string): string[] {
     const value = this.fields[name];
-    if (value === undefined) return [];
-    const list: unknown[] = Array.isArray(value) ? value : [value];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      const example = typeof value === 'string' ? JSON.stringify([value]) : '["Economy", "Markets"]';
+      this.report(name, `must be a list of texts, like ${example}, not ${describe(value)}`);
+      return [];
+    }
+    const list: unknown[] = value;
     const strings: string[] = [];
     list.forEach((entry, index) => {
       if (typeof entry === 'string' && cleanLine(entry) !== '') strings.push(cleanLine(entry));

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { errorMessage } from '../error-message.ts';
 import type { ArticleFields } from './article-fields.ts';
+import { fieldLines } from './field-lines.ts';
 import { lineAt, positionOf } from './source-position.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
@@ -17,14 +18,14 @@ export function parseJsonRecord(text: string, context: FieldContext): ArticleFie
     return undefined;
   }
   // JSON.parse keeps the last of two equal keys silently; a record saying two things is rejected instead.
-  const duplicate = parseDocument(text, { uniqueKeys: true }).errors.find(
-    (error) => error.code === 'DUPLICATE_KEY',
-  );
+  const document = parseDocument(text, { uniqueKeys: true });
+  const duplicate = document.errors.find((error) => error.code === 'DUPLICATE_KEY');
   if (duplicate) {
     const line = duplicate.linePos?.[0].line ?? 0;
     context.problems.add('(file)', `line ${line}: a key appears twice in the same object; keep one`);
     return undefined;
   }
+  context.problems.locate(fieldLines(document, text));
   return readStructuredFields(value as Record<string, unknown>, context);
 }
 

@@ -1,6 +1,7 @@
 import { parseDocument, type YAMLError } from 'yaml';
 import { errorMessage } from '../error-message.ts';
 import type { ArticleFields } from './article-fields.ts';
+import { fieldLines } from './field-lines.ts';
 import { lineAt } from './source-position.ts';
 import { type FieldContext, readStructuredFields } from './structured-fields.ts';
 
@@ -40,6 +41,7 @@ export function parseMarkdownRecord(text: string, context: FieldContext): Articl
     context.problems.add('(front matter)', 'must be a set of "key: value" lines');
     return undefined;
   }
+  context.problems.locate(fieldLines(document, match[1] ?? '', 2));
   return readStructuredFields(fields as Record<string, unknown>, context, text.slice(match[0].length));
 }
 

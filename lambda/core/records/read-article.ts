@@ -30,7 +30,7 @@ export function readArticle(
     iframeHosts: site.allowedIframeHosts,
     onRemoved: (what) => removed.push(what),
   });
-  const { contentField, ...articleFields } = fields;
+  const { contentField, contentLine, ...articleFields } = fields;
   return {
     article: {
       ...articleFields,
@@ -45,6 +45,7 @@ export function readArticle(
       ...summarizeRemovals(removed).map((message) => ({
         key: record.key,
         field: contentField ?? '(body)',
+        ...(contentLine === undefined ? {} : { line: contentLine }),
         message,
       })),
     ],

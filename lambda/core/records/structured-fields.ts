@@ -65,6 +65,7 @@ export function readStructuredFields(
     draft,
     expires: read.date('expires', timeZone),
     contentField,
+    contentLine: contentField === undefined ? undefined : problems.lineOf(contentField),
   } satisfies ArticleFields;
   return problems.any ? undefined : result;
 }
@@ -133,7 +134,7 @@ function readImage(read: FieldReader): ArticleImage | undefined {
     read.problems,
     'image.',
   );
-  return {
+  const described = {
     url: image.url('url'),
     caption: image.string('caption'),
     credit: image.string('credit'),
@@ -142,6 +143,14 @@ function readImage(read: FieldReader): ArticleImage | undefined {
     width: image.count('width'),
     height: image.count('height'),
   };
+  if (!image.has('url')) {
+    read.problems.warn(
+      'image.url',
+      'is missing, so the image is left out; give its address: image: {url: "https://..."}',
+    );
+    return undefined;
+  }
+  return described;
 }
 
 function readAttachments(read: FieldReader): Attachment[] {

@@ -46,13 +46,13 @@ describe('what an editor is told', () => {
       'a misspelt field',
       'articles/a.json',
       JSON.stringify({ tittle: 'A', date: '2024-01-01', content_text: 'x' }),
-      [{ field: 'tittle', message: 'unknown field; did you mean title?' }],
+      [{ field: 'tittle', line: 1, message: 'unknown field; did you mean title?' }],
     ],
     [
       'a misspelt field in front matter',
       'articles/a.md',
       '---\ntitle: A\ndate: 2024-01-01\ncategory: World\n---\nText.',
-      [{ field: 'category', message: 'unknown field; did you mean categories?' }],
+      [{ field: 'category', line: 4, message: 'unknown field; did you mean categories?' }],
     ],
     [
       'a field that is nothing like a known one',
@@ -61,6 +61,7 @@ describe('what an editor is told', () => {
       [
         {
           field: 'wordcount',
+          line: 1,
           message:
             'unknown field, ignored; known fields: id, title, date, updated, summary, content_html, content_markdown, content_text, url, authors, categories, tags, image, attachments, language, source, dateline, draft, expires',
         },
@@ -70,7 +71,7 @@ describe('what an editor is told', () => {
       'a misspelt image field',
       'articles/a.json',
       json({ content_text: 'x', image: { url: 'https://e.com/a.jpg', captoin: 'Hi' } }),
-      [{ field: 'image.captoin', message: 'unknown field; did you mean caption?' }],
+      [{ field: 'image.captoin', line: 1, message: 'unknown field; did you mean caption?' }],
     ],
     [
       'a YouTube embed on a site that allows no iframes',
@@ -79,6 +80,7 @@ describe('what an editor is told', () => {
       [
         {
           field: 'content_html',
+          line: 1,
           message:
             'removed <iframe> from www.youtube.com; add "www.youtube.com" to allowedIframeHosts in site.json to keep it',
         },
@@ -98,8 +100,12 @@ describe('what an editor is told', () => {
       'articles/a.json',
       json({ content_html: '<a href="javascript:alert(1)" onclick="x()">Go</a>' }),
       [
-        { field: 'content_html', message: 'removed the href of <a>: javascript: links are not allowed' },
-        { field: 'content_html', message: 'removed the onclick attribute of <a>' },
+        {
+          field: 'content_html',
+          line: 1,
+          message: 'removed the href of <a>: javascript: links are not allowed',
+        },
+        { field: 'content_html', line: 1, message: 'removed the onclick attribute of <a>' },
       ],
     ],
   ])('warns of %s', (_, key, text, warnings) => {
@@ -116,5 +122,76 @@ describe('what an editor is told', () => {
     expect(read.errors).toEqual([]);
     expect(read.article?.contentHtml).toBe('<p>Hi</p>');
     expect(read.warnings).toHaveLength(2);
+  });
+});
+
+// A wrong type is named with the field, the type it must be, and the line to fix.
+describe('a value of the wrong type', () => {
+  const markdown = (line: string) => `---\ntitle: A\ndate: 2024-01-01\n${line}\n---\nText.`;
+  const json = (entry: string) =>
+    `{\n  "title": "A",\n  "date": "2024-01-01",\n  "content_text": "x",\n  ${entry}\n}`;
+  it.each([
+    [
+      'one category as text (YAML)',
+      'articles/a.md',
+      markdown('categories: Economy'),
+      {
+        field: 'categories',
+        line: 4,
+        message: `must be a list of texts, like ["Economy"], not the text 'Economy'`,
+      },
+    ],
+    [
+      'one category as text (JSON)',
+      'articles/a.json',
+      json('"categories": "economy"'),
+      {
+        field: 'categories',
+        line: 5,
+        message: `must be a list of texts, like ["economy"], not the text 'economy'`,
+      },
+    ],
+    [
+      'a number for a title',
+      'articles/a.json',
+      json('"summary": 42'),
+      { field: 'summary', line: 5, message: 'must be text, not number 42' },
+    ],
+    [
+      'an object for a date',
+      'articles/a.md',
+      markdown('updated:\n  day: 2024-01-02'),
+      {
+        field: 'updated',
+        line: 4,
+        message: 'must be a date text like 2024-05-31T09:30:00+02:00, not an object',
+      },
+    ],
+    [
+      'a bad e-mail of the second author, on its own line',
+      'articles/a.md',
+      markdown('authors:\n  - Ana\n  - name: Lee\n    email: lee at example'),
+      { field: 'authors[1].email', line: 7, message: "'lee at example' is not an e-mail address" },
+    ],
+  ])('%s', (_, key, text, expected) => {
+    const { errors } = readArticle(makeRecord(key, text), site, undefined);
+    expect(errors).toEqual([{ key, ...expected }]);
+  });
+
+  it('warns of an image without a url, on the line of the image, and publishes the article without it', () => {
+    const { article, warnings } = readArticle(
+      makeRecord('articles/a.md', markdown('image:\n  caption: The harbour at dawn')),
+      site,
+      undefined,
+    );
+    expect(article?.image).toBeUndefined();
+    expect(warnings).toEqual([
+      {
+        key: 'articles/a.md',
+        field: 'image.url',
+        line: 4,
+        message: 'is missing, so the image is left out; give its address: image: {url: "https://..."}',
+      },
+    ]);
   });
 });

@@ -169,7 +169,7 @@ describe('malformed and tricky records', () => {
   it('explains an impossible date in words a writer can act on', () => {
     const { report } = planRecords([makeRecord('articles/x.json', json({ date: '2017-02-30' }))]);
     expect(report.errors).toEqual([
-      { key: 'articles/x.json', field: 'date', message: "'2017-02-30' is not a real date" },
+      { key: 'articles/x.json', field: 'date', line: 1, message: "'2017-02-30' is not a real date" },
     ]);
   });
 
