@@ -37,11 +37,13 @@ const usages: Record<string, string> = {
   Checks every record in content/ (or <dir>), or one record file, as a publish would; writes nothing.
     --strict         exit 1 on warnings too
     --json           print the problems as JSON on stdout`,
-  import: `feed-publisher import <file | URL> [--into <dir>] [--json] [--quiet]
+  import: `feed-publisher import <file | URL> [--into <dir>] [--max-mb <n>] [--json] [--quiet]
   Turns an RSS 2.0, RSS 1.0, Atom 1.0 or JSON Feed (or a WordPress export) into JSON records, one
   per item, keeping each item's id so subscribers do not see it again. Files already there are
   not overwritten; what could not come across is noted per item.
-    --into <dir>     where the records go (default: content/articles)`,
+    --into <dir>     where the records go (default: content/articles)
+    --max-mb <n>     the largest download accepted, in megabytes (default: 50); a download
+                     follows at most 5 redirects, only to http(s)`,
   serve: `feed-publisher serve [--out <dir>] [--port <n>] [--content <dir>] [--state <dir>]
   Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080), and
   publishes content/ into it again whenever a record or site.json changes (a bad record shows its
@@ -78,6 +80,7 @@ const options = {
   json: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
+  'max-mb': { type: 'string', default: '50' },
   'dry-run': { type: 'boolean', default: false },
   drafts: { type: 'boolean', default: false },
   bucket: { type: 'string' },
@@ -191,7 +194,20 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const { importCommand } = await import('./cli-import.ts');
-    return importCommand({ source: target, into: values.into, json: values.json, quiet: values.quiet });
+    const maxMb = Number(values['max-mb']);
+    if (!(maxMb > 0)) {
+      console.error(
+        `feed-publisher: --max-mb must be a number of megabytes above 0, not '${values['max-mb']}'`,
+      );
+      return 2;
+    }
+    return importCommand({
+      source: target,
+      into: values.into,
+      json: values.json,
+      quiet: values.quiet,
+      maxBytes: Math.round(maxMb * 1024 * 1024),
+    });
   }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {

@@ -1,4 +1,6 @@
 import { parseFeed } from 'feedsmith';
+import { xml2js } from 'xml-js';
+import { lineAt, positionOf } from '../records/source-position.ts';
 import {
   htmlToText,
   type ImportedItem,
@@ -14,6 +16,8 @@ export type ImportedFormat = 'rss' | 'atom' | 'json' | 'rdf' | 'wordpress';
 
 export interface FeedImport {
   readonly format: ImportedFormat;
+  /** How many items the feed holds, whether or not each became a record. */
+  readonly items: number;
   readonly records: readonly ImportedRecord[];
   readonly problems: readonly ImportProblem[];
 }
@@ -29,13 +33,13 @@ export class FeedImportError extends Error {
  * do not see it again, with what could not come across reported per item. Pure.
  */
 export function importFeed(text: string): FeedImport {
+  const declared = declarationIn(text);
+  if (declared) throw new FeedImportError(declared);
   let parsed: ReturnType<typeof parseFeed>;
   try {
     parsed = parseFeed(text);
-  } catch (error) {
-    throw new FeedImportError(
-      `not an RSS, Atom or JSON feed it can read (${error instanceof Error ? error.message : String(error)})`,
-    );
+  } catch {
+    throw new FeedImportError(whyUnreadable(text));
   }
   const wordpress = parsed.format === 'rss' ? wordPressFacts(text) : undefined;
   const format: ImportedFormat = wordpress ? 'wordpress' : parsed.format;
@@ -48,7 +52,52 @@ export function importFeed(text: string): FeedImport {
     }
     return recordOf(item, label, problems) ?? [];
   });
-  return { format, records: nameRecords(kept), problems };
+  return { format, items: items.length, records: nameRecords(kept), problems };
+}
+
+/**
+ * A DOCTYPE or entity declaration refuses a document before any parser sees it: a feed needs
+ * neither, and declared entities can expand without bound.
+ */
+function declarationIn(text: string): string | undefined {
+  const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
+  if (!declaration) return undefined;
+  const { line } = positionOf(text, declaration.index);
+  const what = declaration[1]?.toUpperCase() === 'ENTITY' ? 'an entity' : 'a DOCTYPE';
+  return `refused: line ${line} declares ${what}; a feed needs none, and declared entities can expand without bound. Remove the <!${declaration[1]} …> declaration and import again`;
+}
+
+/**
+ * Why a document no feed parser could read is not a feed: where it stops being well-formed JSON
+ * or XML (line, column, the line quoted), or which root element it has instead of a feed's.
+ */
+function whyUnreadable(text: string): string {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('{') || start.startsWith('[')) {
+    try {
+      JSON.parse(start);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const found = / in JSON at position (\d+)/.exec(message);
+      if (!found) return `is not valid JSON: ${message}`;
+      const { line, column } = positionOf(start, Number(found[1]));
+      return `is not valid JSON: line ${line}, column ${column}: ${message.replace(found[0], '')}: ${JSON.stringify(lineAt(start, line))}`;
+    }
+    return 'is JSON but not a JSON Feed: it needs "version": "https://jsonfeed.org/version/1.1" and "items"';
+  }
+  try {
+    xml2js(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const [reason = message, lineText, columnText] = message.split('\n');
+    const line = Number(/\d+/.exec(lineText ?? '')?.[0] ?? Number.NaN) + 1;
+    const column = Number(/\d+/.exec(columnText ?? '')?.[0] ?? Number.NaN);
+    if (!Number.isFinite(line)) return `is not well-formed XML: ${reason}`;
+    const quoted = JSON.stringify(lineAt(text, line).trim().slice(0, 120));
+    return `is not well-formed XML: line ${line}, column ${column}: ${reason.toLowerCase()}: ${quoted}`;
+  }
+  const root = /<([A-Za-z_][\w:.-]*)/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''))?.[1];
+  return `is XML but not a feed: its root element is <${root ?? '?'}>, not <rss>, <feed> (Atom) or <rdf:RDF>`;
 }
 
 interface Labelled {
