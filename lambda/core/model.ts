@@ -32,6 +32,20 @@ export interface SiteConfig {
   readonly allowedIframeHosts: readonly string[];
   /** Limits that keep one record from swamping the feeds. */
   readonly limits: RecordLimits;
+  /** How the site's pages look: its logo, colour, links and footer. */
+  readonly theme: PageTheme;
+}
+
+/** What a site sets about its pages without writing a template. */
+export interface PageTheme {
+  /** The logo shown in every page's header, beside or instead of the site's name. */
+  readonly logoUrl?: string;
+  /** The colour of links and the header's rule, `#rrggbb`; it must read on white (4.5:1). */
+  readonly accentColor?: string;
+  /** Links in every page's header after the site's own, e.g. the newsroom's sections. */
+  readonly navigation: readonly { readonly label: string; readonly url: string }[];
+  /** A line of plain text in every page's footer. */
+  readonly footerText?: string;
 }
 
 export interface RecordLimits {

@@ -1,5 +1,6 @@
+import { contrastRatio } from './color-contrast.ts';
 import { errorMessage } from './error-message.ts';
-import type { Person, RecordError, RecordLimits, SiteConfig } from './model.ts';
+import type { PageTheme, Person, RecordError, RecordLimits, SiteConfig } from './model.ts';
 import { archivePeriods, isArchivePeriod } from './periods.ts';
 import { isKnownTimeZone } from './records/dates.ts';
 import { FieldReader } from './records/field-reader.ts';
@@ -27,6 +28,7 @@ export const siteDefaults = {
   ttl: 60,
   allowedIframeHosts: [],
   limits: defaultLimits,
+  theme: { navigation: [] },
 } as const satisfies Partial<SiteConfig>;
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -51,6 +53,7 @@ const siteKeys = [
   'iconUrl',
   'allowedIframeHosts',
   'limits',
+  'theme',
 ];
 
 /**
@@ -132,19 +135,77 @@ export function readSiteConfig(text: string, overrides: Partial<SiteConfig> = {}
     iconUrl: raw.iconUrl === undefined ? undefined : readUrl(raw, 'iconUrl'),
     allowedIframeHosts: iframeHosts as string[],
     limits: readLimits(raw.limits),
+    theme: readTheme(raw.theme, raw),
   };
 }
 
-function readText(raw: Raw, name: string, fallback?: string): string {
+const themeKeys = ['logoUrl', 'accentColor', 'navigation', 'footerText'];
+/** Most links a header carries before it stops being a header. */
+const maxNavigationLinks = 8;
+
+/** site.json `theme`: each value checked, so nothing hostile or unreadable reaches a page. */
+function readTheme(value: unknown, raw: Raw): PageTheme {
+  if (value === undefined) return siteDefaults.theme;
+  if (!isObject(value))
+    throw new SiteConfigError('site.json: theme must be an object like {"accentColor": "#0b5394"}');
+  const unknown = Object.keys(value).find((key) => !themeKeys.includes(key));
+  if (unknown) {
+    const nearest = nearestOf(unknown, themeKeys);
+    throw new SiteConfigError(
+      `site.json: theme.${unknown} is not a theme setting${nearest ? `; did you mean ${nearest}?` : `; the settings are ${themeKeys.join(', ')}`}`,
+    );
+  }
+  const accentColor =
+    value.accentColor === undefined
+      ? undefined
+      : readText(value, 'accentColor', undefined, 'theme.accentColor');
+  if (accentColor !== undefined) {
+    if (!/^#[0-9a-f]{6}$/i.test(accentColor))
+      throw new SiteConfigError(
+        `site.json: theme.accentColor '${accentColor}' is not a colour like "#0b5394"`,
+      );
+    const ratio = contrastRatio(accentColor, '#ffffff');
+    if (ratio < 4.5)
+      throw new SiteConfigError(
+        `site.json: theme.accentColor '${accentColor}' has a contrast of ${ratio.toFixed(2)}:1 on white; links need 4.5:1 (WCAG AA): pick a darker colour`,
+      );
+  }
+  const navigation = value.navigation ?? [];
+  if (!Array.isArray(navigation) || navigation.length > maxNavigationLinks)
+    throw new SiteConfigError(
+      `site.json: theme.navigation must be a list of at most ${maxNavigationLinks} links like {"label": "Sport", "url": "https://www.example.com/sport/"}`,
+    );
+  const siteUrl = readUrl(raw, 'siteUrl');
+  return {
+    logoUrl: value.logoUrl === undefined ? undefined : readUrl(value, 'logoUrl', 'theme.logoUrl'),
+    accentColor: accentColor?.toLowerCase(),
+    navigation: navigation.map((link: unknown, index) => {
+      const where = `theme.navigation[${index}]`;
+      if (!isObject(link))
+        throw new SiteConfigError(`site.json: ${where} must be {"label": ..., "url": ...}`);
+      const label = readText(link, 'label', undefined, `${where}.label`);
+      const given = readText(link, 'url', undefined, `${where}.url`);
+      // A path is on the website; anything else must be an absolute http(s) address.
+      const url = given.startsWith('/') && !given.startsWith('//') ? new URL(given, siteUrl).href : given;
+      return { label, url: readUrl({ url }, 'url', `${where}.url`) };
+    }),
+    footerText:
+      value.footerText === undefined
+        ? undefined
+        : readText(value, 'footerText', undefined, 'theme.footerText'),
+  };
+}
+
+function readText(raw: Raw, name: string, fallback?: string, label = name): string {
   const value = raw[name] ?? fallback;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new SiteConfigError(`site.json: ${name} must be a non-empty text`);
+    throw new SiteConfigError(`site.json: ${label} must be a non-empty text`);
   }
   return value.trim();
 }
 
 function readUrl(raw: Raw, name: string, label = name): string {
-  const value = readText(raw, name);
+  const value = readText(raw, name, undefined, label);
   try {
     const url = new URL(value);
     if (url.protocol === 'https:' || url.protocol === 'http:') return url.href;

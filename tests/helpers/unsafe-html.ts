@@ -44,8 +44,8 @@ const urlAttributes = new Set([
 
 /**
  * What in an HTML fragment could run script or load something unasked, as a browser would parse
- * it: forbidden elements, event handlers, style, srcdoc, and URLs other than http(s)/mailto/tel
- * (or raster data: images).
+ * it: forbidden elements, event handlers, style, srcdoc, and URLs other than http(s)/mailto/tel,
+ * a fragment of the page itself (or raster data: images).
  */
 export function findUnsafeHtml(html: string): string[] {
   const findings: string[] = [];
@@ -74,5 +74,7 @@ function isSafeUrl(value: string, element: string): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers ignore these characters in URLs.
   const compact = value.replace(/[\u0000-\u0020]/g, '').toLowerCase();
   if (/^(https?:|mailto:|tel:)/.test(compact)) return true;
+  // A link within the page (the pages' skip link) loads nothing and runs nothing.
+  if (/^#[a-z][\w-]*$/.test(compact)) return true;
   return element === 'img' && /^data:image\/(png|jpeg|gif|webp|avif);/.test(compact);
 }

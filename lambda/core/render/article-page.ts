@@ -3,9 +3,9 @@ import { escapeHtml } from '../content/html.ts';
 import { categoryFolder } from '../feed-sets/feed-set.ts';
 import { sha256Hex } from '../hash.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
-import { feedUrl } from './feed-document.ts';
 import { currentCaching, mediaTypes } from './feed-files.ts';
-import { pageFormats, pageHead, siteDay } from './page-parts.ts';
+import { renderPage } from './page-layout.ts';
+import { siteDay } from './page-parts.ts';
 
 /** Where article pages live under the feeds root. */
 export const articlePagesFolder = 'articles/';
@@ -50,9 +50,14 @@ export function renderArticlePageFile(site: SiteConfig, article: Article): FeedF
  * outside the site is requested but the article's own images.
  */
 export function renderArticlePage(site: SiteConfig, article: Article): string {
-  const home = new URL('./', site.feedBaseUrl).href;
   const day = siteDay(site);
-  const byline = article.authors.map((person) => escapeHtml(person.name)).join(', ');
+  const byline = article.authors
+    .map((person) =>
+      person.url
+        ? `<a href="${escapeHtml(person.url)}" rel="author">${escapeHtml(person.name)}</a>`
+        : escapeHtml(person.name),
+    )
+    .join(', ');
   const meta = [
     article.dateline ? `<span class="dateline">${escapeHtml(article.dateline)}</span>` : '',
     `<time datetime="${article.published.toISOString()}">${escapeHtml(day.format(article.published))}</time>`,
@@ -67,25 +72,17 @@ export function renderArticlePage(site: SiteConfig, article: Article): string {
   const categorySection = categories
     ? `\n      <nav aria-label="Categories">\n        <ul class="categories">\n          ${categories}\n        </ul>\n      </nav>`
     : '';
-  const feeds = pageFormats
-    .map(({ format, label }) => `<a href="${escapeHtml(feedUrl(site, '', format))}">${label}</a>`)
-    .join(' · ');
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(article.language ?? site.language)}">
-  <head>
-    ${pageHead(site, { title: `${article.title} · ${site.title}`, description: article.summary ?? site.description, feeds: { folder: '', name: site.title } })}
-  </head>
-  <body>
-    <header><a href="${escapeHtml(home)}">${escapeHtml(site.title)}</a></header>
-    <main>
-      <article>
+  return renderPage(site, {
+    language: article.language ?? site.language,
+    heading: {
+      title: `${article.title} · ${site.title}`,
+      description: article.summary ?? site.description,
+      feeds: { folder: '', name: site.title },
+    },
+    main: `      <article>
         <h1>${escapeHtml(article.title)}</h1>
         <p class="meta">${meta.join(' · ')}</p>
         ${articleHtml(article)}
-      </article>${categorySection}
-    </main>
-    <footer><p>Follow ${escapeHtml(site.title)}: ${feeds}</p></footer>
-  </body>
-</html>
-`;
+      </article>${categorySection}`,
+  });
 }

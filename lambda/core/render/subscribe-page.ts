@@ -2,7 +2,8 @@ import { escapeHtml } from '../content/html.ts';
 import type { Article, SiteConfig } from '../model.ts';
 import { articleLink } from './article-page.ts';
 import { feedUrl } from './feed-document.ts';
-import { pageFormats as formats, pageHead, siteDay } from './page-parts.ts';
+import { renderPage } from './page-layout.ts';
+import { pageFormats as formats, siteDay } from './page-parts.ts';
 
 /** A category's feeds, as the subscribe page lists them. */
 export interface CategoryLink {
@@ -84,14 +85,15 @@ export function renderSubscribePage(
     scope.folder === ''
       ? ''
       : `\n      <p><a href="${escapeHtml(new URL('./', site.feedBaseUrl).href)}">All of ${escapeHtml(site.title)}</a></p>`;
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(site.language)}">
-  <head>
-    ${pageHead(site, { title: `${name}: subscribe`, description: site.description, feeds: { folder: scope.folder, name } })}
-  </head>
-  <body>
-    <main>
-      <h1>${title}</h1>
+  return renderPage(site, {
+    language: site.language,
+    home: scope.folder === '',
+    heading: {
+      title: `${name}: subscribe`,
+      description: site.description,
+      feeds: { folder: scope.folder, name },
+    },
+    main: `      <h1>${title}</h1>
       <p>${escapeHtml(site.description)}</p>
       <h2>Subscribe</h2>
       <p>In one click: ${oneClick}.</p>
@@ -103,9 +105,6 @@ export function renderSubscribePage(
       <h2>Latest</h2>
       <ul class="latest">
         ${latest || '<li>Nothing published yet.</li>'}
-      </ul>
-    </main>
-  </body>
-</html>
-`;
+      </ul>`,
+  });
 }

@@ -84,11 +84,75 @@ describe('readSiteConfig', () => {
     ['timeZone', 'unknown setting; did you mean timezone?'],
     ['maxitems', 'unknown setting; did you mean maxItems?'],
     ['feedBaseURL', 'unknown setting; did you mean feedBaseUrl?'],
-    ['theme', 'unknown setting, ignored'],
+    ['colours', 'unknown setting, ignored'],
   ])('warns of the unknown setting %s', (key, message) => {
     const text = JSON.stringify({ ...minimal, [key]: 'x' });
     expect(siteConfigWarnings(text)).toEqual([{ key: 'site.json', field: key, message }]);
     expect(siteConfigWarnings(JSON.stringify(minimal))).toEqual([]);
+  });
+
+  it('reads a theme: the accent lower-cased, navigation paths on the website', () => {
+    const theme = read({
+      theme: {
+        logoUrl: 'https://www.example.com/logo.svg',
+        accentColor: '#8A1C1C',
+        navigation: [
+          { label: 'Sport', url: '/sport/' },
+          { label: 'Shop', url: 'https://shop.example.org/' },
+        ],
+        footerText: 'Published by Example Media',
+      },
+    }).theme;
+    expect(theme).toEqual({
+      logoUrl: 'https://www.example.com/logo.svg',
+      accentColor: '#8a1c1c',
+      navigation: [
+        { label: 'Sport', url: 'https://www.example.com/sport/' },
+        { label: 'Shop', url: 'https://shop.example.org/' },
+      ],
+      footerText: 'Published by Example Media',
+    });
+  });
+
+  it.each([
+    [
+      'an accent that is a colour name',
+      { accentColor: 'red' },
+      `theme.accentColor 'red' is not a colour like "#0b5394"`,
+    ],
+    [
+      'an accent too pale to read on white',
+      { accentColor: '#ffcc00' },
+      `theme.accentColor '#ffcc00' has a contrast of 1.51:1 on white; links need 4.5:1 (WCAG AA)`,
+    ],
+    [
+      'a navigation link that runs script',
+      { navigation: [{ label: 'x', url: 'javascript:alert(1)' }] },
+      `theme.navigation[0].url 'javascript:alert(1)' is not an absolute http(s) URL`,
+    ],
+    [
+      'a navigation link to another host by a protocol-relative path',
+      { navigation: [{ label: 'x', url: '//evil.example/' }] },
+      `theme.navigation[0].url '//evil.example/' is not an absolute http(s) URL`,
+    ],
+    [
+      'a navigation link without a label',
+      { navigation: [{ url: '/a' }] },
+      'theme.navigation[0].label must be a non-empty text',
+    ],
+    [
+      'nine navigation links',
+      { navigation: Array.from({ length: 9 }, () => ({ label: 'a', url: '/a' })) },
+      'theme.navigation must be a list of at most 8 links',
+    ],
+    ['a logo that is a data URL', { logoUrl: 'data:image/svg+xml,<svg/>' }, 'theme.logoUrl'],
+    [
+      'a misspelt theme setting',
+      { accentColour: '#000000' },
+      'theme.accentColour is not a theme setting; did you mean accentColor?',
+    ],
+  ])('refuses a theme with %s, naming the setting', (_case, theme, message) => {
+    expect(() => read({ theme })).toThrow(message);
   });
 
   it('throws on a file that is not JSON', () => {
