@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { emptyManifest, mainSet, type SetManifest } from './core/feed-sets/feed-set.ts';
 import type { RecordError, SiteConfig } from './core/model.ts';
 import { isIdFromKey } from './core/records/article-id.ts';
-import { renderSubscribePageFile } from './core/render/subscribe-file.ts';
+import { renderSitePageFiles } from './core/render/subscribe-file.ts';
 import { subscribePageItems } from './core/render/subscribe-page.ts';
 import type { PublishReport } from './core/report.ts';
 import { readingKey, renderingKey } from './core/settings-keys.ts';
@@ -266,12 +266,13 @@ async function publishWith(
   // the page was written; an unchanged page costs one look.
   if (nextSite.categoriesChanged || main) {
     const manifest = main ? main.manifest : await readMainManifest(options.state);
-    const file = renderSubscribePageFile(
+    const files = renderSitePageFiles(
       site,
       manifest.window.slice(0, subscribePageItems).map(loadArticle),
       nextSite.next.categories,
     );
-    if (await writeFile(options.output, file, manifest.revision ?? 0)) written.push(file.path);
+    for (const file of files)
+      if (await writeFile(options.output, file, manifest.revision ?? 0)) written.push(file.path);
   }
   // A reconcile (every CLI publish, the schedule) looks at the output itself: files deleted or
   // changed by anyone else are rendered again from the state.

@@ -9,7 +9,7 @@ import {
   resolveClaims,
 } from './records/read-record-state.ts';
 import { renderArticlePageFile } from './render/article-page.ts';
-import { renderSubscribePageFile } from './render/subscribe-file.ts';
+import { renderSitePageFiles } from './render/subscribe-file.ts';
 import type { PublishReport } from './report.ts';
 import { readingKey, renderingKey } from './settings-keys.ts';
 import type { IdClaim } from './state/codec.ts';
@@ -83,7 +83,7 @@ export function buildSite({
     files: [
       ...layouts.flatMap((layout) => renderLayout(site, layout)),
       ...visibility.visible.flatMap((article) => renderArticlePageFile(site, article) ?? []),
-      renderSubscribePageFile(site, main?.window ?? [], siteState.categories),
+      ...renderSitePageFiles(site, main?.window ?? [], siteState.categories),
     ],
     report: {
       published: visibility.visible.length,

@@ -2,7 +2,7 @@ import { mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import { neighboursIn, renderPageFiles, renderWindowFiles } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, SiteConfig } from '../core/model.ts';
 import { articlePagePath, articlePagesFolder, renderArticlePageFile } from '../core/render/article-page.ts';
-import { renderSubscribePageFile, subscribePagePath } from '../core/render/subscribe-file.ts';
+import { renderSitePageFiles, sitePagePaths } from '../core/render/subscribe-file.ts';
 import { subscribePageItems } from '../core/render/subscribe-page.ts';
 import { decodeManifest, decodeShard } from '../core/state/codec.ts';
 import type { SiteState } from '../core/state/site-state.ts';
@@ -75,12 +75,13 @@ export async function checkOutput(context: OutputCheckContext, siteState: SiteSt
 
 /** Whether a path is one the publisher writes: a set's feed or page, the subscribe page, an article page. */
 function isPublisherPath(path: string): boolean {
+  if (sitePagePaths.includes(path)) return true;
   if (path.startsWith(articlePagesFolder)) return /^articles\/[^/]+\/index\.html$/.test(path);
   const match = setFilePattern.exec(path);
   return match !== null && !(match[2] !== undefined && match[3] === 'index.html');
 }
 
-/** Which files to render again: the subscribe page, sets' windows and periods, article pages. */
+/** Which files to render again: the site's pages (subscribe, categories), sets' windows and periods, article pages. */
 interface Wanted {
   subscribe: boolean;
   readonly sets: Map<string, { window: boolean; periods: Set<string> }>;
@@ -95,7 +96,7 @@ const setFilePattern =
 function wantedFrom(paths: readonly string[]): Wanted {
   const wanted: Wanted = { subscribe: false, sets: new Map(), articles: new Set() };
   for (const path of paths) {
-    if (path === subscribePagePath) {
+    if (sitePagePaths.includes(path)) {
       wanted.subscribe = true;
       continue;
     }
@@ -176,12 +177,12 @@ async function restore(
   }
   if (wanted.subscribe) {
     const main = (await readManifest(state, mainSet)) ?? { folder: mainSet, window: [], periods: {} };
-    const file = renderSubscribePageFile(
+    const files = renderSitePageFiles(
       site,
       main.window.slice(0, subscribePageItems).map(loadArticle),
       siteState.categories,
     );
-    await put([file], main.revision ?? 0, () => true);
+    await put(files, main.revision ?? 0, () => true);
   }
   return { restored, produced, revision: newest };
 }

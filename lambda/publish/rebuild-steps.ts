@@ -17,7 +17,7 @@ import {
 } from '../core/records/read-record-state.ts';
 import { renderArticlePageFile } from '../core/render/article-page.ts';
 import { feedPaths } from '../core/render/feed-files.ts';
-import { renderSubscribePageFile } from '../core/render/subscribe-file.ts';
+import { renderSitePageFiles } from '../core/render/subscribe-file.ts';
 import { subscribePageItems } from '../core/render/subscribe-page.ts';
 import type { PublishReport } from '../core/report.ts';
 import { readingKey, renderingKey } from '../core/settings-keys.ts';
@@ -430,7 +430,7 @@ export async function finishRebuild(
   written.push(
     ...(await publish(
       output,
-      [renderSubscribePageFile(site, mainWindow.slice(0, subscribePageItems), siteState.categories)],
+      renderSitePageFiles(site, mainWindow.slice(0, subscribePageItems), siteState.categories),
       revision,
     )),
   );

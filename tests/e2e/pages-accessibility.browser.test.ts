@@ -81,6 +81,7 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
 const pageKinds = [
   ['subscribe page', (url: string) => `${url}index.html`],
   ['category page', (url: string) => `${url}categories/world/`],
+  ['categories page', (url: string) => `${url}categories/`],
   ['article page', (_url: string, articlePage: string) => articlePage],
 ] as const;
 const cases = ['default', 'newsroom'].flatMap((theme) =>
@@ -147,7 +148,12 @@ describe('the newsroom theme', () => {
     const page = await browser.newPage();
     onTestFinished(() => page.close());
     await page.goto(site?.articlePage ?? '', { waitUntil: 'networkidle' });
-    expect(await page.locator('nav.site a').allTextContents()).toEqual(['Politics', 'About us', 'Subscribe']);
+    expect(await page.locator('nav.site a').allTextContents()).toEqual([
+      'Politics',
+      'About us',
+      'Categories',
+      'Subscribe',
+    ]);
     expect(await page.locator('nav.site a').first().getAttribute('href')).toBe(
       'https://www.example.com/politics/',
     );

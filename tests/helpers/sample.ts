@@ -35,10 +35,12 @@ export const contentFeedFiles = [
   // The sample news article has no url: it gets a page of its own, named after its id.
   articlePagePath({ id: articleId(sampleKey, undefined) }),
   'atom.xml',
+  // The list of categories, linked from every page's header.
+  'categories/index.html',
   ...['economy', 'transport', 'world'].flatMap((slug) =>
     ['atom.xml', 'feed.json', 'index.html', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
   ),
   'feed.json',
   'index.html',
   'rss.xml',
-];
+].sort();

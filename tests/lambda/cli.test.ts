@@ -23,7 +23,7 @@ describe('cli', () => {
     const result = await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toEqual([
-      `${join(work, 'public')}/: 17 files written (--verbose lists them)`,
+      `${join(work, 'public')}/: 18 files written (--verbose lists them)`,
       expect.stringMatching(
         /^3 published, 0 embargoed, 0 drafts, 0 expired; 0 record errors, 0 warnings; took /,
       ),

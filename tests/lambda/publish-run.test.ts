@@ -140,7 +140,7 @@ describe('runPublish: last good versions', () => {
     const second = await publisher.publish({ now: later(1) });
     expect(await titles()).toEqual(['Original title']);
     expect(second.report.errors).toEqual([
-      { key: 'articles/a.json', field: 'date', message: expect.any(String) },
+      { key: 'articles/a.json', field: 'date', line: 1, message: expect.any(String) },
     ]);
     expect(second.report.keptLastGood).toEqual(['articles/a.json']);
     const third = await publisher.publish({ now: later(2) });

@@ -17,8 +17,8 @@ export interface PageContent {
   readonly language: string;
   readonly heading: PageHeading;
   readonly main: string;
-  /** Whether this is the site's own subscribe page (its header link is then the current page). */
-  readonly home?: boolean;
+  /** Which of the header's own links is this page, if any. */
+  readonly current?: 'subscribe' | 'categories';
 }
 
 const defaultAccent = '#0b57d0';
@@ -42,7 +42,13 @@ export function renderPage(site: SiteConfig, page: PageContent): string {
     ...theme.navigation.map(
       (link) => `<li><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></li>`,
     ),
-    `<li><a href="${escapeHtml(home)}"${page.home ? ' aria-current="page"' : ''}>Subscribe</a></li>`,
+    ...[
+      ['categories', 'Categories', new URL('categories/', site.feedBaseUrl).href],
+      ['subscribe', 'Subscribe', home],
+    ].map(
+      ([which, label, url]) =>
+        `<li><a href="${escapeHtml(url ?? '')}"${page.current === which ? ' aria-current="page"' : ''}>${label}</a></li>`,
+    ),
   ].join('');
   const feeds = pageFormats
     .map(({ format, label }) => `<a href="${escapeHtml(feedUrl(site, '', format))}">${label}</a>`)

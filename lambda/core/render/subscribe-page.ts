@@ -87,7 +87,7 @@ export function renderSubscribePage(
       : `\n      <p><a href="${escapeHtml(new URL('./', site.feedBaseUrl).href)}">All of ${escapeHtml(site.title)}</a></p>`;
   return renderPage(site, {
     language: site.language,
-    home: scope.folder === '',
+    ...(scope.folder === '' ? { current: 'subscribe' as const } : {}),
     heading: {
       title: `${name}: subscribe`,
       description: site.description,

@@ -38,7 +38,7 @@ describe('category feeds', () => {
       ...new Set(
         result.files
           .map((file) => file.path)
-          .filter((path) => path.startsWith('categories/'))
+          .filter((path) => /^categories\/[^/]+\//.test(path))
           .map((path) => path.split('/')[1]),
       ),
     ];
