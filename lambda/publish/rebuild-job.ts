@@ -102,8 +102,19 @@ interface ReadResult {
   readonly read: number;
 }
 
-/** Ids are settled in this many shares (by the first hex digit of the id's hash). */
-const claimShares = 16;
+/**
+ * Id claims are left in this many shares (by the first two hex digits of the id's hash). Settling
+ * writes an id claim per id kept: at a million records a step settling one share writes 15,600
+ * (one step for 16 shares' worth made 62,500, over a minute at S3's latency).
+ */
+const claimShares = 64;
+/** Ids one settle step takes on, about: a small archive settles in one step, a million in 64. */
+const settleStepIds = 16_000;
+
+/** How many steps settle the claims of `chunks` read chunks: every share is settled by exactly one. */
+export function settleStepsFor(chunks: number): number {
+  return Math.min(claimShares, Math.max(1, Math.ceil((chunks * readChunkSize) / settleStepIds)));
+}
 /** Records one listing step takes on: 20 pages of an S3 listing, 40 chunks. */
 const listStepRecords = 20_000;
 const concurrency = 16;
@@ -397,7 +408,7 @@ async function readStep(context: RebuildContext, job: RebuildJob, n: number): Pr
   );
   const shares = new Map<number, ClaimCandidate[]>();
   for (const candidate of read.candidates) {
-    const share = Number.parseInt(sha256Hex(candidate.id).slice(0, 1), 16);
+    const share = Number.parseInt(sha256Hex(candidate.id).slice(0, 2), 16) % claimShares;
     shares.set(share, [...(shares.get(share) ?? []), candidate]);
   }
   await mapLimited(
@@ -420,8 +431,17 @@ async function readStep(context: RebuildContext, job: RebuildJob, n: number): Pr
   return { result, deleted, read: chunk.keys.length };
 }
 
-async function settleStep(context: RebuildContext, job: RebuildJob, share: number): Promise<PhaseStepRun> {
-  const parts = await readAll<ClaimCandidate[]>(context.state, keys.claimsPrefix(job.id, share));
+async function settleStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
+  const size = await readJson<PhaseSize>(context.state, keys.size(job.id, 'settle'));
+  const steps = size?.count ?? 1;
+  const shares = Array.from({ length: claimShares }, (_, share) => share).filter(
+    (share) => share % steps === n,
+  );
+  const parts = (
+    await Promise.all(
+      shares.map((share) => readAll<ClaimCandidate[]>(context.state, keys.claimsPrefix(job.id, share))),
+    )
+  ).flat();
   const result = await settleClaims(
     context,
     parts.flatMap(([, candidates]) => candidates),
@@ -500,8 +520,10 @@ async function advance(
     return undefined;
   };
   switch (next) {
-    case 'settle':
-      return begin('settle', { count: claimShares });
+    case 'settle': {
+      const read = await readJson<PhaseSize>(state, keys.size(job.id, 'read'));
+      return begin('settle', { count: settleStepsFor(read?.count ?? 1) });
+    }
     case 'reduce': {
       const reads = await readAll<ReadResult>(state, keys.donePrefix(job.id, 'read'));
       const sizes = new Map<string, number>();

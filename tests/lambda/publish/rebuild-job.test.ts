@@ -4,6 +4,7 @@ import {
   type RebuildMessage,
   resumeRebuildJob,
   runRebuildMessage,
+  settleStepsFor,
 } from '../../../lambda/publish/rebuild-job.ts';
 import { runPublish } from '../../../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../../lambda/stores/fs.ts';
@@ -163,4 +164,17 @@ describe('a rebuild spread over a queue', () => {
     },
     60_000,
   );
+});
+
+describe('settling id claims', () => {
+  it.each([
+    [1, 1],
+    [32, 1],
+    [33, 2],
+    [200, 7],
+    [2000, 63],
+    [5000, 64],
+  ])('settles the claims of %i read chunks in %i steps', (chunks, steps) => {
+    expect(settleStepsFor(chunks)).toBe(steps);
+  });
 });
