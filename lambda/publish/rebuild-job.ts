@@ -108,8 +108,8 @@ interface ReadResult {
  * (one step for 16 shares' worth made 62,500, over a minute at S3's latency).
  */
 const claimShares = 64;
-/** Ids one settle step takes on, about: a small archive settles in one step, a million in 64. */
-const settleStepIds = 16_000;
+/** Ids one settle step takes on, about: a small archive settles in one step, a million in 64 (one share each). */
+const settleStepIds = 15_625;
 
 /** How many steps settle the claims of `chunks` read chunks: every share is settled by exactly one. */
 export function settleStepsFor(chunks: number): number {

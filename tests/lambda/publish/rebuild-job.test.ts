@@ -169,10 +169,10 @@ describe('a rebuild spread over a queue', () => {
 describe('settling id claims', () => {
   it.each([
     [1, 1],
-    [32, 1],
-    [33, 2],
+    [31, 1],
+    [32, 2],
     [200, 7],
-    [2000, 63],
+    [2000, 64],
     [5000, 64],
   ])('settles the claims of %i read chunks in %i steps', (chunks, steps) => {
     expect(settleStepsFor(chunks)).toBe(steps);
