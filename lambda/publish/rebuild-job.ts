@@ -437,11 +437,11 @@ async function settleStep(context: RebuildContext, job: RebuildJob, n: number): 
   const shares = Array.from({ length: claimShares }, (_, share) => share).filter(
     (share) => share % steps === n,
   );
-  const parts = (
-    await Promise.all(
-      shares.map((share) => readAll<ClaimCandidate[]>(context.state, keys.claimsPrefix(job.id, share))),
-    )
-  ).flat();
+  // One share after another: each read is already parallel, and reading all at once would hold
+  // shares × concurrency files open (EMFILE under a 256-file limit).
+  const parts: [string, ClaimCandidate[]][] = [];
+  for (const share of shares)
+    parts.push(...(await readAll<ClaimCandidate[]>(context.state, keys.claimsPrefix(job.id, share))));
   const result = await settleClaims(
     context,
     parts.flatMap(([, candidates]) => candidates),

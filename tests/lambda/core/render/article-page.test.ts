@@ -88,7 +88,7 @@ describe('article pages', () => {
       onlyPage(planRecords([makeRecord(key, { ...base, id: 'story-1', title })]).files).path;
     expect(at('articles/a.json', 'First')).toBe(at('articles/2025/a.json', 'Second'));
     expect(at('articles/a.json', 'First')).toBe(
-      articlePagePath({ id: 'urn:uuid:' + at('articles/a.json', 'x').split('/')[1] }),
+      articlePagePath({ id: `urn:uuid:${at('articles/a.json', 'x').split('/')[1]}` }),
     );
   });
 
