@@ -1,5 +1,6 @@
 import { buildSite } from './core/build-site.ts';
 import type { FeedFile } from './core/model.ts';
+import { withTemplates } from './core/render/theme/template-check.ts';
 import type { PublishReport } from './core/report.ts';
 import { readSiteConfig } from './core/site-config.ts';
 import type { PreviewSource } from './serve.ts';
@@ -15,11 +16,20 @@ export async function buildPreview(
   contentRoot: string,
   origin: string,
   now: Date,
+  templates?: string,
 ): Promise<{ files: Map<string, FeedFile>; report: PublishReport }> {
-  const store = new FsRecordStore(contentRoot);
-  const site = readSiteConfig(await store.readSiteConfig(), { feedBaseUrl: origin });
+  const store = new FsRecordStore(contentRoot, templates);
+  const { site, check } = withTemplates(
+    readSiteConfig(await store.readSiteConfig(), { feedBaseUrl: origin }),
+    await store.readTemplates(),
+  );
   const build = buildSite({ site, records: await readRecords(store), now, preview: true });
-  return { files: new Map(build.files.map((file) => [file.path, file])), report: build.report };
+  const report = {
+    ...build.report,
+    errors: [...check.errors, ...build.report.errors],
+    warnings: [...check.warnings, ...build.report.warnings],
+  };
+  return { files: new Map(build.files.map((file) => [file.path, file])), report };
 }
 
 /** Serves the latest preview build. */

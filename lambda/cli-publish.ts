@@ -45,8 +45,10 @@ export async function publishCommand(given: CliStores, flags: OutputFlags): Prom
     );
     if (flags.rebuild) return 1;
   }
-  const invalid = new Set(report.errors.map((error) => error.key)).size;
-  const failed = flags.strict && (invalid > 0 || report.warnings.length > 0);
+  const faulty = [...new Set(report.errors.map((error) => error.key))];
+  const templateErrors = faulty.filter((key) => key.startsWith('templates/')).length;
+  const invalid = faulty.length - templateErrors;
+  const failed = flags.strict && (faulty.length > 0 || report.warnings.length > 0);
   const previewed = preview ? await describePreview(preview) : undefined;
   if (flags.json) {
     console.log(
@@ -83,7 +85,7 @@ export async function publishCommand(given: CliStores, flags: OutputFlags): Prom
         ),
       );
     console.log(
-      `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
+      `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${templateErrors > 0 ? `${count(templateErrors, 'template error')}, ` : ''}${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
     );
     if (report.nextChangeAt)
       console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);

@@ -4,14 +4,15 @@ import { join, resolve } from 'node:path';
 import { count, type OutputFlags, printProblems } from './cli-output.ts';
 import { buildPreview, memorySource } from './cli-preview.ts';
 import { publishCommand } from './cli-publish.ts';
-import { type CliPlaces, openCliStores } from './cli-stores.ts';
+import { type CliPlaces, openCliStores, templatesFolder } from './cli-stores.ts';
 import { watchContent } from './cli-watch.ts';
 import { errorMessage } from './core/error-message.ts';
 import type { FeedFile } from './core/model.ts';
 import { createPreviewServer } from './serve.ts';
 
 /** `serve --drafts`: content built in memory, drafts and embargoes shown, rebuilt on change. */
-export async function previewCommand(port: number, contentRoot: string): Promise<number> {
+export async function previewCommand(port: number, contentRoot: string, templates?: string): Promise<number> {
+  const templatesRoot = templatesFolder(contentRoot, templates);
   if (!existsSync(join(contentRoot, 'site.json'))) {
     console.error(`feed-publisher: ${contentRoot} has no site.json to preview`);
     return 2;
@@ -20,7 +21,7 @@ export async function previewCommand(port: number, contentRoot: string): Promise
   let current = { files: new Map<string, FeedFile>(), builtAt: new Date() };
   const build = async () => {
     try {
-      const built = await buildPreview(contentRoot, origin, new Date());
+      const built = await buildPreview(contentRoot, origin, new Date(), templatesRoot);
       current = { files: built.files, builtAt: new Date() };
       printProblems(built.report.errors, built.report.warnings);
       console.log(`preview: ${count(built.report.published, 'article')}, drafts and embargoed ones included`);
@@ -29,7 +30,7 @@ export async function previewCommand(port: number, contentRoot: string): Promise
     }
   };
   await build();
-  watchContent(contentRoot, build);
+  watchContent([contentRoot, templatesRoot], build);
   const server = createPreviewServer(
     memorySource(() => current),
     { log: (line) => console.log(line) },
@@ -72,7 +73,7 @@ export function serveCommand(root: string, port: number, places: CliPlaces & Out
         stores.close();
       }
     };
-    watchContent(content, republish);
+    watchContent([content, templatesFolder(places.content, places.templates)], republish);
     console.log(`watching ${content}: changes are published again`);
   }
   return listen(server, port, `serving ${root} at http://localhost:${port}/ (Ctrl-C to stop)`);

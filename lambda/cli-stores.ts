@@ -9,6 +9,8 @@ import type { OutputStore, RecordStore, StateStore } from './stores/store.ts';
 /** Where the CLI reads, writes and remembers: folders, or S3 buckets given as s3://bucket/prefix. */
 export interface CliPlaces {
   readonly content: string;
+  /** The site's own templates (default: templates/ beside a content folder). */
+  readonly templates?: string;
   /** A folder, or s3://... (the same as --bucket). */
   readonly out: string;
   readonly bucket?: string;
@@ -32,6 +34,14 @@ export interface CliStores {
 /** A mistake in the places given: exit 2. */
 export class PlaceError extends Error {
   override readonly name = 'PlaceError';
+}
+
+/**
+ * Where a site's own templates are: the folder given, or `templates/` beside the content folder,
+ * as Hugo keeps `layouts/` beside `content/` (in a bucket they are under the content's prefix).
+ */
+export function templatesFolder(content: string, given?: string): string {
+  return resolve(given ?? join(dirname(resolve(content)), 'templates'));
 }
 
 /** `s3://bucket/some/prefix` -> bucket and prefix ('' or ending in '/'); undefined for a folder. */
@@ -83,7 +93,7 @@ export function openCliStores(places: CliPlaces): CliStores {
   return {
     records: contentBucket
       ? new S3RecordStore(s3(), contentBucket)
-      : new FsRecordStore(resolve(places.content)),
+      : new FsRecordStore(resolve(places.content), templatesFolder(places.content, places.templates)),
     output: outBucket ? new S3OutputStore(s3(), outBucket) : new FsOutputStore(outRoot),
     state: stateBucket ? new S3StateStore(s3(), stateBucket) : new FsStateStore(stateRoot),
     outputName: outBucket ? `s3://${outBucket.bucket}/${outBucket.prefix}` : `${outRoot}/`,

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { count, linkWarnings, type OutputFlags, printProblems } from './cli-output.ts';
+import { templatesFolder } from './cli-stores.ts';
 import { buildSite } from './core/build-site.ts';
+import { withTemplates } from './core/render/theme/template-check.ts';
 import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
 import { articleOf, type RecordState } from './core/state/record-state.ts';
 import { type VisibilityState, visibilityOf } from './core/visibility.ts';
@@ -10,7 +12,10 @@ import { FsRecordStore } from './stores/fs.ts';
 import { readRecords } from './stores/store.ts';
 
 /** Checks every record (or one record file) as a first publish would, ids included, without writing anything. */
-export async function validateCommand(target: string, flags: OutputFlags): Promise<number> {
+export async function validateCommand(
+  target: string,
+  flags: OutputFlags & { readonly templates?: string },
+): Promise<number> {
   const file = await stat(target).catch(() => undefined);
   if (!file) {
     console.error(`feed-publisher: ${target} does not exist`);
@@ -30,22 +35,31 @@ export async function validateCommand(target: string, flags: OutputFlags): Promi
     );
     return 2;
   }
-  const store = new FsRecordStore(contentRoot);
+  const store = new FsRecordStore(contentRoot, templatesFolder(contentRoot, flags.templates));
   const siteText = await store.readSiteConfig();
-  const site = readSiteConfig(siteText);
+  const { site, check } = withTemplates(readSiteConfig(siteText), await store.readTemplates());
   const present = await readRecords(
     store,
     file.isFile() ? [relative(contentRoot, target).split(sep).join('/')] : undefined,
   );
   const now = new Date();
   const build = buildSite({ site, records: present, now });
-  const { errors, warnings: recordWarnings } = build.report;
+  const errors = [...check.errors, ...build.report.errors];
   const held = heldBack(build.state.records, now);
-  const warnings = [...siteConfigWarnings(siteText), ...linkWarnings(store), ...recordWarnings];
-  const bad = new Set(errors.map((error) => error.key)).size;
-  const failed = bad > 0 || (flags.strict && warnings.length > 0);
+  const warnings = [
+    ...siteConfigWarnings(siteText),
+    ...check.warnings,
+    ...linkWarnings(store),
+    ...build.report.warnings,
+  ];
+  const faulty = [...new Set(errors.map((error) => error.key))];
+  const templateErrors = faulty.filter((key) => key.startsWith('templates/')).length;
+  const bad = faulty.length - templateErrors;
+  const failed = faulty.length > 0 || (flags.strict && warnings.length > 0);
   if (flags.json) {
-    console.log(JSON.stringify({ checked: present.length, invalid: bad, errors, warnings, held }));
+    console.log(
+      JSON.stringify({ checked: present.length, invalid: bad, templateErrors, errors, warnings, held }),
+    );
     return failed ? 1 : 0;
   }
   printProblems(errors, warnings);
@@ -53,7 +67,7 @@ export async function validateCommand(target: string, flags: OutputFlags): Promi
   const states = held.map((record) => record.state);
   const not = (state: VisibilityState) => states.filter((value) => value === state).length;
   console.log(
-    `${count(present.length, 'record')} checked, ${present.length - bad} valid, ${bad} invalid; ${count(warnings.length, 'warning')}${
+    `${count(present.length, 'record')} checked, ${present.length - bad} valid, ${bad} invalid; ${templateErrors > 0 ? `${count(templateErrors, 'template error')}; ` : ''}${count(warnings.length, 'warning')}${
       held.length > 0
         ? `; not published now: ${count(not('draft'), 'draft')}, ${not('embargoed')} embargoed, ${not('expired')} expired`
         : ''

@@ -1,12 +1,12 @@
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 
 /**
- * Calls `onChange` once the content folder has been quiet for `debounceMs` after a change: an
+ * Calls `onChange` once the content folder (and the templates folder, when there is one) has been quiet for `debounceMs` after a change: an
  * editor's save (often several writes) or a copied folder is one republish, not dozens. Changes
  * while a republish runs lead to one more after it.
  */
 export function watchContent(
-  root: string,
+  roots: readonly string[],
   onChange: () => Promise<void>,
   debounceMs = 300,
 ): { close(): void } {
@@ -28,16 +28,20 @@ export function watchContent(
         }
       });
   };
-  const watcher = watch(root, { recursive: true }, (_event, name) => {
-    // Editors' swap and temporary files are not records.
-    if (name && /(^|\/)(\.|.*~$)|\.sw[a-p]$|\.tmp$/.test(String(name))) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, debounceMs);
-  });
+  const watchers = roots
+    .filter((root) => existsSync(root))
+    .map((root) =>
+      watch(root, { recursive: true }, (_event, name) => {
+        // Editors' swap and temporary files are not records.
+        if (name && /(^|\/)(\.|.*~$)|\.sw[a-p]$|\.tmp$/.test(String(name))) return;
+        clearTimeout(timer);
+        timer = setTimeout(run, debounceMs);
+      }),
+    );
   return {
     close() {
       clearTimeout(timer);
-      watcher.close();
+      for (const watcher of watchers) watcher.close();
     },
   };
 }

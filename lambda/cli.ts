@@ -18,6 +18,8 @@ const usages: Record<string, string> = {
                        [--dry-run] [--rebuild] [--strict] [--json] [--quiet] [--verbose]
   Publishes content/ into public/. The publisher's own state goes to .publisher/ beside public/.
     --content <dir>  the records: site.json and articles/ (default: content); or s3://bucket/prefix
+    --templates <dir> the site's own Liquid templates (default: templates/ beside --content; in a
+                     bucket, templates/ under the content's prefix)
     --out <dir>      where the feeds and pages go (default: public)
     --bucket <s3://bucket[/prefix]>
                      publish into an S3 bucket instead, with conditional writes as the Lambda does
@@ -33,8 +35,9 @@ const usages: Record<string, string> = {
     --json           print the report as JSON on stdout instead of lines
     --quiet          print nothing but errors and warnings
     --verbose        list every file written or removed (paths relative to the output)`,
-  validate: `feed-publisher validate [<dir> | <file>] [--strict] [--json]
-  Checks every record in content/ (or <dir>), or one record file, as a publish would; writes nothing.
+  validate: `feed-publisher validate [<dir> | <file>] [--templates <dir>] [--strict] [--json]
+  Checks every record in content/ (or <dir>), or one record file, and the site's templates, as a
+  publish would; writes nothing.
     --strict         exit 1 on warnings too
     --json           print the problems as JSON on stdout`,
   import: `feed-publisher import <file | URL> [--into <dir>] [--max-mb <n>] [--json] [--quiet]
@@ -44,10 +47,10 @@ const usages: Record<string, string> = {
     --into <dir>     where the records go (default: content/articles)
     --max-mb <n>     the largest download accepted, in megabytes (default: 50); a download
                      follows at most 5 redirects, only to http(s)`,
-  serve: `feed-publisher serve [--out <dir>] [--port <n>] [--content <dir>] [--state <dir>]
+  serve: `feed-publisher serve [--out <dir>] [--port <n>] [--content <dir>] [--templates <dir>] [--state <dir>]
   Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080), and
-  publishes content/ into it again whenever a record or site.json changes (a bad record shows its
-  error; its last good version stays).
+  publishes content/ into it again whenever a record, site.json or a template changes (a bad
+  record or template shows its error; its last good version stays).
     --drafts         preview content/ with drafts and embargoed articles, built in memory with links
                      at the preview's address, rebuilt on every change; nothing is written`,
 };
@@ -72,6 +75,7 @@ class UsageError extends Error {
 
 const options = {
   content: { type: 'string', default: 'content' },
+  templates: { type: 'string' },
   out: { type: 'string', default: 'public' },
   into: { type: 'string', default: join('content', 'articles') },
   state: { type: 'string' },
@@ -215,7 +219,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { previewCommand, serveCommand } = await import('./cli-serve.ts');
-  if (values.drafts) return previewCommand(port, resolve(target ?? values.content));
+  if (values.drafts) return previewCommand(port, resolve(target ?? values.content), values.templates);
   return serveCommand(outRoot, port, { ...values, content: target ?? values.content });
 }
 

@@ -5,13 +5,19 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { HandlerConfig } from './config.ts';
 import { invalidationPaths } from './core/invalidation.ts';
 import { isArchivePath, isFeedPath } from './core/render/feed-files.ts';
-import { readSiteConfig } from './core/site-config.ts';
 import { invalidate } from './delivery/cloudfront.ts';
 import { scheduleNextChange } from './delivery/next-change-schedule.ts';
 import { notifyHub } from './delivery/websub.ts';
+import { readSite } from './publish/read-site.ts';
 import { runRebuildMessage } from './publish/rebuild-job.ts';
 import { type PublishRunResult, runPublish } from './publish-run.ts';
-import { type QueueMessage, rebuildStepOf, recordTriggers, redrivenInvocationOf } from './queue-messages.ts';
+import {
+  namesTemplates,
+  type QueueMessage,
+  rebuildStepOf,
+  recordTriggers,
+  redrivenInvocationOf,
+} from './queue-messages.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from './stores/s3.ts';
 import { importStagedRecords } from './stores/s3-import.ts';
 import { SqsTaskQueue } from './stores/sqs.ts';
@@ -79,7 +85,9 @@ export function createHandler({
     const failures: string[] = [];
     for (const { message, step } of steps) {
       try {
-        const site = readSiteConfig(await stores.records.readSiteConfig(), siteOverrides);
+        const { site } = await readSite(stores.records, stores.state, siteOverrides, {
+          templates: 'remembered',
+        });
         // rebuildQueue is set whenever steps arrive: they come from it.
         const finished = await runRebuildMessage(
           { ...stores, site, now, places },
@@ -127,6 +135,7 @@ export function createHandler({
           messages.length > 0 && redriven.length === 0
             ? recordTriggers(messages, config.contentPrefix)
             : undefined,
+        templatesChanged: namesTemplates(messages, config.contentPrefix),
         rebuild: event?.rebuild === true || redriven.some((invocation) => invocation.rebuild),
         rebuildQueue,
       });

@@ -6,7 +6,7 @@ import { renderSitePageFiles } from './core/render/subscribe-file.ts';
 import { subscribePageItems } from './core/render/subscribe-page.ts';
 import type { PublishReport } from './core/report.ts';
 import { readingKey, renderingKey } from './core/settings-keys.ts';
-import { readSiteConfig, siteConfigWarnings } from './core/site-config.ts';
+import { siteConfigWarnings } from './core/site-config.ts';
 import { decodeManifest, decodeSiteState, encodeState } from './core/state/codec.ts';
 import type { SetTouch } from './core/state/record-state.ts';
 import { applyDeltas, duePending, type SiteState, type StatePlaces } from './core/state/site-state.ts';
@@ -15,6 +15,7 @@ import { loadArticle } from './core/state/stored-article.ts';
 import { findOrphanEntries } from './publish/orphan-entries.ts';
 import { checkOutput, type OutputCheck } from './publish/output-check.ts';
 import { RecordingOutput } from './publish/output-ledger.ts';
+import { readSite, rememberTemplates } from './publish/read-site.ts';
 import { type Progress, rebuild } from './publish/rebuild.ts';
 import { resumeRebuildJob, startRebuildJob, type TaskQueue } from './publish/rebuild-job.ts';
 import {
@@ -55,6 +56,8 @@ export interface PublishRunOptions {
   /** Where the publisher keeps its own state: never inside the output. */
   readonly state: StateStore;
   readonly now: Date;
+  /** With `changes`: an event named a template, so the templates are read again. */
+  readonly templatesChanged?: boolean;
   /** Settings that win over site.json, such as the deployed feed URL. */
   readonly siteOverrides?: Partial<SiteConfig>;
   /**
@@ -120,8 +123,11 @@ const setConcurrency = 4;
  * only the sets and archive periods they touch are read, rendered and written.
  */
 export async function runPublish(options: PublishRunOptions): Promise<PublishRunResult> {
-  const siteText = await options.records.readSiteConfig();
-  const site = readSiteConfig(siteText, options.siteOverrides);
+  // Record events name the records to read; the templates are read when an event names one.
+  const reading = await readSite(options.records, options.state, options.siteOverrides, {
+    templates: options.changes && !options.templatesChanged ? 'remembered' : 'read',
+  });
+  const { site, siteText, templates } = reading;
   const output = RecordingOutput.over(options.output);
   const result = await publishWith({ ...options, output }, site).catch(async (error: unknown) => {
     // What was written is remembered even when the run fails midway; the run's own failure is the one told.
@@ -129,10 +135,17 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
     throw error;
   });
   await output.flush(options.state);
-  const warnings = siteConfigWarnings(siteText);
-  return warnings.length === 0
-    ? result
-    : { ...result, report: { ...result.report, warnings: [...warnings, ...result.report.warnings] } };
+  await rememberTemplates(options.state, reading);
+  const { report } = result;
+  return {
+    ...result,
+    report: {
+      ...report,
+      errors: [...templates.errors, ...report.errors],
+      warnings: [...siteConfigWarnings(siteText), ...templates.warnings, ...report.warnings],
+      keptLastGood: [...templates.keptLastGood, ...report.keptLastGood],
+    },
+  };
 }
 
 async function publishWith(

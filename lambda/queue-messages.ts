@@ -17,32 +17,41 @@ interface S3EventRecord {
 /**
  * The records S3 event notifications name, relative to the content prefix. Keys arrive
  * URL-encoded with '+' for spaces. Messages that are not S3 events (the test event S3 sends
- * when notifications are set up) name nothing; events outside articles/ (site.json) name nothing
- * either, since every run reads site.json.
+ * when notifications are set up) name nothing; events outside articles/ (site.json, templates)
+ * name nothing either, since every run reads site.json (and `namesTemplates` tells of templates).
  */
 export function recordTriggers(messages: readonly QueueMessage[], contentPrefix: string): RecordTrigger[] {
-  const triggers: RecordTrigger[] = [];
-  for (const message of messages) {
+  return eventObjects(messages)
+    .filter(({ key }) => key.startsWith(`${contentPrefix}articles/`))
+    .map(({ key, removed, object }) => ({
+      key: key.slice(contentPrefix.length),
+      // A removal names no version: the record is read, found gone, and taken out.
+      etag: removed ? undefined : object.eTag,
+      sequencer: object.sequencer,
+    }));
+}
+
+/** True when an S3 event of the batch names one of the site's templates (`<prefix>templates/`). */
+export function namesTemplates(messages: readonly QueueMessage[], contentPrefix: string): boolean {
+  return eventObjects(messages).some(({ key }) => key.startsWith(`${contentPrefix}templates/`));
+}
+
+/** The objects S3 events name, keys decoded; messages that are not S3 events name none. */
+function eventObjects(messages: readonly QueueMessage[]) {
+  return messages.flatMap((message) => {
     let parsed: { Records?: S3EventRecord[] };
     try {
       parsed = JSON.parse(message.body ?? '{}') as { Records?: S3EventRecord[] };
     } catch {
-      continue;
+      return [];
     }
-    for (const record of parsed.Records ?? []) {
+    return (parsed.Records ?? []).flatMap((record) => {
       const object = record.s3?.object;
-      if (!object?.key) continue;
+      if (!object?.key) return [];
       const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
-      if (!key.startsWith(`${contentPrefix}articles/`)) continue;
-      triggers.push({
-        key: key.slice(contentPrefix.length),
-        // A removal names no version: the record is read, found gone, and taken out.
-        etag: record.eventName?.startsWith('ObjectRemoved') ? undefined : object.eTag,
-        sequencer: object.sequencer,
-      });
-    }
-  }
-  return triggers;
+      return [{ key, object, removed: record.eventName?.startsWith('ObjectRemoved') === true }];
+    });
+  });
 }
 
 /** A rebuild step, when the message is one (the rebuild queue); undefined for anything else. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
@@ -22,6 +23,10 @@ new FeedPublisherStack(app, (app.node.tryGetContext('stackName') as string | und
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   // site.json on every deploy; the example records only when asked: `-c content=content`.
   siteConfigFile: path.join(projectRoot, 'content', 'site.json'),
+  // The site's own templates, beside content/ as the CLI reads them, when it has any.
+  ...(existsSync(path.join(projectRoot, 'templates'))
+    ? { templatesSource: path.join(projectRoot, 'templates') }
+    : {}),
   context,
 });
 

@@ -19,11 +19,19 @@ export interface FeedPublisherStackProps extends StackProps {
   readonly siteConfigFile?: string;
   /** Local folder deployed as records (site.json and articles/); the `content` context option wins. */
   readonly contentSource?: string;
+  /** Local folder of the site's templates, deployed on every deploy. */
+  readonly templatesSource?: string;
   readonly context?: FeedPublisherContext;
   /** Anything else for the construct. */
   readonly publisher?: Omit<
     FeedPublisherProps,
-    'contentSource' | 'siteConfigFile' | 'domainName' | 'certificate' | 'hubUrl' | 'alarmEmail'
+    | 'contentSource'
+    | 'templatesSource'
+    | 'siteConfigFile'
+    | 'domainName'
+    | 'certificate'
+    | 'hubUrl'
+    | 'alarmEmail'
   >;
 }
 
@@ -38,6 +46,7 @@ export class FeedPublisherStack extends Stack {
       ...props.publisher,
       siteConfigFile: props.siteConfigFile,
       contentSource: context.content ?? props.contentSource,
+      templatesSource: props.templatesSource,
       domainName: context.domainName,
       certificate: context.certificateArn
         ? acm.Certificate.fromCertificateArn(this, 'Certificate', context.certificateArn)

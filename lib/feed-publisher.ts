@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
@@ -42,6 +42,12 @@ export interface FeedPublisherProps {
    * @default - no records are deployed; they are written to the bucket directly
    */
   readonly contentSource?: string;
+
+  /**
+   * Local folder of the site's Liquid templates deployed to `<contentPrefix>templates/` on every deploy, replacing what is there (a template removed locally is removed from the bucket).
+   * @default - no templates are deployed; the default theme draws the pages unless templates are written to the bucket directly
+   */
+  readonly templatesSource?: string;
 
   /**
    * Key prefix of site.json and articles/ in the content bucket.
@@ -472,6 +478,17 @@ export class FeedPublisher extends Construct {
           ]),
       // Records are staged, not written: the publish after the deploy creates each one only where
       // no record exists, so a deploy never overwrites a record written to the bucket directly.
+      ...(props.templatesSource === undefined
+        ? []
+        : [
+            new s3deploy.BucketDeployment(this, 'TemplatesDeployment', {
+              sources: [s3deploy.Source.asset(props.templatesSource)],
+              destinationBucket: contentBucket,
+              destinationKeyPrefix: `${contentPrefix}templates/`,
+              // The folder is the theme: a template deleted locally goes back to the default one.
+              prune: true,
+            }),
+          ]),
       ...(props.contentSource === undefined
         ? []
         : [
@@ -528,8 +545,9 @@ function deployedVersion(props: FeedPublisherProps): string | undefined {
   const parts = [
     props.siteConfigFile === undefined ? '' : readFileSync(props.siteConfigFile, 'utf8'),
     props.contentSource === undefined ? '' : folderHash(props.contentSource),
+    props.templatesSource === undefined ? '' : folderHash(props.templatesSource),
   ];
-  if (props.siteConfigFile === undefined && props.contentSource === undefined) return undefined;
+  if (parts.every((part) => part === '')) return undefined;
   return sha256Hex(parts.join('\n')).slice(0, 16);
 }
 
@@ -651,5 +669,12 @@ function validateProps(scope: Construct, props: FeedPublisherProps, contentPrefi
   if (known(props.alarmEmail) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
     problems.push(`alarmEmail must be an e-mail address, got '${props.alarmEmail}'`);
   }
+  if (props.templatesSource !== undefined && !isFolder(props.templatesSource)) {
+    problems.push(`templatesSource must be a folder of .liquid templates, got '${props.templatesSource}'`);
+  }
   if (problems.length > 0) throw new FeedPublisherPropsError(`${scope.node.path}: ${problems.join('; ')}`);
+}
+
+function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }

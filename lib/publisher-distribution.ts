@@ -54,7 +54,7 @@ export function createDistribution(
     frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
     contentSecurityPolicy: {
       contentSecurityPolicy:
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       override: true,
     },
   };

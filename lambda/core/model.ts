@@ -34,6 +34,11 @@ export interface SiteConfig {
   readonly limits: RecordLimits;
   /** How the site's pages look: its logo, colour, links and footer. */
   readonly theme: PageTheme;
+  /**
+   * The site's own Liquid templates by file name (from `templates/`), each drawn in place of the
+   * default theme's; only ones that were read without error reach here.
+   */
+  readonly templates?: Readonly<Record<string, string>>;
 }
 
 /** What a site sets about its pages without writing a template. */

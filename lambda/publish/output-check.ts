@@ -1,5 +1,5 @@
 import { mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
-import { neighboursIn, renderPageFiles, renderWindowFiles } from '../core/feed-sets/set-files.ts';
+import { neighboursIn, renderCurrentFiles, renderPageFiles } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, SiteConfig } from '../core/model.ts';
 import { articlePagePath, articlePagesFolder, renderArticlePageFile } from '../core/render/article-page.ts';
 import { renderSitePageFiles, sitePagePaths } from '../core/render/subscribe-file.ts';
@@ -158,7 +158,7 @@ async function restore(
     const window = manifest.window.map(loadArticle);
     const pagesToo = folder === mainSet && needArticles;
     if (set?.window && (window.length > 0 || periods.length > 0)) {
-      await put(renderWindowFiles(site, folder, window, periods.at(-1)), revision, () => true);
+      await put(renderCurrentFiles(site, folder, window, manifest.periods), revision, () => true);
     }
     if (pagesToo) await put(articlePages(site, window), revision, wantedPage);
     // Article pages are found in the main set's periods: every one is read then.

@@ -1,7 +1,6 @@
-import { archiveFolder } from '../core/feed-sets/feed-set.ts';
+import { periodPaths } from '../core/feed-sets/set-files.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ClaimCandidate } from '../core/records/read-record-state.ts';
-import { feedPaths } from '../core/render/feed-files.ts';
 import type { PublishReport } from '../core/report.ts';
 import type { SiteState } from '../core/state/site-state.ts';
 import { joinSorted, mapLimited, type StateStore, WriteConflictError } from '../stores/store.ts';
@@ -588,7 +587,7 @@ async function finishJob(context: RebuildContext, job: RebuildJob): Promise<Step
 /** The archive pages a finished rebuild rendered, for the invalidation (bounded by sets × periods). */
 export function archivePathsOf(plan: RebuildPlan): string[] {
   return Object.entries(plan.sets).flatMap(([folder, set]) =>
-    Object.keys(set.periods).flatMap((period) => feedPaths(archiveFolder(folder, period))),
+    Object.keys(set.periods).flatMap((period) => periodPaths(folder, period)),
   );
 }
 

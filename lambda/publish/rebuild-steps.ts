@@ -1,8 +1,9 @@
-import { archiveFolder, categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
+import { categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import {
   neighboursIn,
+  periodPaths,
+  renderCurrentFiles,
   renderPageFiles,
-  renderWindowFiles,
   windowPaths,
 } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, RecordError, SiteConfig } from '../core/model.ts';
@@ -406,13 +407,7 @@ export async function finishRebuild(
     const shards = Object.fromEntries(Object.keys(periods).map((period) => [period, plan.shardTag]));
     const manifest: SetManifest = { folder, window: window.map(storeArticle), periods, revision, shards };
     await overwrite(state, stateKeys.manifest(folder), encodeState(manifest));
-    written.push(
-      ...(await publish(
-        output,
-        renderWindowFiles(site, folder, window, Object.keys(periods).at(-1)),
-        revision,
-      )),
-    );
+    written.push(...(await publish(output, renderCurrentFiles(site, folder, window, periods), revision)));
     if (folder === mainSet) mainWindow = window;
     else categories.set(folder, window[0] && categoryNameIn(window[0], folder));
   }
@@ -443,7 +438,7 @@ export async function finishRebuild(
       await overwrite(state, stateKeys.manifest(folder), encodeState(emptied));
     }
     for (const period of periods)
-      if (set?.periods[period] === undefined) gone.push(...feedPaths(archiveFolder(folder, period)));
+      if (set?.periods[period] === undefined) gone.push(...periodPaths(folder, period));
   }
   // Earlier versions numbered their archive pages; the numbers stop at the first one missing.
   for (let page = 1; ; page += 1) {

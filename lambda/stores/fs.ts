@@ -1,5 +1,5 @@
 import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
-import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
@@ -9,6 +9,7 @@ import {
   compareKeys,
   type ExpectedVersion,
   type FileWrite,
+  isTemplateFile,
   type OutputEntry,
   type OutputStore,
   type RecordBody,
@@ -33,7 +34,23 @@ export class FsRecordStore implements RecordStore {
    */
   readonly skippedLinks = new Set<string>();
 
-  constructor(private readonly root: string) {}
+  /** `templates`: the folder of the site's own templates, if it has one (beside `root` in the CLI). */
+  constructor(
+    private readonly root: string,
+    private readonly templates?: string,
+  ) {}
+
+  async readTemplates(): Promise<Record<string, string>> {
+    if (this.templates === undefined) return {};
+    const folder = this.templates;
+    const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw new StoreReadError(`cannot read ${folder}: ${errorMessage(error)}`);
+    });
+    const files = names.filter(isTemplateFile).sort();
+    const texts = await Promise.all(files.map((name) => readFile(join(folder, name), 'utf8')));
+    return Object.fromEntries(files.map((name, index) => [name, texts[index] ?? '']));
+  }
 
   /** The same clock; file systems keep times to the second or better. */
   readonly clockMarginMs = 2000;

@@ -12,6 +12,8 @@ import type { FeedFile } from '../core/model.ts';
 import {
   type ExpectedVersion,
   type FileWrite,
+  isTemplateFile,
+  mapLimited,
   type OutputEntry,
   type OutputStore,
   type RecordBody,
@@ -64,6 +66,28 @@ export class S3RecordStore implements RecordStore {
 
   async readRecord(key: string): Promise<RecordBody | undefined> {
     return readObject(this.client, this.location.bucket, `${this.location.prefix}${key}`);
+  }
+
+  /** `<prefix>templates/*.liquid`: a listing and one read per template. */
+  async readTemplates(): Promise<Record<string, string>> {
+    const keys: string[] = [];
+    for await (const page of listPages(this.client, this.location, 'templates/')) {
+      for (const { key } of page) {
+        const name = key.slice('templates/'.length);
+        if (isTemplateFile(name)) keys.push(name);
+      }
+    }
+    const texts = await mapLimited(keys, 8, async (name) => {
+      const found = await readObject(
+        this.client,
+        this.location.bucket,
+        `${this.location.prefix}templates/${name}`,
+      );
+      return found ? new TextDecoder().decode(found.body) : undefined;
+    });
+    return Object.fromEntries(
+      keys.flatMap((name, index) => (texts[index] === undefined ? [] : [[name, texts[index]]])),
+    );
   }
 }
 

@@ -31,6 +31,13 @@ export interface RecordStore {
   listRecords(startAfter?: string): AsyncIterable<readonly RecordVersion[]>;
   /** One record's bytes, or undefined when it no longer exists. */
   readRecord(key: string): Promise<RecordBody | undefined>;
+  /** The site's own templates (`templates/*.liquid`) by file name; none when it has none. */
+  readTemplates(): Promise<Record<string, string>>;
+}
+
+/** A template file's name: one folder, no subfolders, so a name is also its include path. */
+export function isTemplateFile(name: string): boolean {
+  return /^[\w.-]+\.liquid$/.test(name);
 }
 
 export interface StoredText {

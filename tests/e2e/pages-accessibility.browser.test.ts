@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,10 +38,15 @@ async function publishSite(name: string, theme?: object): Promise<void> {
     output: new FsOutputStore(out),
     state: new FsStateStore(`${out}-state`),
     now: new Date('2026-01-01T00:00:00Z'),
-    siteOverrides: { feedBaseUrl: server.url, ...(theme ? { theme: theme as SiteConfig['theme'] } : {}) },
+    // One item in the current feeds, so the other articles fill archive periods with pages of their own.
+    siteOverrides: {
+      feedBaseUrl: server.url,
+      maxItems: 1,
+      ...(theme ? { theme: theme as SiteConfig['theme'] } : {}),
+    },
   });
-  const feed = JSON.parse(await readFile(join(out, 'feed.json'), 'utf8')) as { items: { url: string }[] };
-  const articlePage = feed.items.map((item) => item.url).find((url) => url.startsWith(server.url)) ?? '';
+  const [pageFolder] = await readdir(join(out, 'articles'));
+  const articlePage = `${server.url}articles/${pageFolder}/`;
   sites[name] = { server, out, articlePage };
 }
 
@@ -82,6 +87,8 @@ const pageKinds = [
   ['subscribe page', (url: string) => `${url}index.html`],
   ['category page', (url: string) => `${url}categories/world/`],
   ['categories page', (url: string) => `${url}categories/`],
+  ['archive index', (url: string) => `${url}archive/`],
+  ['archive period page', (url: string) => `${url}archive/2024-05/`],
   ['article page', (_url: string, articlePage: string) => articlePage],
 ] as const;
 const cases = ['default', 'newsroom'].flatMap((theme) =>
@@ -152,6 +159,7 @@ describe('the newsroom theme', () => {
       'Politics',
       'About us',
       'Categories',
+      'Archive',
       'Subscribe',
     ]);
     expect(await page.locator('nav.site a').first().getAttribute('href')).toBe(

@@ -34,11 +34,15 @@ export const sampleExpectations = {
 export const contentFeedFiles = [
   // The sample news article has no url: it gets a page of its own, named after its id.
   articlePagePath({ id: articleId(sampleKey, undefined) }),
+  // Each set's archive index, listing its periods (none yet: every article is in the feeds).
+  'archive/index.html',
   'atom.xml',
   // The list of categories, linked from every page's header.
   'categories/index.html',
   ...['economy', 'transport', 'world'].flatMap((slug) =>
-    ['atom.xml', 'feed.json', 'index.html', 'rss.xml'].map((name) => `categories/${slug}/${name}`),
+    ['archive/index.html', 'atom.xml', 'feed.json', 'index.html', 'rss.xml'].map(
+      (name) => `categories/${slug}/${name}`,
+    ),
   ),
   'feed.json',
   'index.html',

@@ -22,7 +22,7 @@ describe('watchContent', () => {
   it('republishes once for a burst of changes, in subfolders too, and ignores editor swap files', async () => {
     let runs = 0;
     ({ close } = watchContent(
-      root,
+      [root],
       async () => {
         runs += 1;
       },

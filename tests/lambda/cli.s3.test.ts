@@ -28,7 +28,7 @@ describe('publish into an S3-compatible bucket', () => {
     const result = await publishTo(['--bucket', 's3://feeds/news'], 's3://state/site-a');
     expect(result.stderr).not.toContain('error');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('s3://feeds/news/: 18 files written');
+    expect(result.stdout).toContain('s3://feeds/news/: 22 files written');
     const feeds = await readBucket(server.client, 'feeds');
     expect([...feeds.keys()].sort()).toEqual(contentFeedFiles.map((path) => `news/${path}`).sort());
     const state = await readBucket(server.client, 'state');

@@ -23,7 +23,7 @@ describe('cli', () => {
     const result = await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toEqual([
-      `${join(work, 'public')}/: 18 files written (--verbose lists them)`,
+      `${join(work, 'public')}/: 22 files written (--verbose lists them)`,
       expect.stringMatching(
         /^3 published, 0 embargoed, 0 drafts, 0 expired; 0 record errors, 0 warnings; took /,
       ),
@@ -44,6 +44,7 @@ describe('cli', () => {
     const again = await runCli(['publish', '--content', contentRoot, '--out', join(work, 'public')]);
     expect(again.stdout).toContain('/public/: up to date, nothing to write');
     expect((await readdir(join(work, 'public'))).sort()).toEqual([
+      'archive',
       'articles',
       'atom.xml',
       'categories',
@@ -194,7 +195,7 @@ describe('cli', () => {
     expect(stderr).toBe('');
     const files = [...(await readTree(out)).keys()];
     expect(files.filter((path) => path.startsWith('articles/'))).toHaveLength(1);
-    expect(files.filter((path) => path.startsWith('archive/'))).toEqual([]);
+    expect(files.filter((path) => path.startsWith('archive/'))).toEqual(['archive/index.html']);
     expect(feedTitles(await readFile(join(out, 'feed.json'), 'utf8'))).toEqual(['Last one standing']);
   }, 300_000);
 

@@ -449,6 +449,18 @@ describe('handler', () => {
     });
   });
 
+  it('draws the pages with a template written to the bucket when its S3 event comes', async () => {
+    const { handler, putRecord, eventsFor, getObject } = await deployment();
+    await putRecord('templates/footer.liquid', '<footer class="newsroom">{{ site.title }}</footer>');
+    await handler(await eventsFor('templates/footer.liquid'));
+    expect((await getObject('index.html')).body).toContain('<footer class="newsroom">');
+    // A broken edit keeps the page as it was, and the next record event still reports it.
+    const before = (await getObject('index.html')).body;
+    await putRecord('templates/footer.liquid', '<footer>{{ site.title | nofilter }}</footer>');
+    await handler(await eventsFor('templates/footer.liquid'));
+    expect((await getObject('index.html')).body).toBe(before);
+  });
+
   it('reads only the record that changed, not the whole archive', async () => {
     const { handler, putRecord, eventsFor, titles, buckets } = await deployment();
     const key = 'articles/2024-05-31-grain-harvest.json';

@@ -405,9 +405,11 @@ describe('handler: CloudFront invalidations', () => {
     expect(paths).toEqual([
       '/archive/2023-01/atom.xml',
       '/archive/2023-01/feed.json',
+      '/archive/2023-01/index.html',
       '/archive/2023-01/rss.xml',
       '/categories/world/archive/2023-01/atom.xml',
       '/categories/world/archive/2023-01/feed.json',
+      '/categories/world/archive/2023-01/index.html',
       '/categories/world/archive/2023-01/rss.xml',
     ]);
   });

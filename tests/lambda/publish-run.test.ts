@@ -410,12 +410,15 @@ describe('runPublish: events and reconciles', () => {
       'archive/2025-02/rss.xml',
       'archive/2025-02/atom.xml',
       'archive/2025-02/feed.json',
+      'archive/2025-02/index.html',
     ]);
     expect(feedTitles(await publisher.read('archive/2025-02-02/feed.json'))).toEqual(['B']);
     expect([...(await publisher.files()).keys()].filter((path) => path.startsWith('archive/'))).toEqual([
       'archive/2025-02-02/atom.xml',
       'archive/2025-02-02/feed.json',
+      'archive/2025-02-02/index.html',
       'archive/2025-02-02/rss.xml',
+      'archive/index.html',
     ]);
   });
 

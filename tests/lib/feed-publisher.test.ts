@@ -216,6 +216,18 @@ describe('FeedPublisher distribution', () => {
     });
   });
 
+  it('lets pages show the site’s logo and articles’ photos from https hosts, and run no script', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: Match.objectLike({
+            ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'none';.*img-src 'self' https:;"),
+          }),
+        }),
+      }),
+    });
+  });
+
   it('allows cross-origin GET of JSON Feed for web readers', () => {
     const behaviors = distributionConfig().CacheBehaviors as Record<string, unknown>[];
     expect(behaviors).toEqual([expect.objectContaining({ PathPattern: '*.json' })]);
@@ -524,6 +536,21 @@ describe('FeedPublisher triggers', () => {
       expect(json).toContain(sid);
   });
 
+  it('deploys the site’s templates under content/templates/, removing those removed locally', () => {
+    const themed = Template.fromStack(
+      new FeedPublisherStack(newApp(), 'Themed', {
+        siteConfigFile: join(contentRoot, 'site.json'),
+        templatesSource: contentRoot,
+      }),
+    );
+    themed.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketKeyPrefix: 'content/templates/',
+      Prune: true,
+    });
+    const trigger = Object.values(themed.findResources('Custom::Trigger'))[0] as { DependsOn?: string[] };
+    expect(trigger.DependsOn?.some((dependency) => /TemplatesDeployment/.test(dependency))).toBe(true);
+  });
+
   it('deploys content/ under its own prefix without ever pruning records', () => {
     template.hasResourceProperties('Custom::CDKBucketDeployment', {
       DestinationBucketKeyPrefix: 'content/',
@@ -666,6 +693,11 @@ describe('FeedPublisher props', () => {
       /contentPrefix .* got 'content'/,
     ],
     ['memorySize is too small', () => ({ memorySize: 64 }), /memorySize .* got 64/],
+    [
+      'templatesSource is not a folder',
+      () => ({ templatesSource: '/nonexistent/templates' }),
+      /templatesSource must be a folder of \.liquid templates, got '\/nonexistent\/templates'/,
+    ],
     ['timeout is over 15 minutes', () => ({ timeout: Duration.minutes(20) }), /timeout .* got 1200 seconds/],
     [
       'batchingWindow is over 5 minutes',

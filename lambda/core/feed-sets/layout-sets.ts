@@ -3,7 +3,7 @@ import { compareText, newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
 import { storeArticle } from '../state/stored-article.ts';
 import { mainSet, type SetManifest, type Shard, setsOf } from './feed-set.ts';
-import { neighboursIn, renderPageFiles, renderWindowFiles } from './set-files.ts';
+import { neighboursIn, renderCurrentFiles, renderPageFiles } from './set-files.ts';
 
 /** What laying out the sets needs of an article: not its text. */
 export interface LayoutEntry {
@@ -98,8 +98,9 @@ export function manifestOf(layout: SetLayout): { manifest: SetManifest; shards: 
 /** Every file of a set laid out from scratch: its current feeds and all of its archive pages. */
 export function renderLayout(site: SiteConfig, layout: SetLayout): FeedFile[] {
   const periods = [...layout.pages.keys()];
+  const counts = Object.fromEntries([...layout.pages].map(([label, articles]) => [label, articles.length]));
   return [
-    ...renderWindowFiles(site, layout.folder, layout.window, periods.at(-1)),
+    ...renderCurrentFiles(site, layout.folder, layout.window, counts),
     ...[...layout.pages].flatMap(([label, articles]) =>
       renderPageFiles(site, layout.folder, label, articles, neighboursIn(periods, label)),
     ),

@@ -1,4 +1,5 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
+import { archiveIndexPath, renderArchiveIndexFile, renderPeriodPageFile } from '../render/archive-pages.ts';
 import { feedPaths, renderFeedFiles } from '../render/feed-files.ts';
 import { renderCategoryPageFile, subscribePagePath } from '../render/subscribe-file.ts';
 import { archiveFolder, categoryNameIn, mainSet } from './feed-set.ts';
@@ -20,13 +21,30 @@ function setTitle(site: SiteConfig, folder: string, newest: Article | undefined)
   return name ? `${site.title}: ${name}` : site.title;
 }
 
-/** The current feeds of a set: its window, linking to its newest archive page (RFC 5005 prev-archive). */
+/** Every current file of a set: its window's files and its archive index. */
+export function renderCurrentFiles(
+  site: SiteConfig,
+  folder: string,
+  window: readonly Article[],
+  periods: Readonly<Record<string, number>>,
+): FeedFile[] {
+  return [
+    ...renderWindowFiles(site, folder, window, periods),
+    renderArchiveIndex(site, folder, window, periods),
+  ];
+}
+
+/**
+ * The files of a set's window: its feeds (linking to its newest archive page, RFC 5005
+ * prev-archive) and a category's own page.
+ */
 export function renderWindowFiles(
   site: SiteConfig,
   folder: string,
   window: readonly Article[],
-  newestPeriod: string | undefined,
+  periods: Readonly<Record<string, number>>,
 ): FeedFile[] {
+  const newestPeriod = Object.keys(periods).sort().at(-1);
   const feeds = renderFeedFiles({
     site,
     title: setTitle(site, folder, window[0]),
@@ -43,9 +61,30 @@ export function renderWindowFiles(
   return name === undefined ? feeds : [...feeds, renderCategoryPageFile(site, folder, name, window)];
 }
 
+/** The page that lists a set's archive periods with their counts. */
+export function renderArchiveIndex(
+  site: SiteConfig,
+  folder: string,
+  window: readonly Article[],
+  periods: Readonly<Record<string, number>>,
+): FeedFile {
+  const scope = { setFolder: folder, name: setTitle(site, folder, window[0]) };
+  return renderArchiveIndexFile(site, scope, periods, window.length);
+}
+
 /** Every file a set's current window publishes, for removing an emptied category. */
 export function windowPaths(folder: string): string[] {
-  return [...feedPaths(folder), ...(folder === mainSet ? [] : [`${folder}${subscribePagePath}`])];
+  return [
+    ...feedPaths(folder),
+    ...(folder === mainSet ? [] : [`${folder}${subscribePagePath}`]),
+    archiveIndexPath(folder),
+  ];
+}
+
+/** Every file one archive period of a set publishes: its feeds and its page. */
+export function periodPaths(folder: string, period: string): string[] {
+  const archive = archiveFolder(folder, period);
+  return [...feedPaths(archive), `${archive}${subscribePagePath}`];
 }
 
 /** One archive page of a set: every article of the period that is not in the window. */
@@ -56,9 +95,10 @@ export function renderPageFiles(
   articles: readonly Article[],
   neighbours: PageNeighbours,
 ): FeedFile[] {
-  return renderFeedFiles({
+  const name = setTitle(site, folder, articles[0]);
+  const feeds = renderFeedFiles({
     site,
-    title: `${setTitle(site, folder, articles[0])} (archive ${period})`,
+    title: `${name} (archive ${period})`,
     folder: archiveFolder(folder, period),
     articles,
     history: {
@@ -68,6 +108,7 @@ export function renderPageFiles(
       nextArchive: neighbours.newer === undefined ? undefined : archiveFolder(folder, neighbours.newer),
     },
   });
+  return [...feeds, renderPeriodPageFile(site, { setFolder: folder, name }, period, articles, neighbours)];
 }
 
 /** The neighbours of each period in a sorted list of periods. */

@@ -2,10 +2,16 @@ import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
 import { articlePagePath, renderArticlePageFile } from '../render/article-page.ts';
-import { feedPaths } from '../render/feed-files.ts';
 import { loadArticle, storeArticle } from '../state/stored-article.ts';
-import { archiveFolder, mainSet, type SetManifest, type Shard } from './feed-set.ts';
-import { neighboursIn, renderPageFiles, renderWindowFiles, windowPaths } from './set-files.ts';
+import { mainSet, type SetManifest, type Shard } from './feed-set.ts';
+import {
+  neighboursIn,
+  periodPaths,
+  renderArchiveIndex,
+  renderPageFiles,
+  renderWindowFiles,
+  windowPaths,
+} from './set-files.ts';
 
 /** What changed in one set. */
 export interface SetChange {
@@ -169,7 +175,17 @@ function applyChange(
     sortedPeriods.at(-1) !== before.at(-1) ||
     [...inWindow, ...window.map((article) => article.key)].some((key) => changedKeys.has(key))
   ) {
-    files.push(...renderWindowFiles(site, manifest.folder, window, sortedPeriods.at(-1)));
+    files.push(...renderWindowFiles(site, manifest.folder, window, next.periods));
+  }
+  // The archive index tells each period's count, the window's size and the set's name.
+  if (
+    !emptied &&
+    (renderTouched ||
+      !sameJson(next.periods, manifest.periods) ||
+      next.window.length !== manifest.window.length ||
+      !sameJson(next.window[0], manifest.window[0]))
+  ) {
+    files.push(renderArchiveIndex(site, manifest.folder, window, next.periods));
   }
   // Finishing an interrupted run: the pages it changed may not all have been written, and that
   // includes neighbours whose links it changed, which a second look no longer tells apart.
@@ -195,7 +211,7 @@ function applyChange(
     for (const label of [...change.removals.map((removal) => removal.period), ...change.upserts.map(period)])
       if (!(label in periods)) emptiedPeriods.add(label);
   }
-  for (const label of emptiedPeriods) deletes.push(...feedPaths(archiveFolder(manifest.folder, label)));
+  for (const label of emptiedPeriods) deletes.push(...periodPaths(manifest.folder, label));
   if (manifest.folder === mainSet) {
     const pages = articlePageChanges(site, change, previous, renderTouched);
     files.push(...pages.files);

@@ -1,10 +1,9 @@
 import { articleHtml } from '../content/article-html.ts';
-import { escapeHtml } from '../content/html.ts';
 import { categoryFolder } from '../feed-sets/feed-set.ts';
 import { sha256Hex } from '../hash.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { currentCaching, mediaTypes } from './feed-files.ts';
-import { renderPage } from './page-layout.ts';
+import { renderPage, safeLink } from './page-layout.ts';
 import { siteDay } from './page-parts.ts';
 
 /** Where article pages live under the feeds root. */
@@ -32,6 +31,17 @@ export function articleLink(site: SiteConfig, article: Pick<Article, 'id' | 'url
   return article.url ?? new URL(articlePageFolder(article), site.feedBaseUrl).href;
 }
 
+/** An article as lists of articles show it: linked title, date on the site's clock, summary. */
+export function listedArticle(site: SiteConfig, article: Article) {
+  return {
+    title: article.title,
+    url: safeLink(articleLink(site, article)),
+    date: siteDay(site).format(article.published),
+    date_iso: article.published.toISOString(),
+    summary: article.summary,
+  };
+}
+
 /** The article's page, when it has no `url` of its own. */
 export function renderArticlePageFile(site: SiteConfig, article: Article): FeedFile | undefined {
   const path = articlePagePath(article);
@@ -51,38 +61,31 @@ export function renderArticlePageFile(site: SiteConfig, article: Article): FeedF
  */
 export function renderArticlePage(site: SiteConfig, article: Article): string {
   const day = siteDay(site);
-  const byline = article.authors
-    .map((person) =>
-      person.url
-        ? `<a href="${escapeHtml(person.url)}" rel="author">${escapeHtml(person.name)}</a>`
-        : escapeHtml(person.name),
-    )
-    .join(', ');
-  const meta = [
-    article.dateline ? `<span class="dateline">${escapeHtml(article.dateline)}</span>` : '',
-    `<time datetime="${article.published.toISOString()}">${escapeHtml(day.format(article.published))}</time>`,
-    byline ? `<span class="byline">${byline}</span>` : '',
-  ].filter((part) => part !== '');
-  const categories = article.categories
-    .map((name) => {
-      const page = new URL(encodeURI(categoryFolder(name)), site.feedBaseUrl).href;
-      return `<li><a href="${escapeHtml(page)}">${escapeHtml(name)}</a></li>`;
-    })
-    .join('\n          ');
-  const categorySection = categories
-    ? `\n      <nav aria-label="Categories">\n        <ul class="categories">\n          ${categories}\n        </ul>\n      </nav>`
-    : '';
-  return renderPage(site, {
-    language: article.language ?? site.language,
-    heading: {
-      title: `${article.title} · ${site.title}`,
-      description: article.summary ?? site.description,
-      feeds: { folder: '', name: site.title },
+  return renderPage(
+    site,
+    'article.liquid',
+    {
+      language: article.language ?? site.language,
+      heading: {
+        title: `${article.title} · ${site.title}`,
+        description: article.summary ?? site.description,
+        feeds: { folder: '', name: site.title },
+      },
     },
-    main: `      <article>
-        <h1>${escapeHtml(article.title)}</h1>
-        <p class="meta">${meta.join(' · ')}</p>
-        ${articleHtml(article)}
-      </article>${categorySection}`,
-  });
+    {
+      article: {
+        title: article.title,
+        summary: article.summary,
+        dateline: article.dateline,
+        date: day.format(article.published),
+        date_iso: article.published.toISOString(),
+        authors: article.authors.map((person) => ({ name: person.name, url: safeLink(person.url) })),
+        categories: article.categories.map((name) => ({
+          name,
+          url: new URL(encodeURI(categoryFolder(name)), site.feedBaseUrl).href,
+        })),
+        content: articleHtml(article),
+      },
+    },
+  );
 }

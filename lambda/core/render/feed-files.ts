@@ -29,9 +29,12 @@ const renderers: Record<FeedFormat, (document: FeedDocument) => string> = {
 
 export const feedFormats = Object.keys(renderers) as FeedFormat[];
 
-/** Archive pages sit in an `archive/` folder of the main feeds or of a category. */
+/**
+ * Archive pages sit in a period's folder under `archive/`, of the main feeds or of a category;
+ * the archive index (`archive/index.html`) changes with every new article, as current files do.
+ */
 export function isArchivePath(path: string): boolean {
-  return /(^|\/)archive\//.test(path);
+  return /(^|\/)archive\/[^/]+\//.test(path);
 }
 
 /**

@@ -1,9 +1,7 @@
-import { escapeHtml } from '../content/html.ts';
 import type { Article, SiteConfig } from '../model.ts';
-import { articleLink } from './article-page.ts';
+import { listedArticle } from './article-page.ts';
 import { feedUrl } from './feed-document.ts';
-import { renderPage } from './page-layout.ts';
-import { pageFormats as formats, siteDay } from './page-parts.ts';
+import { feedLinks, renderPage } from './page-layout.ts';
 
 /** A category's feeds, as the subscribe page lists them. */
 export interface CategoryLink {
@@ -43,68 +41,38 @@ export function renderSubscribePage(
   scope: SubscribeScope = { folder: '' },
 ): string {
   const name = scope.name === undefined ? site.title : `${site.title}: ${scope.name}`;
-  const title = escapeHtml(name);
-  const mainFeeds = formats
-    .map(({ format, label }) => {
-      const url = escapeHtml(feedUrl(site, scope.folder, format));
-      return `<li><a href="${url}">${label}</a>: <code>${url}</code></li>`;
-    })
-    .join('\n        ');
   const rss = feedUrl(site, scope.folder, 'rss');
-  const oneClick = readers
-    .map(
-      (reader) => `<a href="${escapeHtml(reader.link(rss))}" rel="nofollow">${escapeHtml(reader.name)}</a>`,
-    )
-    .join(' · ');
-  const categoryFeeds = categories
-    .map((category) => {
-      const links = formats
-        .map(
-          ({ format, label }) =>
-            `<a href="${escapeHtml(feedUrl(site, category.folder, format))}">${label}</a>`,
-        )
-        .join(' · ');
-      const page = escapeHtml(new URL(category.folder, site.feedBaseUrl).href);
-      return `<li><a href="${page}">${escapeHtml(category.name)}</a>: ${links}</li>`;
-    })
-    .join('\n        ');
-  const day = siteDay(site);
-  const latest = articles
-    .slice(0, subscribePageItems)
-    .map((article) => {
-      const heading = `<a href="${escapeHtml(articleLink(site, article))}">${escapeHtml(article.title)}</a>`;
-      const iso = article.published.toISOString();
-      const summary = article.summary ? `\n          <p>${escapeHtml(article.summary)}</p>` : '';
-      return `<li>\n          <h3>${heading}</h3>\n          <time datetime="${iso}">${escapeHtml(day.format(article.published))}</time>${summary}\n        </li>`;
-    })
-    .join('\n        ');
-  const categorySection = categoryFeeds
-    ? `\n      <h2>By category</h2>\n      <ul>\n        ${categoryFeeds}\n      </ul>`
-    : '';
-  const back =
-    scope.folder === ''
-      ? ''
-      : `\n      <p><a href="${escapeHtml(new URL('./', site.feedBaseUrl).href)}">All of ${escapeHtml(site.title)}</a></p>`;
-  return renderPage(site, {
-    language: site.language,
-    ...(scope.folder === '' ? { current: 'subscribe' as const } : {}),
-    heading: {
-      title: `${name}: subscribe`,
-      description: site.description,
-      feeds: { folder: scope.folder, name },
+  return renderPage(
+    site,
+    'subscribe.liquid',
+    {
+      language: site.language,
+      ...(scope.folder === '' ? { current: 'subscribe' as const } : {}),
+      heading: {
+        title: `${name}: subscribe`,
+        description: site.description,
+        feeds: { folder: scope.folder, name },
+      },
     },
-    main: `      <h1>${title}</h1>
-      <p>${escapeHtml(site.description)}</p>
-      <h2>Subscribe</h2>
-      <p>In one click: ${oneClick}.</p>
-      <p>Or copy a feed address into your feed reader. Any reader takes RSS; pick Atom if yours
-      offers it, for exact dates and full text; JSON Feed suits newer readers and scripts.</p>
-      <ul>
-        ${mainFeeds}
-      </ul>${categorySection}${back}
-      <h2>Latest</h2>
-      <ul class="latest">
-        ${latest || '<li>Nothing published yet.</li>'}
-      </ul>`,
-  });
+    {
+      scope: {
+        name,
+        category: scope.name,
+        is_category: scope.folder !== '',
+        feeds: feedLinks(site, scope.folder),
+      },
+      readers: readers.map((reader) => ({ name: reader.name, url: reader.link(rss) })),
+      categories: categoryViews(site, categories),
+      latest: articles.slice(0, subscribePageItems).map((article) => listedArticle(site, article)),
+    },
+  );
+}
+
+/** Categories as pages list them: name, page and feeds. */
+export function categoryViews(site: SiteConfig, categories: readonly CategoryLink[]) {
+  return categories.map((category) => ({
+    name: category.name,
+    url: new URL(category.folder, site.feedBaseUrl).href,
+    feeds: feedLinks(site, category.folder),
+  }));
 }

@@ -1,5 +1,6 @@
 import { errorMessage } from '../error-message.ts';
 import type { SetManifest, Shard } from '../feed-sets/feed-set.ts';
+import type { RecordError } from '../model.ts';
 import type { RecordState } from './record-state.ts';
 import type { SiteState } from './site-state.ts';
 import type { StoredArticle } from './stored-article.ts';
@@ -29,7 +30,7 @@ export interface Departed {
 
 /** State objects as text: one JSON document each, so unchanged state gives unchanged bytes. */
 export function encodeState(
-  value: SiteState | RecordState | SetManifest | Shard | IdClaim | Departed,
+  value: SiteState | RecordState | SetManifest | Shard | IdClaim | Departed | RememberedTemplates,
 ): string {
   return `${JSON.stringify(value)}\n`;
 }
@@ -147,4 +148,29 @@ function decodeIdHolder(text: string, where: string): IdClaim & Departed {
     'id, key and since must be text',
   );
   return value as unknown as IdClaim & Departed;
+}
+
+/**
+ * The last check of the site's templates: the set that renders (each template's last good
+ * version) and what was wrong, so a publish that reads no template still reports it.
+ */
+export interface RememberedTemplates {
+  readonly version: 1;
+  readonly templates: Readonly<Record<string, string>>;
+  readonly errors: readonly RecordError[];
+  readonly warnings: readonly RecordError[];
+  readonly keptLastGood: readonly string[];
+}
+
+export function decodeRememberedTemplates(text: string, where: string): RememberedTemplates {
+  const value = parseObject(text, where);
+  expect(where, value.version === 1, 'version must be 1');
+  expect(
+    where,
+    isMap(value.templates) && Object.values(value.templates).every(isText),
+    'templates must map file names to texts',
+  );
+  for (const list of ['errors', 'warnings', 'keptLastGood'] as const)
+    expect(where, Array.isArray(value[list]), `${list} must be a list`);
+  return value as unknown as RememberedTemplates;
 }

@@ -8,6 +8,8 @@ import { sha256Hex } from '../hash.ts';
 export const stateKeys = {
   /** Site-wide: reading and rendering settings, counts, categories, pending embargoes, invalid records. */
   site: 'publisher.json',
+  /** The site's templates as they last rendered: what a template that turns bad is replaced by. */
+  templates: 'templates.json',
   /** One per record, under the record's own key so a listing comes back in the content's order. */
   record: (key: string) => `records/${key}`,
   recordsPrefix: 'records/',

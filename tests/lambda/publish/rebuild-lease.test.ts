@@ -31,6 +31,7 @@ function storesWithGate(gate?: () => Promise<void>) {
     clockMarginMs: records.clockMarginMs,
     readSiteConfig: () => records.readSiteConfig(),
     readRecord: (key) => records.readRecord(key),
+    readTemplates: () => records.readTemplates(),
     async *listRecords() {
       yield* records.listRecords();
       if (gate && !gated) {

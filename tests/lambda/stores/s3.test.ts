@@ -178,4 +178,24 @@ describe('S3RecordStore', () => {
     expect(read?.etag).toBe(listed[0]?.etag);
     expect(await store.readRecord('articles/missing.json')).toBeUndefined();
   });
+
+  it('reads the site’s templates under templates/, by file name, and nothing that is not one', async () => {
+    await server.createBucket('themed');
+    for (const [key, body] of [
+      ['news/templates/article.liquid', '<h1>{{ article.title }}</h1>'],
+      ['news/templates/footer.liquid', '<footer></footer>'],
+      ['news/templates/notes.txt', 'not a template'],
+      ['news/templates/old/article.liquid', 'in a subfolder'],
+      ['news/articles/a.json', '{}'],
+    ]) {
+      await server.client.send(new PutObjectCommand({ Bucket: 'themed', Key: key, Body: body }));
+    }
+    const store = new S3RecordStore(server.client, { bucket: 'themed', prefix: 'news/' });
+    expect(await store.readTemplates()).toEqual({
+      'article.liquid': '<h1>{{ article.title }}</h1>',
+      'footer.liquid': '<footer></footer>',
+    });
+    const bare = new S3RecordStore(server.client, { bucket: 'content', prefix: '' });
+    expect(await bare.readTemplates()).toEqual({});
+  });
 });

@@ -89,11 +89,12 @@ describe('updateSet', () => {
     expect(base.manifest.periods).toEqual({ '2025-01': 2, '2025-02': 1 });
   });
 
-  it('puts an article that arrives backdated into the page of its period, and renders only that page', () => {
+  it('puts an article that arrives backdated into the page of its period, and renders only that page and the count', () => {
     const late = article('late', 3);
     const { state, files } = apply(base, add(late));
     expect(state.manifest).toEqual(fromScratch([a, b, c, d, e, late]).manifest);
-    expect(paths(files)).toEqual(['archive/2025-01/']);
+    // The archive index (archive/) shows the period's new count.
+    expect(paths(files)).toEqual(['archive/', 'archive/2025-01/']);
   });
 
   it('rewrites the page of an archived article that is edited, and nothing else', () => {
@@ -107,7 +108,7 @@ describe('updateSet', () => {
     const { state, files } = apply(base, remove(e));
     expect(state.manifest.window.map((stored) => stored.key)).toEqual(['d', 'c']);
     expect(state.manifest).toEqual(fromScratch([a, b, c, d]).manifest);
-    expect(paths(files).sort()).toEqual(['', 'archive/2025-01/']);
+    expect(paths(files).sort()).toEqual(['', 'archive/', 'archive/2025-01/']);
   });
 
   it('removes a page that empties and links its neighbours to each other', () => {
@@ -119,8 +120,9 @@ describe('updateSet', () => {
       'archive/2025-01/rss.xml',
       'archive/2025-01/atom.xml',
       'archive/2025-01/feed.json',
+      'archive/2025-01/index.html',
     ]);
-    expect(paths(files).sort()).toEqual(['archive/2024-11/', 'archive/2025-02/']);
+    expect(paths(files).sort()).toEqual(['archive/', 'archive/2024-11/', 'archive/2025-02/']);
     const page = files.find((file) => file.path === 'archive/2025-02/atom.xml')?.body ?? '';
     expect(page).toContain('href="https://feeds.example.com/archive/2024-11/atom.xml"');
   });
