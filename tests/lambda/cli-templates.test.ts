@@ -92,6 +92,18 @@ describe('templates/ beside content/', () => {
     expect(await pages()).toEqual(plain);
   });
 
+  it('rewrites pages, and no feed, when a template changes', async () => {
+    await publish();
+    await writeFile(join(templates, 'footer.liquid'), '<footer class="newsroom">{{ site.title }}</footer>');
+    const result = await runCli(['publish', '--content', content, '--out', out, '--verbose']);
+    const written = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('wrote '))
+      .map((line) => line.slice(10));
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((path) => path.endsWith('.html'))).toBe(true);
+  });
+
   it('warns about a template file no page uses, with the name it was likely meant to be', async () => {
     await writeFile(join(templates, 'artcle.liquid'), '<p>{{ article.title }}</p>');
     const result = await publish();
