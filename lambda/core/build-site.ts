@@ -1,6 +1,8 @@
+import { neighboursAt } from './feed-sets/article-neighbours.ts';
 import { categoryNameIn, mainSet, type SetManifest, type Shard } from './feed-sets/feed-set.ts';
 import { layoutSets, manifestOf, renderLayout } from './feed-sets/layout-sets.ts';
 import type { FeedFile, SiteConfig, SourceRecord } from './model.ts';
+import { newestFirst } from './order.ts';
 import {
   deltaOf,
   type Remembered,
@@ -79,10 +81,13 @@ export function buildSite({
     categories,
   );
   const main = layouts.find((layout) => layout.folder === mainSet);
+  const timeline = [...visibility.visible].sort(newestFirst);
   return {
     files: [
       ...layouts.flatMap((layout) => renderLayout(site, layout)),
-      ...visibility.visible.flatMap((article) => renderArticlePageFile(site, article) ?? []),
+      ...timeline.flatMap(
+        (article, index) => renderArticlePageFile(site, article, neighboursAt(timeline, index)) ?? [],
+      ),
       ...renderSitePageFiles(site, main?.window ?? [], siteState.categories),
     ],
     report: {

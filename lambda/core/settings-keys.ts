@@ -7,7 +7,7 @@ import type { SiteConfig } from './model.ts';
  */
 const recordReadingVersion = 2;
 /** Bumped whenever rendering changes, so every set is rendered again once. */
-const renderVersion = 5;
+const renderVersion = 6;
 
 /** What reading a record depends on besides its bytes; when it changes, every record is read again. */
 export function readingKey(site: SiteConfig): string {

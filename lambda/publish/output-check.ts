@@ -1,7 +1,8 @@
+import { neighboursAt } from '../core/feed-sets/article-neighbours.ts';
 import { mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import { neighboursIn, renderCurrentFiles, renderPageFiles } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, SiteConfig } from '../core/model.ts';
-import { articlePagePath, articlePagesFolder, renderArticlePageFile } from '../core/render/article-page.ts';
+import { articlePagesFolder, renderArticlePageFile } from '../core/render/article-page.ts';
 import { renderSitePageFiles, sitePagePaths } from '../core/render/subscribe-file.ts';
 import { subscribePageItems } from '../core/render/subscribe-page.ts';
 import { decodeManifest, decodeShard } from '../core/state/codec.ts';
@@ -160,20 +161,34 @@ async function restore(
     if (set?.window && (window.length > 0 || periods.length > 0)) {
       await put(renderCurrentFiles(site, folder, window, manifest.periods), revision, () => true);
     }
-    if (pagesToo) await put(articlePages(site, window), revision, wantedPage);
-    // Article pages are found in the main set's periods: every one is read then.
-    const chosen = pagesToo ? periods : periods.filter((period) => set?.periods.has(period) === true);
-    await mapLimited(chosen, periodConcurrency, async (period) => {
+    const readPeriod = async (period: string): Promise<Article[]> => {
       const key = stateKeys.shard(folder, period, manifest.shards?.[period]);
       const stored = await state.read(key);
-      if (!stored) return;
+      if (!stored) return [];
       const articles = decodeShard(stored.text, key).map(loadArticle);
       if (set?.periods.has(period)) {
         const files = renderPageFiles(site, folder, period, articles, neighboursIn(periods, period));
         await put(files, revision, () => true);
       }
-      if (pagesToo) await put(articlePages(site, articles), revision, wantedPage);
-    });
+      return articles;
+    };
+    if (!pagesToo) {
+      const chosen = periods.filter((period) => set?.periods.has(period) === true);
+      await mapLimited(chosen, periodConcurrency, readPeriod);
+      continue;
+    }
+    // Article pages are found in the main set's periods: every one is read, newest first, and a
+    // period's pages are drawn once the next older one is read (its first article is the older
+    // neighbour of the period's last).
+    let newer: Article | undefined;
+    let held: readonly Article[] = window;
+    for (const period of [...periods].reverse()) {
+      const articles = await readPeriod(period);
+      await put(articlePages(site, held, { newer, older: articles[0] }), revision, wantedPage);
+      newer = held.at(-1) ?? newer;
+      held = articles;
+    }
+    await put(articlePages(site, held, { newer }), revision, wantedPage);
   }
   if (wanted.subscribe) {
     const main = (await readManifest(state, mainSet)) ?? { folder: mainSet, window: [], periods: {} };
@@ -187,9 +202,16 @@ async function restore(
   return { restored, produced, revision: newest };
 }
 
-function articlePages(site: SiteConfig, articles: readonly Article[]): FeedFile[] {
-  return articles.flatMap((article) =>
-    articlePagePath(article) === undefined ? [] : (renderArticlePageFile(site, article) ?? []),
+/** The pages of some consecutive articles of the main set, given the articles just past each end. */
+function articlePages(
+  site: SiteConfig,
+  articles: readonly Article[],
+  edges: { readonly newer?: Article; readonly older?: Article },
+): FeedFile[] {
+  const timeline = [edges.newer, ...articles, edges.older].filter((article) => article !== undefined);
+  const first = edges.newer ? 1 : 0;
+  return articles.flatMap(
+    (article, index) => renderArticlePageFile(site, article, neighboursAt(timeline, index + first)) ?? [],
   );
 }
 

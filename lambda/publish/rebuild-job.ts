@@ -6,15 +6,16 @@ import type { SiteState } from '../core/state/site-state.ts';
 import { joinSorted, mapLimited, type StateStore, WriteConflictError } from '../stores/store.ts';
 import { readLegacyState } from './legacy-state.ts';
 import { RecordingOutput } from './output-ledger.ts';
+import { mainOrderOf, type PageUnit, pageSteps, pageUnitsOf } from './rebuild-article-pages.ts';
 import { releaseLease, takeLease, touchLease } from './rebuild-lease.ts';
 import {
   type BucketLists,
   finishRebuild,
   type LayoutRecord,
+  loadArticles,
   overwrite,
   type PartialSiteState,
   type PreviousLayout,
-  pageShares,
   planLayout,
   type RebuildContext,
   type RebuildPlan,
@@ -71,7 +72,7 @@ export interface TaskQueue {
 }
 
 interface RebuildJob {
-  readonly version: 2;
+  readonly version: 3;
   readonly id: string;
   /** The rebuild's clock: every step decides visibility as of this instant. */
   readonly now: string;
@@ -119,8 +120,6 @@ const listStepRecords = 20_000;
 const concurrency = 16;
 /** Records one layout or render step takes on (whole buckets: at least one). */
 const groupRecords = 1_000;
-/** Article page partitions one page step takes on (about 30 records each). */
-const pageStepParts = 32;
 const nextPhase = {
   read: 'settle',
   settle: 'reduce',
@@ -142,8 +141,8 @@ const keys = {
   donePrefix: (id: string, phase: RebuildPhase) => `rebuilds/${id}/done/${phase}/`,
   index: (id: string, bucket: string, chunk: number) => `rebuilds/${id}/index/${bucket}/${pad(chunk)}.json`,
   indexPrefix: (id: string, bucket: string) => `rebuilds/${id}/index/${bucket}/`,
-  pages: (id: string, share: number, chunk: number) =>
-    `rebuilds/${id}/pages/${share.toString(16)}/${pad(chunk)}.json`,
+  pages: (id: string, share: number, group: number) =>
+    `rebuilds/${id}/pages/${share.toString(16)}/${pad(group)}.json`,
   pagesPrefix: (id: string, share: number) => `rebuilds/${id}/pages/${share.toString(16)}/`,
   claims: (id: string, share: number, chunk: number) =>
     `rebuilds/${id}/claims/${share.toString(16)}/${pad(chunk)}.json`,
@@ -161,7 +160,7 @@ export async function createRebuildJob(
   id: string,
 ): Promise<RebuildMessage> {
   const job: RebuildJob = {
-    version: 2,
+    version: 3,
     id,
     now: context.now.toISOString(),
     previousLayout: await readPreviousLayout(context, previous),
@@ -198,7 +197,7 @@ export async function resumeRebuildJob(
 ): Promise<boolean> {
   const { state } = context;
   const job = await readJson<RebuildJob>(state, keys.job(id));
-  if (job?.version !== 2) return false;
+  if (job?.version !== 3) return false;
   const phases: RebuildPhase[] = ['read', 'settle', 'reduce', 'render', 'pages'];
   const sizes = await Promise.all(phases.map((phase) => readJson<PhaseSize>(state, keys.size(id, phase))));
   const current = phases.findLast((_, index) => sizes[index] !== undefined);
@@ -266,7 +265,7 @@ export async function runRebuildStep(
   message: RebuildMessage,
 ): Promise<StepOutcome | undefined> {
   const job = await readJson<RebuildJob>(context.state, keys.job(message.job));
-  if (job?.version !== 2 || (message.kind !== 'rebuild-list' && message.kind !== 'rebuild-step'))
+  if (job?.version !== 3 || (message.kind !== 'rebuild-list' && message.kind !== 'rebuild-step'))
     return undefined;
   const step = { ...context, now: new Date(job.now) };
   if (message.kind === 'rebuild-list') return listStep(step, queue, job, message);
@@ -393,7 +392,7 @@ async function listStep(
   return { written: [], deleted: [], read: 0, listed: records, finished };
 }
 
-/** Reads a chunk; leaves its records by bucket, its id claims and its pages by share, its site state. */
+/** Reads a chunk; leaves its records by bucket, its id claims, its site state. */
 async function readStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
   const chunk = await readJson<StoredChunk>(state, keys.chunk(job.id, n));
@@ -414,7 +413,6 @@ async function readStep(context: RebuildContext, job: RebuildJob, n: number): Pr
     [
       ...[...read.byBucket].map(([bucket, records]) => [keys.index(job.id, bucket, n), records] as const),
       ...[...shares].map(([share, candidates]) => [keys.claims(job.id, share, n), candidates] as const),
-      ...[...read.byPageShare].map(([share, records]) => [keys.pages(job.id, share, n), records] as const),
     ],
     concurrency,
     ([key, value]) => overwrite(state, key, JSON.stringify(value)),
@@ -480,22 +478,40 @@ async function renderStep(context: RebuildContext, job: RebuildJob, n: number): 
     if (!lists) throw new RebuildStepError(`rebuild ${job.id}: the layout of ${bucket} is missing`);
     periods.push(...Object.entries(lists));
   }
-  return {
-    written: await renderPeriods(context, plan, periods),
-    consumed: buckets.map((bucket) => keys.lists(job.id, bucket)),
+  // The group's main set is read once: for its archive pages, and for its article pages'
+  // neighbours (with the article just past each end of the group).
+  const order = mainOrderOf(periods);
+  const edges = { newer: plan.edges[n + 1]?.[1], older: plan.edges[n - 1]?.[0] };
+  const edgeKeys = [edges.newer, edges.older].filter((key): key is string => key !== undefined);
+  const articles = new Map(
+    (await loadArticles(state, [...order, ...edgeKeys])).map((article) => [article.key, article]),
+  );
+  const written = await renderPeriods(context, plan, periods, articles);
+  const units = pageUnitsOf(order, edges, articles);
+  await mapLimited([...units], concurrency, ([share, list]) =>
+    overwrite(state, keys.pages(job.id, share, n), JSON.stringify(list)),
+  );
+  const result: RenderedGroup = {
+    pages: Object.fromEntries([...units].map(([share, list]) => [share, list.length])),
   };
+  return { result, written, consumed: buckets.map((bucket) => keys.lists(job.id, bucket)) };
+}
+
+/** What a render step leaves for the pages phase: how many article pages it left, by share. */
+interface RenderedGroup {
+  readonly pages?: Readonly<Record<string, number>>;
 }
 
 async function pagesStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
   const [share = 0, from = 0, to = -1] = (await groupOf(state, job, 'pages', n)).map(Number);
-  const parts = (await readAll<string[]>(state, keys.pagesPrefix(job.id, share))).filter(([key]) => {
-    const chunk = Number(key.slice(keys.pagesPrefix(job.id, share).length).replace(/\.json$/, ''));
-    return chunk >= from && chunk <= to;
+  const parts = (await readAll<PageUnit[]>(state, keys.pagesPrefix(job.id, share))).filter(([key]) => {
+    const group = Number(key.slice(keys.pagesPrefix(job.id, share).length).replace(/\.json$/, ''));
+    return group >= from && group <= to;
   });
-  const records = parts.flatMap(([, keys]) => keys);
+  const units = parts.flatMap(([, units]) => units);
   return {
-    written: await renderArticlePages(context, records, job.previousLayout.revision),
+    written: await renderArticlePages(context, units, job.previousLayout.revision),
     consumed: parts.map(([key]) => key),
   };
 }
@@ -547,14 +563,15 @@ async function advance(
       return begin('render', { count: groups.length, items: groups });
     }
     case 'pages': {
-      const items: string[] = [];
-      for (let share = 0; share < pageShares; share += 1) {
-        const chunks = await keyNumbers(state, keys.pagesPrefix(job.id, share));
-        for (let start = 0; start < chunks.length; start += pageStepParts) {
-          const run = chunks.slice(start, start + pageStepParts);
-          items.push(`${share} ${run[0]} ${run.at(-1)}`);
-        }
-      }
+      const prefix = keys.donePrefix(job.id, 'render');
+      const rendered = await readAll<RenderedGroup>(state, prefix);
+      const counts = new Map(
+        rendered.map(([key, group]) => [
+          Number(key.slice(prefix.length).replace(/\.json$/, '')),
+          group.pages ?? {},
+        ]),
+      );
+      const items = pageSteps(counts);
       return begin('pages', { count: items.length, items });
     }
     case 'finish':

@@ -42,6 +42,7 @@ import {
   type StateStore,
   WriteConflictError,
 } from '../stores/store.ts';
+import type { PageUnit } from './rebuild-article-pages.ts';
 import { unquote } from './record-step.ts';
 import { writeFile } from './retry.ts';
 
@@ -78,8 +79,6 @@ export interface LayoutRecord {
 export interface ReadChunk {
   /** Placed records by archive bucket (`bucketOf`). */
   readonly byBucket: ReadonlyMap<string, LayoutRecord[]>;
-  /** Records with an article page, by page share (`pageShareOf`). */
-  readonly byPageShare: ReadonlyMap<number, string[]>;
   readonly candidates: readonly ClaimCandidate[];
   /** The site state of these records alone (counts, pending, invalid), to be added up. */
   readonly partial: PartialSiteState;
@@ -146,16 +145,10 @@ export async function readChunk(
   });
   const gone = await mapLimited(stale, concurrency, (key) => removeStaleState(state, key));
   const byBucket = new Map<string, LayoutRecord[]>();
-  const byPageShare = new Map<number, string[]>();
   const deltas: RecordDelta[] = [];
   for (const entry of read) {
     if (!entry) continue;
     deltas.push(deltaOf(entry.state, now, site));
-    const page = entry.state.placed?.page;
-    if (page) {
-      const share = pageShareOf(page);
-      byPageShare.set(share, [...(byPageShare.get(share) ?? []), entry.state.key]);
-    }
     const layout = layoutRecordOf(entry.state);
     if (!layout || layout.sets.length === 0) continue;
     const bucket = bucketOf(layout.period);
@@ -164,7 +157,6 @@ export async function readChunk(
   const { records, counts, pending, invalid } = applyDeltas(emptySiteState('', ''), deltas, new Map());
   return {
     byBucket,
-    byPageShare,
     candidates: read.flatMap((entry) => entry?.candidate ?? []),
     partial: { records, counts, pending, invalid },
     warnings: read.flatMap((entry) => entry?.warnings ?? []),
@@ -189,18 +181,6 @@ async function removeStaleState(state: StateStore, recordKey: string): Promise<s
   );
   if (!removed) return [];
   return [record.placed, ...(record.unsettled?.from ?? [])].flatMap((placement) => placement?.page ?? []);
-}
-
-/**
- * Article pages are rendered a share at a time (16 shares, by the first character of the page's
- * folder name), so each step rewrites the ledger objects of one share only (`stateKeys.ledger`
- * groups article pages by the first two characters).
- */
-export const pageShares = 16;
-
-export function pageShareOf(page: string): number {
-  const share = Number.parseInt(page.charAt('articles/'.length), 16);
-  return Number.isNaN(share) ? 0 : share % pageShares;
 }
 
 /** The claims on some ids settled: the oldest keeps each id, the others are rewritten without it. */
@@ -257,6 +237,8 @@ export interface ReducedGroup {
   readonly counts: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Per set, newest first: [key, period]. */
   readonly newest: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+  /** The group's oldest record in the main set (its newest is the first of `newest`'s). */
+  readonly oldest?: string;
 }
 
 /** A bucket's periods, each set's records in feed order: period -> set -> keys. */
@@ -281,7 +263,9 @@ export function reduceBuckets(
     record[key] = found;
     return found;
   };
+  let oldest: string | undefined;
   for (const { record } of sorted) {
+    if (record.sets.includes(mainSet)) oldest = record.key;
     const bucket = lists.get(bucketOf(record.period)) ?? {};
     lists.set(bucketOf(record.period), bucket);
     const period = entry(bucket, record.period, () => ({}) as Record<string, string[]>);
@@ -293,7 +277,7 @@ export function reduceBuckets(
       if (top.length < site.maxItems) top.push([record.key, record.period]);
     }
   }
-  return { reduced: { counts, newest }, lists };
+  return { reduced: { counts, newest, oldest }, lists };
 }
 
 /** The sets laid out: each set's window (its newest `maxItems`) and its archive pages' sizes. */
@@ -304,6 +288,11 @@ export interface RebuildPlan {
   readonly sets: Readonly<
     Record<string, { readonly window: readonly string[]; readonly periods: Readonly<Record<string, number>> }>
   >;
+  /**
+   * Each group's newest and oldest key in the main set, in the order of the render steps (oldest
+   * group first): an article page at a group's edge links the article past it.
+   */
+  readonly edges: readonly (readonly [string, string])[];
 }
 
 /**
@@ -338,7 +327,10 @@ export function planLayout(
     pages.sort(([a], [b]) => compareText(a, b));
     sets[folder] = { window, periods: Object.fromEntries(pages) };
   }
-  return { revision, shardTag, sets };
+  const edges = groups
+    .map((group): [string, string] => [group.newest[mainSet]?.[0]?.[0] ?? '', group.oldest ?? ''])
+    .reverse();
+  return { revision, shardTag, sets, edges };
 }
 
 /**
@@ -349,11 +341,12 @@ export async function renderPeriods(
   context: RebuildContext,
   plan: RebuildPlan,
   periods: readonly (readonly [string, Readonly<Record<string, readonly string[]>>])[],
+  known: ReadonlyMap<string, Article> = new Map(),
 ): Promise<string[]> {
   const { site, state, output } = context;
   const written: string[] = [];
   for (const [period, lists] of periods) {
-    // A record in several sets is read once per period.
+    // A record in several sets is read once per period (and not at all when known).
     const articles = new Map<string, Article>();
     for (const [folder, keys] of Object.entries(lists)) {
       const set = plan.sets[folder];
@@ -361,9 +354,9 @@ export async function renderPeriods(
       const inWindow = new Set(set.window);
       const pageKeys = keys.filter((key) => !inWindow.has(key));
       if (pageKeys.length === 0) continue;
-      const missing = pageKeys.filter((key) => !articles.has(key));
+      const missing = pageKeys.filter((key) => !articles.has(key) && !known.has(key));
       for (const article of await loadArticles(state, missing)) articles.set(article.key, article);
-      const page = pageKeys.flatMap((key) => articles.get(key) ?? []);
+      const page = pageKeys.flatMap((key) => known.get(key) ?? articles.get(key) ?? []);
       await overwrite(
         state,
         stateKeys.shard(folder, period, plan.shardTag),
@@ -532,18 +525,22 @@ async function removeOtherShards(
   await mapLimited(other, concurrency, (key) => state.delete(key));
 }
 
-/** The article pages of some records (those placed, without a url of their own). */
+/** Some article pages, each linking the neighbours its unit names. */
 export async function renderArticlePages(
   context: RebuildContext,
-  keys: readonly string[],
+  units: readonly PageUnit[],
   revision: number,
 ): Promise<string[]> {
-  const articles = await loadArticles(context.state, keys);
-  const files = articles.flatMap((article) => renderArticlePageFile(context.site, article) ?? []);
+  const byKey = new Map(units.map((unit) => [unit.key, unit]));
+  const articles = await loadArticles(context.state, [...byKey.keys()]);
+  const files = articles.flatMap((article) => {
+    const unit = byKey.get(article.key);
+    return renderArticlePageFile(context.site, article, { newer: unit?.newer, older: unit?.older }) ?? [];
+  });
   return publish(context.output, files, revision);
 }
 
-async function loadArticles(state: StateStore, keys: readonly string[]): Promise<Article[]> {
+export async function loadArticles(state: StateStore, keys: readonly string[]): Promise<Article[]> {
   const articles = await mapLimited(keys, concurrency, async (key) => {
     const where = stateKeys.record(key);
     const stored = await state.read(where);

@@ -468,6 +468,76 @@ describe('runPublish: article pages', () => {
     expect(await pages()).toEqual([]);
   });
 
+  /** Each article page's links to the next older and newer article, by the page's title. */
+  const neighbourTitles = async () => {
+    const links = new Map<string, { older?: string; newer?: string }>();
+    for (const path of await pages()) {
+      const html = (await publisher.read(path)) ?? '';
+      links.set(/<h1>([^<]+)<\/h1>/.exec(html)?.[1] ?? path, {
+        older: /rel="prev">← ([^<]+)</.exec(html)?.[1],
+        newer: /rel="next">([^<]+) →</.exec(html)?.[1],
+      });
+    }
+    return Object.fromEntries([...links].sort(([a], [b]) => a.localeCompare(b)));
+  };
+  const dated = (title: string, day: number, fields: object = {}) =>
+    article({ title, date: `2025-06-0${day}T10:00:00Z`, ...fields });
+
+  it('links each article page to the next newer and older article, and relinks the neighbours of an article added or deleted', async () => {
+    await publisher.write('articles/a.json', dated('A', 1));
+    await publisher.write('articles/c.json', dated('C', 3));
+    await publisher.publish();
+    expect(await neighbourTitles()).toEqual({ A: { newer: 'C' }, C: { older: 'A' } });
+
+    await publisher.write('articles/b.json', dated('B', 2));
+    await publisher.publish({ now: later(1), changes: [{ key: 'articles/b.json' }] });
+    expect(await neighbourTitles()).toEqual({
+      A: { newer: 'B' },
+      B: { older: 'A', newer: 'C' },
+      C: { older: 'B' },
+    });
+
+    await publisher.remove('articles/b.json');
+    await publisher.publish({ now: later(2), changes: [{ key: 'articles/b.json' }] });
+    expect(await neighbourTitles()).toEqual({ A: { newer: 'C' }, C: { older: 'A' } });
+  });
+
+  it('links an article with a url of its own by that url, and draws no page for it', async () => {
+    await publisher.write('articles/a.json', dated('A', 1));
+    await publisher.write('articles/b.json', dated('B', 2, { url: 'https://www.example.com/b' }));
+    await publisher.publish();
+    const html = (await publisher.read((await pages())[0] ?? '')) ?? '';
+    expect(await pages()).toHaveLength(1);
+    expect(html).toContain('<a href="https://www.example.com/b" rel="next">B →</a>');
+  });
+
+  it.each([
+    ['the body', { content_text: 'New body.' }, ['B']],
+    ['the title', { title: 'B2' }, ['A', 'B2', 'C']],
+  ])(
+    'rewrites the pages whose content or links change when %s of an article changes',
+    async (_, change, rewritten) => {
+      for (const [title, day] of [
+        ['A', 1],
+        ['B', 2],
+        ['C', 3],
+      ] as const)
+        await publisher.write(`articles/${title.toLowerCase()}.json`, dated(title, day));
+      await publisher.publish();
+      const before = await publisher.files();
+      await publisher.write('articles/b.json', dated('B', 2, change));
+      const result = await publisher.publish({ now: later(1), changes: [{ key: 'articles/b.json' }] });
+      const after = await publisher.files();
+      const titleOf = (path: string) => /<h1>([^<]+)<\/h1>/.exec(after.get(path) ?? '')?.[1];
+      const changedPages = result.written.filter((path) => path.startsWith('articles/')).map(titleOf);
+      const differing = [...after]
+        .filter(([path, text]) => path.startsWith('articles/') && before.get(path) !== text)
+        .map(([path]) => titleOf(path));
+      expect(changedPages.sort()).toEqual(rewritten);
+      expect(differing.sort()).toEqual(rewritten);
+    },
+  );
+
   it('removes the page of a record deleted while no publish ran, when a rebuild finds it gone', async () => {
     await publisher.write('articles/a.json', article());
     await publisher.write('articles/b.json', article({ title: 'B' }));

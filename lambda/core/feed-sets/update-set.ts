@@ -1,11 +1,19 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
-import { articlePagePath, renderArticlePageFile } from '../render/article-page.ts';
+import { articlePagePath, neighbourLinks, renderArticlePageFile } from '../render/article-page.ts';
 import { loadArticle, storeArticle } from '../state/stored-article.ts';
+import {
+  linkedNeighbours,
+  neighboursIn,
+  type Surroundings,
+  type Timeline,
+  type TimelineArticle,
+  windowSegment,
+} from './article-neighbours.ts';
 import { mainSet, type SetManifest, type Shard } from './feed-set.ts';
 import {
-  neighboursIn,
+  neighboursIn as periodNeighboursIn,
   periodPaths,
   renderArchiveIndex,
   renderPageFiles,
@@ -191,7 +199,7 @@ function applyChange(
   // includes neighbours whose links it changed, which a second look no longer tells apart.
   const neighbours = new Set(
     renderTouched
-      ? [...work.keys()].flatMap((label) => Object.values(neighboursIn(sortedPeriods, label)))
+      ? [...work.keys()].flatMap((label) => Object.values(periodNeighboursIn(sortedPeriods, label)))
       : [],
   );
   const toRender = sortedPeriods.filter(
@@ -199,11 +207,11 @@ function applyChange(
       shards.has(label) ||
       touched.has(label) ||
       (renderTouched && (work.has(label) || neighbours.has(label))) ||
-      !sameJson(neighboursIn(before, label), neighboursIn(sortedPeriods, label)),
+      !sameJson(periodNeighboursIn(before, label), periodNeighboursIn(sortedPeriods, label)),
   );
   for (const [label, articles] of openAll(toRender)) {
     files.push(
-      ...renderPageFiles(site, manifest.folder, label, articles, neighboursIn(sortedPeriods, label)),
+      ...renderPageFiles(site, manifest.folder, label, articles, periodNeighboursIn(sortedPeriods, label)),
     );
   }
   const emptiedPeriods = new Set(before.filter((label) => !(label in periods)));
@@ -213,29 +221,102 @@ function applyChange(
   }
   for (const label of emptiedPeriods) deletes.push(...periodPaths(manifest.folder, label));
   if (manifest.folder === mainSet) {
-    const pages = articlePageChanges(site, change, previous, renderTouched);
+    const need = (label: string): Shard => {
+      const shard = readShard(label);
+      if (shard === undefined) throw new NeedPeriods([label]);
+      return shard;
+    };
+    const loaded = new Map<string, readonly Article[]>();
+    const loadShard = (label: string) => {
+      const articles = loaded.get(label) ?? need(label).map(loadArticle);
+      loaded.set(label, articles);
+      return articles;
+    };
+    const removedFrom = new Map(change.removals.map((removal) => [removal.key, removal.period]));
+    const windowAfter = new Set(window.map((article) => article.key));
+    const timelines: MainTimelines = {
+      before: {
+        segments: [windowSegment, ...[...before].reverse()],
+        read: (segment) => (segment === windowSegment ? manifest.window : need(segment)),
+      },
+      after: {
+        segments: [windowSegment, ...[...sortedPeriods].reverse()],
+        read: (segment) => (segment === windowSegment ? window : (work.get(segment) ?? loadShard(segment))),
+      },
+      segmentBefore: (key, published) =>
+        inWindow.has(key)
+          ? windowSegment
+          : (removedFrom.get(key) ?? periodOf(new Date(published), archivePeriod)),
+      segmentAfter: (key, published) =>
+        windowAfter.has(key) ? windowSegment : periodOf(new Date(published), archivePeriod),
+    };
+    const pages = articlePageChanges(site, change, previous, renderTouched, timelines);
     files.push(...pages.files);
     deletes.push(...pages.deletes);
   }
   return { kind: 'done', manifest: next, shards, files, deletes };
 }
 
+/** The main set before and after a change, and where a key sits in each. */
+interface MainTimelines {
+  readonly before: Timeline<TimelineArticle>;
+  readonly after: Timeline<Article>;
+  readonly segmentBefore: (key: string, published: Date | string) => string;
+  readonly segmentAfter: (key: string, published: Date | string) => string;
+}
+
 /**
  * The article pages a change to the main set writes and removes: a page for each new or changed
- * article without a url of its own; the pages the changed records had and no longer have.
+ * article without a url of its own, and for each article whose newer or older neighbour now
+ * links differently (one came, went, or changed its title); the pages the changed records had
+ * and no longer have.
  */
 function articlePageChanges(
   site: SiteConfig,
   change: SetChange,
   previous: readonly Article[],
   renderTouched: boolean,
+  timelines: MainTimelines,
 ): { files: FeedFile[]; deletes: string[] } {
+  const { before: then, after: now, segmentBefore, segmentAfter } = timelines;
   const before = new Map(previous.map((article) => [article.key, article]));
-  const files = change.upserts.flatMap((article) => {
+  const aroundBefore = (article: TimelineArticle) =>
+    neighboursIn(then, segmentBefore(article.key, article.published), article.key);
+  const aroundAfter = (article: TimelineArticle) =>
+    neighboursIn(now, segmentAfter(article.key, article.published), article.key);
+  const sameLinks = (
+    a: Surroundings<TimelineArticle> | undefined,
+    b: Surroundings<TimelineArticle> | undefined,
+  ) => sameJson(neighbourLinks(site, linkedNeighbours(a)), neighbourLinks(site, linkedNeighbours(b)));
+  const files: FeedFile[] = [];
+  const render = (article: Article, found: Surroundings<Article> | undefined) => {
+    const file = renderArticlePageFile(site, article, linkedNeighbours(found));
+    if (file) files.push(file);
+  };
+  const changedKeys = new Set([...change.upserts.map((article) => article.key), ...before.keys()]);
+  /** Unchanged articles next to a changed one, before or after the change. */
+  const nextToChanged = new Map<string, TimelineArticle>();
+  const noteNeighbours = (found: Surroundings<TimelineArticle> | undefined) => {
+    for (const neighbour of [found?.newer, found?.older])
+      if (neighbour && !changedKeys.has(neighbour.article.key))
+        nextToChanged.set(neighbour.article.key, neighbour.article);
+  };
+  for (const old of before.values()) noteNeighbours(aroundBefore(old));
+  for (const article of change.upserts) {
     const old = before.get(article.key);
-    const same = old !== undefined && sameJson(storeArticle(old), storeArticle(article));
-    return same && !renderTouched ? [] : (renderArticlePageFile(site, article) ?? []);
-  });
+    const after = aroundAfter(article);
+    noteNeighbours(after);
+    const same =
+      old !== undefined &&
+      sameJson(storeArticle(old), storeArticle(article)) &&
+      sameLinks(aroundBefore(old), after);
+    if (!same || renderTouched) render(article, after);
+  }
+  for (const neighbour of nextToChanged.values()) {
+    if (articlePagePath(neighbour) === undefined) continue;
+    const after = aroundAfter(neighbour);
+    if (after && (renderTouched || !sameLinks(aroundBefore(neighbour), after))) render(after.article, after);
+  }
   const kept = new Set(change.upserts.map(articlePagePath));
   const left = [...previous.map(articlePagePath), ...(change.pages ?? [])];
   return {

@@ -42,24 +42,49 @@ export function listedArticle(site: SiteConfig, article: Article) {
   };
 }
 
+/** What an article page shows of another article: its title and address. */
+export type LinkedArticle = Pick<Article, 'id' | 'url' | 'title'>;
+
+/** An article's neighbours in the main feed's order: the next newer and the next older article. */
+export interface ArticleNeighbours {
+  readonly newer?: LinkedArticle;
+  readonly older?: LinkedArticle;
+}
+
+/** The neighbours as the page shows them: equal when the page would link them alike. */
+export function neighbourLinks(site: SiteConfig, neighbours: ArticleNeighbours) {
+  const linked = (article: LinkedArticle | undefined) =>
+    article && { title: article.title, url: safeLink(articleLink(site, article)) };
+  return { newer: linked(neighbours.newer), older: linked(neighbours.older) };
+}
+
 /** The article's page, when it has no `url` of its own. */
-export function renderArticlePageFile(site: SiteConfig, article: Article): FeedFile | undefined {
+export function renderArticlePageFile(
+  site: SiteConfig,
+  article: Article,
+  neighbours: ArticleNeighbours = {},
+): FeedFile | undefined {
   const path = articlePagePath(article);
   if (path === undefined) return undefined;
   return {
     path,
     contentType: mediaTypes.html,
     cacheControl: currentCaching,
-    body: renderArticlePage(site, article),
+    body: renderArticlePage(site, article, neighbours),
   };
 }
 
 /**
  * A plain HTML page of one article: title, dateline and date on the site's clock, authors, photo
- * with caption and credit, the sanitized body, its categories and the feeds. No scripts; nothing
- * outside the site is requested but the article's own images.
+ * with caption and credit, the sanitized body, its categories, links to the next newer and older
+ * article, and the feeds. No scripts; nothing outside the site is requested but the article's own
+ * images.
  */
-export function renderArticlePage(site: SiteConfig, article: Article): string {
+export function renderArticlePage(
+  site: SiteConfig,
+  article: Article,
+  neighbours: ArticleNeighbours = {},
+): string {
   const day = siteDay(site);
   return renderPage(
     site,
@@ -85,6 +110,7 @@ export function renderArticlePage(site: SiteConfig, article: Article): string {
           url: new URL(encodeURI(categoryFolder(name)), site.feedBaseUrl).href,
         })),
         content: articleHtml(article),
+        ...neighbourLinks(site, neighbours),
       },
     },
   );

@@ -90,6 +90,21 @@ describe('a rebuild spread over a queue', () => {
 
     await inProcess.publish();
     expect(await fannedOut.files()).toEqual(await inProcess.files());
+    // Article pages link their neighbours across the edges of the render groups too.
+    const pages = [...(await fannedOut.files())].filter(([path]) => path.startsWith('articles/'));
+    const links = new Map(
+      pages.map(([, html]) => [
+        /<h1>([^<]+)<\/h1>/.exec(html)?.[1],
+        { older: /rel="prev">← ([^<]+)</.exec(html)?.[1], newer: /rel="next">([^<]+) →</.exec(html)?.[1] },
+      ]),
+    );
+    const feedOrder = [...links.keys()].sort(
+      (a, b) => Number(b?.replace('Story ', '')) - Number(a?.replace('Story ', '')),
+    );
+    expect(feedOrder.length).toBeGreaterThan(1000);
+    feedOrder.forEach((title, index) => {
+      expect(links.get(title)).toEqual({ newer: feedOrder[index - 1], older: feedOrder[index + 1] });
+    });
     // Shard objects carry a tag each rebuild draws afresh; the ledger holds each folder's own file
     // times, and must name the same files with the same revisions.
     const untagged = (text: string) =>

@@ -109,14 +109,14 @@ export const defaultTemplates = {
         </ul>
       </nav>
       {%- endif %}
-      {%- if previous or next %}
+      {%- if article.older or article.newer %}
       <nav class="pager" aria-label="More articles">
         <ul>
-          {%- if previous %}
-          <li><a href="{{ previous.url }}" rel="prev">← {{ previous.title }}</a></li>
+          {%- if article.older %}
+          <li><a href="{{ article.older.url }}" rel="prev">← {{ article.older.title }}</a></li>
           {%- endif %}
-          {%- if next %}
-          <li><a href="{{ next.url }}" rel="next">{{ next.title }} →</a></li>
+          {%- if article.newer %}
+          <li><a href="{{ article.newer.url }}" rel="next">{{ article.newer.title }} →</a></li>
           {%- endif %}
         </ul>
       </nav>

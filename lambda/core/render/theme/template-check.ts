@@ -106,7 +106,7 @@ function sampleFailure(site: SiteConfig): TemplateError | undefined {
   const article = sampleArticle(site);
   const scope = { setFolder: '', name: site.title };
   const draws = [
-    () => renderArticlePage(site, article),
+    () => renderArticlePage(site, article, { newer: article, older: article }),
     () => renderSubscribePage(site, [article], [{ name: 'Sample', folder: 'categories/sample/' }]),
     () => renderCategoriesPage(site, [{ name: 'Sample', folder: 'categories/sample/' }]),
     () => renderArchiveIndexFile(site, scope, { '2000-01': 1 }, 1),

@@ -92,6 +92,20 @@ describe('article pages', () => {
     );
   });
 
+  it.each(hostileRecords.map((record) => [record.name, record.fields] as const))(
+    'link a neighbour with %s as valid, escaped HTML',
+    async (_, fields) => {
+      const { files } = planRecords([
+        makeRecord('articles/h.json', { ...base, title: 'Hostile <b>"neighbour"</b>', ...fields }),
+        makeRecord('articles/n.json', { ...base, date: '2025-01-02T00:00:00Z', title: 'Next' }),
+      ]);
+      const page = files.find((file) => file.body.includes('<h1>Next</h1>'));
+      expect(page?.body).toContain('rel="prev">← ');
+      expect(page?.body).not.toContain('<b>"neighbour"</b>');
+      expect(await htmlProblems(page?.body ?? '')).toEqual([]);
+    },
+  );
+
   it('show the date on the site clock, not in UTC', () => {
     const site = makeSite({ timezone: 'Europe/Moscow', language: 'en-GB' });
     const { files } = planRecords(
