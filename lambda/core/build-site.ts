@@ -1,4 +1,4 @@
-import { neighboursAt } from './feed-sets/article-neighbours.ts';
+import { eachWithNeighbours } from './feed-sets/article-neighbours.ts';
 import { categoryNameIn, mainSet, type SetManifest, type Shard } from './feed-sets/feed-set.ts';
 import { layoutSets, manifestOf, renderLayout } from './feed-sets/layout-sets.ts';
 import type { FeedFile, SiteConfig, SourceRecord } from './model.ts';
@@ -81,12 +81,11 @@ export function buildSite({
     categories,
   );
   const main = layouts.find((layout) => layout.folder === mainSet);
-  const timeline = [...visibility.visible].sort(newestFirst);
   return {
     files: [
       ...layouts.flatMap((layout) => renderLayout(site, layout)),
-      ...timeline.flatMap(
-        (article, index) => renderArticlePageFile(site, article, neighboursAt(timeline, index)) ?? [],
+      ...eachWithNeighbours([...visibility.visible].sort(newestFirst)).flatMap(
+        ({ article, ...neighbours }) => renderArticlePageFile(site, article, neighbours) ?? [],
       ),
       ...renderSitePageFiles(site, main?.window ?? [], siteState.categories),
     ],

@@ -1,4 +1,4 @@
-import { neighboursAt } from '../core/feed-sets/article-neighbours.ts';
+import { eachWithNeighbours } from '../core/feed-sets/article-neighbours.ts';
 import { mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import { neighboursIn, renderCurrentFiles, renderPageFiles } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, SiteConfig } from '../core/model.ts';
@@ -208,10 +208,8 @@ function articlePages(
   articles: readonly Article[],
   edges: { readonly newer?: Article; readonly older?: Article },
 ): FeedFile[] {
-  const timeline = [edges.newer, ...articles, edges.older].filter((article) => article !== undefined);
-  const first = edges.newer ? 1 : 0;
-  return articles.flatMap(
-    (article, index) => renderArticlePageFile(site, article, neighboursAt(timeline, index + first)) ?? [],
+  return eachWithNeighbours(articles, edges).flatMap(
+    ({ article, ...neighbours }) => renderArticlePageFile(site, article, neighbours) ?? [],
   );
 }
 

@@ -1,3 +1,4 @@
+import { eachWithNeighbours } from '../core/feed-sets/article-neighbours.ts';
 import { mainSet } from '../core/feed-sets/feed-set.ts';
 import type { Article } from '../core/model.ts';
 import { compareText } from '../core/order.ts';
@@ -43,20 +44,21 @@ export function pageUnitsOf(
   edges: { readonly newer?: string; readonly older?: string },
   articles: ReadonlyMap<string, Article>,
 ): Map<number, PageUnit[]> {
-  const timeline = [edges.newer, ...order, edges.older].flatMap((key) =>
-    key === undefined ? [] : (articles.get(key) ?? []),
-  );
-  const inGroup = new Set(order);
+  const known = (key: string | undefined) => (key === undefined ? undefined : articles.get(key));
+  const present = order.flatMap((key) => articles.get(key) ?? []);
   const units = new Map<number, PageUnit[]>();
-  timeline.forEach((article, index) => {
+  for (const { article, newer, older } of eachWithNeighbours(present, {
+    newer: known(edges.newer),
+    older: known(edges.older),
+  })) {
     const page = articlePagePath(article);
-    if (page === undefined || !inGroup.has(article.key)) return;
+    if (page === undefined) continue;
     const share = pageShareOf(page);
     units.set(share, [
       ...(units.get(share) ?? []),
-      { key: article.key, newer: linkOf(timeline[index - 1]), older: linkOf(timeline[index + 1]) },
+      { key: article.key, newer: linkOf(newer), older: linkOf(older) },
     ]);
-  });
+  }
   return units;
 }
 

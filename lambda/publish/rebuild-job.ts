@@ -481,7 +481,7 @@ async function renderStep(context: RebuildContext, job: RebuildJob, n: number): 
   // The group's main set is read once: for its archive pages, and for its article pages'
   // neighbours (with the article just past each end of the group).
   const order = mainOrderOf(periods);
-  const edges = { newer: plan.edges[n + 1]?.[1], older: plan.edges[n - 1]?.[0] };
+  const edges = { newer: plan.edges[n + 1]?.[1] || undefined, older: plan.edges[n - 1]?.[0] || undefined };
   const edgeKeys = [edges.newer, edges.older].filter((key): key is string => key !== undefined);
   const articles = new Map(
     (await loadArticles(state, [...order, ...edgeKeys])).map((article) => [article.key, article]),
@@ -505,8 +505,10 @@ interface RenderedGroup {
 async function pagesStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
   const [share = 0, from = 0, to = -1] = (await groupOf(state, job, 'pages', n)).map(Number);
-  const parts = (await readAll<PageUnit[]>(state, keys.pagesPrefix(job.id, share))).filter(([key]) => {
-    const group = Number(key.slice(keys.pagesPrefix(job.id, share).length).replace(/\.json$/, ''));
+  const prefix = keys.pagesPrefix(job.id, share);
+  // Only this step's groups are read: the share holds every group's part.
+  const parts = await readAll<PageUnit[]>(state, prefix, (key) => {
+    const group = Number(key.slice(prefix.length).replace(/\.json$/, ''));
     return group >= from && group <= to;
   });
   const units = parts.flatMap(([, units]) => units);
@@ -652,10 +654,14 @@ async function readJson<T>(state: StateStore, key: string): Promise<T | undefine
   return stored ? (JSON.parse(stored.text) as T) : undefined;
 }
 
-/** Every object under a prefix, parsed, in key order. */
-async function readAll<T>(state: StateStore, prefix: string): Promise<[string, T][]> {
+/** Every object under a prefix (those `keep` takes, when given), parsed, in key order. */
+async function readAll<T>(
+  state: StateStore,
+  prefix: string,
+  keep: (key: string) => boolean = () => true,
+): Promise<[string, T][]> {
   const found: string[] = [];
-  for await (const page of state.list(prefix)) found.push(...page.map((entry) => entry.key));
+  for await (const page of state.list(prefix)) found.push(...page.map((entry) => entry.key).filter(keep));
   const parsed = await mapLimited(found, concurrency, async (key) => {
     const value = await readJson<T>(state, key);
     return value === undefined ? [] : [[key, value] as [string, T]];

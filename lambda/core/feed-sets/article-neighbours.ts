@@ -1,4 +1,3 @@
-import type { Article } from '../model.ts';
 import type { ArticleNeighbours, LinkedArticle } from '../render/article-page.ts';
 
 /** What finding neighbours needs of an article: which it is, and what a page links of it. */
@@ -75,7 +74,17 @@ export function linkedNeighbours<T extends TimelineArticle>(
   return { newer: found?.newer?.article, older: found?.older?.article };
 }
 
-/** Neighbours in a list already in feed order (a whole set): the articles before and after each. */
-export function neighboursAt(timeline: readonly Article[], index: number): ArticleNeighbours {
-  return { newer: timeline[index - 1], older: timeline[index + 1] };
+/**
+ * Each of some consecutive articles of the main set (in feed order) with its neighbours, given the
+ * article just past each end (none at the ends of the set).
+ */
+export function eachWithNeighbours<T extends LinkedArticle>(
+  articles: readonly T[],
+  edges: { readonly newer?: T; readonly older?: T } = {},
+): { readonly article: T; readonly newer?: T; readonly older?: T }[] {
+  return articles.map((article, index) => ({
+    article,
+    newer: index === 0 ? edges.newer : articles[index - 1],
+    older: index === articles.length - 1 ? edges.older : articles[index + 1],
+  }));
 }
