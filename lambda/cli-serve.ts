@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
+import { appendFile, mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { count, type OutputFlags, printProblems } from './cli-output.ts';
 import { buildPreview, memorySource } from './cli-preview.ts';
 import { publishCommand } from './cli-publish.ts';
+import { serveLogFolder } from './cli-stats.ts';
 import { type CliPlaces, openCliStores, templatesFolder } from './cli-stores.ts';
 import { watchContent } from './cli-watch.ts';
 import { errorMessage } from './core/error-message.ts';
 import type { FeedFile } from './core/model.ts';
+import { type AnsweredRequest, logFileHeader, logLineOf } from './core/stats/access-log.ts';
 import { createPreviewServer } from './serve.ts';
 
 /** `serve --drafts`: content built in memory, drafts and embargoes shown, rebuilt on change. */
@@ -60,7 +63,10 @@ export function serveCommand(root: string, port: number, places: CliPlaces & Out
     );
     return Promise.resolve(2);
   }
-  const server = createPreviewServer(root, { log: (line) => console.log(line) });
+  const server = createPreviewServer(root, {
+    log: (line) => console.log(line),
+    accessLog: requestLogWriter(serveLogFolder(root)),
+  });
   const content = resolve(places.content);
   if (existsSync(content) && !places.content.startsWith('s3://')) {
     const republish = async () => {
@@ -77,4 +83,27 @@ export function serveCommand(root: string, port: number, places: CliPlaces & Out
     console.log(`watching ${content}: changes are published again`);
   }
   return listen(server, port, `serving ${root} at http://localhost:${port}/ (Ctrl-C to stop)`);
+}
+
+/**
+ * Appends each request to a log file per day, in CloudFront's format, so `stats` reads a
+ * preview as it reads the CDN. Written in order, one line at a time; a failure to write is
+ * said once and serving goes on.
+ */
+export function requestLogWriter(folder: string): (request: AnsweredRequest) => void {
+  let pending = Promise.resolve();
+  let warned = false;
+  return (request) => {
+    const file = join(folder, `serve-${request.time.toISOString().slice(0, 10)}.log`);
+    pending = pending
+      .then(async () => {
+        await mkdir(folder, { recursive: true });
+        const fresh = !existsSync(file);
+        await appendFile(file, `${fresh ? logFileHeader() : ''}${logLineOf(request)}`);
+      })
+      .catch((error: unknown) => {
+        if (!warned) console.error(`feed-publisher: cannot write the request log: ${errorMessage(error)}`);
+        warned = true;
+      });
+  };
 }

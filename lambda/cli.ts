@@ -47,6 +47,16 @@ const usages: Record<string, string> = {
     --into <dir>     where the records go (default: content/articles)
     --max-mb <n>     the largest download accepted, in megabytes (default: 50); a download
                      follows at most 5 redirects, only to http(s)`,
+  stats: `feed-publisher stats [--logs <dir|s3://bucket/prefix> | --bucket s3://state-bucket[/prefix]]
+                     [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--html <file>]
+  Subscribers, readers and requests per feed and day, from CloudFront's access logs (or the
+  request log "serve" writes): distinct readers are counted by a salted hash made for this run
+  and never written; aggregators' reports ("42 subscribers") are counted once per feed and day.
+    --logs <dir|s3://...>  the logs (default: the request log of "serve", .publisher/serve-logs)
+    --bucket <s3://...>    read the days the stack's statistics function stored in the state bucket
+    --from, --to           the first and last day (UTC) to show
+    --json                 print {"days":[{"date","final","feeds":{"/rss.xml":{...}}}]}
+    --html <file>          write a page with a chart per feed (no scripts, nothing fetched)`,
   serve: `feed-publisher serve [--out <dir>] [--port <n>] [--content <dir>] [--templates <dir>] [--state <dir>]
   Serves public/ on 127.0.0.1 with the headers CloudFront sends (default port 8080), and
   publishes content/ into it again whenever a record, site.json or a template changes (a bad
@@ -63,6 +73,7 @@ Commands:
   validate   check records without publishing
   import     turn an existing feed into records
   serve      serve public/ locally
+  stats      subscribers and readers per feed and day, from access logs
   help       this text; "feed-publisher <command> --help" for a command's options
 
 Options for every command: --help, --version
@@ -88,6 +99,10 @@ const options = {
   'dry-run': { type: 'boolean', default: false },
   drafts: { type: 'boolean', default: false },
   bucket: { type: 'string' },
+  logs: { type: 'string' },
+  html: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   endpoint: { type: 'string' },
   region: { type: 'string' },
   port: { type: 'string', default: '8080' },
@@ -212,6 +227,17 @@ async function main(argv: readonly string[]): Promise<number> {
       quiet: values.quiet,
       maxBytes: Math.round(maxMb * 1024 * 1024),
     });
+  }
+  if (command === 'stats') {
+    const { PlaceError } = await import('./cli-stores.ts');
+    const { statsCommand } = await import('./cli-stats.ts');
+    try {
+      return await statsCommand(values, new Date());
+    } catch (error) {
+      if (!(error instanceof PlaceError)) throw error;
+      console.error(`feed-publisher: ${error.message}`);
+      return 2;
+    }
   }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join, normalize, sep } from 'node:path';
 import { sha256Hex } from './core/hash.ts';
 import { headersForPath } from './core/render/feed-files.ts';
+import type { AnsweredRequest } from './core/stats/access-log.ts';
 
 /** Headers CloudFront adds to every response (see lib/publisher-distribution.ts). */
 const securityHeaders = {
@@ -20,6 +21,8 @@ const securityHeaders = {
 export interface PreviewOptions {
   /** Told one line per request answered: method, path, status, milliseconds. */
   readonly log?: (line: string) => void;
+  /** Told every request answered, to log it as CloudFront logs it (so `stats` reads a preview too). */
+  readonly accessLog?: (request: AnsweredRequest) => void;
 }
 
 /** Where the preview's files come from: a published folder, or a build held in memory. */
@@ -41,13 +44,39 @@ export function createPreviewServer(root: string | PreviewSource, options: Previ
   const source = typeof root === 'string' ? folderSource(root) : root;
   return createServer((request, response) => {
     const started = performance.now();
-    response.on('finish', () =>
-      options.log?.(
-        `${request.method} ${request.url} ${response.statusCode} ${Math.round(performance.now() - started)} ms`,
-      ),
-    );
+    response.on('finish', () => {
+      const elapsed = performance.now() - started;
+      options.log?.(`${request.method} ${request.url} ${response.statusCode} ${Math.round(elapsed)} ms`);
+      options.accessLog?.(answeredRequest(request, response, elapsed));
+    });
     respond(source, request, response).catch(() => send(response, 500, 'internal error'));
   });
+}
+
+function answeredRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  elapsedMs: number,
+): AnsweredRequest {
+  const [path = '/', query = ''] = (request.url ?? '/').split('?', 2);
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : '';
+  };
+  return {
+    time: new Date(),
+    ip: request.socket.remoteAddress ?? '-',
+    method: request.method ?? '-',
+    host: header('host'),
+    path,
+    query,
+    status: response.statusCode,
+    bytes: request.method === 'HEAD' ? 0 : Number(response.getHeader('content-length') ?? 0),
+    userAgent: header('user-agent'),
+    referer: header('referer'),
+    seconds: elapsedMs / 1000,
+    contentType: String(response.getHeader('content-type') ?? ''),
+  };
 }
 
 async function respond(
