@@ -23,8 +23,9 @@ import { sha256Hex } from '../lambda/core/hash.ts';
 import { folderHash } from './folder-hash.ts';
 import { acknowledge, acknowledgeCdkHelpers } from './nag.ts';
 import { createAlarms, defaultMetricsNamespace } from './publisher-alarms.ts';
-import { createDistribution } from './publisher-distribution.ts';
+import { cloudFrontLogPrefix, createDistribution } from './publisher-distribution.ts';
 import { grantLeastPrivilege } from './publisher-permissions.ts';
+import { PublisherStatistics } from './publisher-statistics.ts';
 
 export { defaultMetricsNamespace } from './publisher-alarms.ts';
 
@@ -122,6 +123,13 @@ export interface FeedPublisherProps {
   readonly metricsNamespace?: string;
 
   /**
+   * Whether subscriber statistics are counted from the CloudFront logs (a function, a queue and
+   * an hourly schedule; daily objects under `stats/` in the state bucket, read by `feed-publisher stats --bucket`).
+   * @default true
+   */
+  readonly statistics?: boolean;
+
+  /**
    * What happens to the buckets and logs when the stack is deleted.
    * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept when the stack is deleted, removed when its creation fails)
    */
@@ -154,6 +162,10 @@ export class FeedPublisher extends Construct {
   public readonly rebuildDeadLetterQueue: sqs.IQueue;
   /** Where failed asynchronous invocations (schedules, the publish after deploy) wait; redriven to `queue`. */
   public readonly invocationDeadLetterQueue: sqs.IQueue;
+  /** Counts readers and subscribers from the CloudFront logs; undefined when `statistics` is false. */
+  public readonly statistics?: PublisherStatistics;
+  /** Where log objects and merges the statistics failed five times wait; redriven to the statistics queue. */
+  public readonly statisticsDeadLetterQueue?: sqs.IQueue;
   /** Where the alarms go. */
   public readonly alarmTopic: sns.ITopic;
   /** The HTTPS URL the feeds are served from, ending with '/'. */
@@ -172,7 +184,7 @@ export class FeedPublisher extends Construct {
     const buckets = this.createBuckets(removalPolicy);
     const distribution = createDistribution(this, buckets.feeds, buckets.log, props);
     const feedBaseUrl = `https://${props.domainName ?? distribution.distributionDomainName}/`;
-    const queues = this.createQueues(timeout);
+    const queues = this.createQueues(timeout, props.statistics ?? true);
     // The group holds no data: it goes with the stack, so a later deploy can create it again.
     const scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
       removalPolicy: RemovalPolicy.DESTROY,
@@ -243,6 +255,18 @@ export class FeedPublisher extends Construct {
       distribution,
     });
 
+    const statistics = queues.statsDeadLetter
+      ? new PublisherStatistics(this, 'Statistics', {
+          logBucket: buckets.log,
+          logPrefix: cloudFrontLogPrefix,
+          stateBucket: buckets.state,
+          deadLetterQueue: queues.statsDeadLetter,
+          scheduleGroup,
+          removalPolicy,
+          service,
+        })
+      : undefined;
+
     const alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.alarmEmail);
     createAlarms(this, {
       fn: publishFunction,
@@ -252,6 +276,7 @@ export class FeedPublisher extends Construct {
         DeadLettersAlarm: queues.deadLetter,
         RebuildDeadLettersAlarm: queues.rebuildDeadLetter,
         InvocationDeadLettersAlarm: queues.invocationDeadLetter,
+        ...(queues.statsDeadLetter ? { StatisticsDeadLettersAlarm: queues.statsDeadLetter } : {}),
       },
       topic: alarmTopic,
       namespace: metricsNamespace,
@@ -269,6 +294,8 @@ export class FeedPublisher extends Construct {
     this.rebuildQueue = queues.rebuild;
     this.rebuildDeadLetterQueue = queues.rebuildDeadLetter;
     this.invocationDeadLetterQueue = queues.invocationDeadLetter;
+    this.statistics = statistics;
+    this.statisticsDeadLetterQueue = queues.statsDeadLetter;
     this.alarmTopic = alarmTopic;
     this.feedBaseUrl = feedBaseUrl;
   }
@@ -331,7 +358,7 @@ export class FeedPublisher extends Construct {
    * dead-letter queue of its own, and one for failed asynchronous invocations (schedules, the
    * publish after deploy): each kind of message is redriven where it came from (operations.md).
    */
-  private createQueues(timeout: Duration) {
+  private createQueues(timeout: Duration, statistics: boolean) {
     const deadLetterQueue = (id: string, of: string) => {
       const queue = new sqs.Queue(this, id, {
         retentionPeriod: retention.deadLetters,
@@ -352,6 +379,12 @@ export class FeedPublisher extends Construct {
       'InvocationDeadLetterQueue',
       "the function's asynchronous invocations and the schedules",
     );
+    const statsDeadLetter = statistics
+      ? deadLetterQueue(
+          'StatisticsDeadLetterQueue',
+          'the statistics queue (CloudFront log objects, hourly merges)',
+        )
+      : undefined;
     const queueProps = (queue: sqs.IQueue): sqs.QueueProps => ({
       // Lambda's guidance: at least six times the function timeout, so a retry never overlaps a running batch.
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * visibilityTimeoutFactor),
@@ -363,7 +396,7 @@ export class FeedPublisher extends Construct {
     // A rebuild (first publish, or a change of reading or rendering settings) is spread over this
     // queue in steps of a few hundred records, so no invocation reads or renders the whole archive.
     const rebuild = new sqs.Queue(this, 'RebuildQueue', queueProps(rebuildDeadLetter));
-    return { deadLetter, rebuildDeadLetter, invocationDeadLetter, publish, rebuild };
+    return { deadLetter, rebuildDeadLetter, invocationDeadLetter, statsDeadLetter, publish, rebuild };
   }
 
   /** The publish function, bundled from lambda/handler.ts with esbuild. */

@@ -35,6 +35,8 @@ const deadLetterDescriptions: Readonly<Record<string, string>> = {
     'Record changes (S3 events) failed to publish five times and wait in the dead-letter queue; redrive it to the publish queue',
   RebuildDeadLettersAlarm:
     'Rebuild steps failed five times and wait in the rebuild dead-letter queue; redrive it to the rebuild queue',
+  StatisticsDeadLettersAlarm:
+    'A CloudFront log object (or an hourly merge) failed to count five times and waits in the statistics dead-letter queue; redrive it to the statistics queue',
   InvocationDeadLettersAlarm:
     'A scheduled or post-deploy publish failed after its retries; redrive the invocation dead-letter queue to the publish queue',
 };

@@ -12,6 +12,9 @@ export interface DistributionOptions {
 }
 
 /** CloudFront in front of the feeds bucket: HTTPS only, security headers, CORS for JSON Feed, caching by Cache-Control. */
+/** Where CloudFront's standard logs go in the log bucket: what the statistics read. */
+export const cloudFrontLogPrefix = 'cloudfront/';
+
 export function createDistribution(
   scope: Construct,
   feedsBucket: s3.IBucket,
@@ -102,7 +105,7 @@ export function createDistribution(
     priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     enableLogging: true,
     logBucket,
-    logFilePrefix: 'cloudfront/',
+    logFilePrefix: cloudFrontLogPrefix,
     ...(props.domainName && props.certificate
       ? {
           domainNames: [props.domainName],

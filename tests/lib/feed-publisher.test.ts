@@ -434,8 +434,9 @@ describe('FeedPublisher triggers', () => {
     const targets = Object.values(template.findResources('AWS::SQS::Queue')).flatMap((queue) =>
       queue.Properties?.RedrivePolicy ? [JSON.stringify(queue.Properties.RedrivePolicy)] : [],
     );
-    expect(new Set(targets).size).toBe(2);
-    template.resourceCountIs('AWS::SQS::Queue', 5);
+    // The publish, rebuild and statistics queues each redrive to their own.
+    expect(new Set(targets).size).toBe(3);
+    template.resourceCountIs('AWS::SQS::Queue', 7);
   });
 
   it.each([
@@ -455,8 +456,11 @@ describe('FeedPublisher triggers', () => {
   });
 
   it('sends record creations and deletions under the content prefix to the queue', () => {
-    const configuration = Object.values(template.findResources('Custom::S3BucketNotifications'))[0]
-      ?.Properties.NotificationConfiguration as {
+    const configuration = Object.values(template.findResources('Custom::S3BucketNotifications')).find(
+      (notifications) =>
+        (notifications.Properties.BucketName as { Ref?: string }).Ref ===
+        id('AWS::S3::Bucket', /ContentBucket/),
+    )?.Properties.NotificationConfiguration as {
       QueueConfigurations: { Events: string[]; Filter: unknown }[];
     };
     expect(configuration.QueueConfigurations.map((entry) => entry.Events)).toEqual([
@@ -591,8 +595,9 @@ describe('FeedPublisher alarms', () => {
     );
   });
 
-  it('has the nine alarms the README prices', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+  it('has the ten alarms the README prices, nine without statistics', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    publisherTemplate({ statistics: false }).resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('alarms when a rebuild step waits 45 minutes, and when a rebuild made no progress', () => {
@@ -818,5 +823,87 @@ describe('FeedPublisher in a second region', () => {
     expect(names).toHaveLength(8);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('FeedPublisher-security-headers-eu-west-1');
+  });
+});
+
+describe('FeedPublisher statistics', () => {
+  const statsFunction = () => resource('AWS::Lambda::Function', /StatisticsFunction/).Properties;
+  const queueArn = (pattern: RegExp) => ({ 'Fn::GetAtt': [id('AWS::SQS::Queue', pattern), 'Arn'] });
+
+  it('sends each new CloudFront log object, and only those, to the statistics queue', () => {
+    const configuration = Object.values(template.findResources('Custom::S3BucketNotifications')).find(
+      (notifications) =>
+        (notifications.Properties.BucketName as { Ref?: string }).Ref === id('AWS::S3::Bucket', /LogBucket/),
+    )?.Properties.NotificationConfiguration;
+    expect(configuration).toEqual({
+      QueueConfigurations: [
+        {
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'cloudfront/' }] } },
+          QueueArn: queueArn(/StatisticsQueue[0-9A-F]{8}$/),
+        },
+      ],
+    });
+    expect(distributionConfig().Logging).toMatchObject({ Prefix: 'cloudfront/' });
+  });
+
+  it('runs a small function one log object at a time, dead-lettering a message after 5 receives', () => {
+    expect(statsFunction()).toMatchObject({ MemorySize: 512, Timeout: 300, Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueArn(/StatisticsQueue[0-9A-F]{8}$/),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(resource('AWS::SQS::Queue', /StatisticsQueue[0-9A-F]{8}$/).Properties).toMatchObject({
+      RedrivePolicy: { deadLetterTargetArn: queueArn(/StatisticsDeadLetterQueue/), maxReceiveCount: 5 },
+      VisibilityTimeout: 1800,
+    });
+  });
+
+  it('asks for a merge every hour through the same queue, failures to the same dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Target: Match.objectLike({
+        Arn: queueArn(/StatisticsQueue[0-9A-F]{8}$/),
+        Input: JSON.stringify({ source: 'feed-publisher.stats' }),
+        DeadLetterConfig: { Arn: queueArn(/StatisticsDeadLetterQueue/) },
+      }),
+    });
+  });
+
+  it('alarms when the statistics dead-letter queue holds a message', () => {
+    expect(resource('AWS::CloudWatch::Alarm', /StatisticsDeadLettersAlarm/).Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [id('AWS::SQS::Queue', /StatisticsDeadLetterQueue/), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+    });
+  });
+
+  it('may read only the CloudFront logs and only the stats/ part of the state', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).find((policy) =>
+      (policy.Properties.Roles as { Ref: string }[]).some((role) =>
+        /StatisticsFunctionServiceRole/.test(role.Ref),
+      ),
+    )?.Properties.PolicyDocument.Statement as { Sid?: string; Resource: unknown; Action: unknown }[];
+    const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
+    expect(JSON.stringify(bySid.ReadAccessLogs?.Resource)).toContain('/cloudfront/*');
+    expect(bySid.ReadAccessLogs?.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(bySid.ReadWriteStatistics?.Resource)).toContain('/stats/*');
+    expect(JSON.stringify(statements)).not.toContain(id('AWS::S3::Bucket', /FeedsBucket/));
+    expect(JSON.stringify(statements)).not.toContain(id('AWS::S3::Bucket', /ContentBucket/));
+  });
+
+  it('leaves all of it out when statistics is false', () => {
+    const without = publisherTemplate({ statistics: false });
+    expect(
+      Object.keys(without.findResources('AWS::Lambda::Function')).some((key) => /Statistics/.test(key)),
+    ).toBe(false);
+    without.resourceCountIs('AWS::SQS::Queue', 5);
+    without.resourceCountIs('Custom::S3BucketNotifications', 1);
   });
 });
