@@ -150,49 +150,6 @@ describe('the statistics function', () => {
       const feeds = ((await storedDays())['2026-11-30']?.feeds ?? {}) as Record<string, { requests: number }>;
       return feeds['/rss.xml']?.requests;
     };
-    const before = await readBucket(server.client, 'state');
-    const key = keys()[1] as string;
-    const result = await handler({ Records: [logEvent(key, 'again')] });
-    expect(result.batchItemFailures).toEqual([]);
-    expect(await readBucket(server.client, 'state')).toEqual(before);
-  });
-
-  it('merges open days hourly and closes a day once its logs can no longer come', async () => {
-    clock = new Date('2026-12-02T12:00:00Z');
-    expect((await handler({ Records: [mergeEvent] })).batchItemFailures).toEqual([]);
-    const days = await storedDays();
-    expect(days['2026-11-30']).toEqual({ final: true, feeds: corpus.expected['2026-11-30'] });
-    expect(days['2026-12-01']).toEqual({ final: false, feeds: corpus.expected['2026-12-01'] });
-    const keysNow = await stateKeys();
-    expect(keysNow.filter((key) => key.includes('2026-11-30'))).toEqual(['stats/days/2026-11-30.json']);
-    expect(keysNow).toContain('stats/salts/2026-12-01');
-
-    clock = new Date('2026-12-03T07:00:00Z');
-    await handler({ Records: [mergeEvent] });
-    expect(await stateKeys()).toEqual(['stats/days/2026-11-30.json', 'stats/days/2026-12-01.json']);
-    expect((await storedDays())['2026-12-01']).toEqual({ final: true, feeds: corpus.expected['2026-12-01'] });
-  });
-
-  it('serves the stored days to "stats --bucket" in the CLI', async () => {
-    const { code, stdout, stderr } = await runCli(
-      ['stats', '--bucket', 's3://state', '--endpoint', server.endpoint, '--region', 'us-east-1', '--json'],
-      { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
-    );
-    expect(code, stderr).toBe(0);
-    const { days } = JSON.parse(stdout) as { days: { date: string; feeds: unknown }[] };
-    expect(Object.fromEntries(days.map((day) => [day.date, day.feeds]))).toEqual(corpus.expected);
-  });
-
-  it('adds logs that come after their day closed, once, even when the close stopped before deleting them', async () => {
-    const late = generateCorpus(['2026-11-30'], 99);
-    const lateKeys = late.files.map((file) => `cloudfront/LATE${file.name}`);
-    for (const [index, file] of late.files.entries())
-      await server.client.send(
-        new PutObjectCommand({ Bucket: 'logs', Key: lateKeys[index], Body: file.body }),
-      );
-    const requests = async () =>
-      ((await storedDays())['2026-11-30']?.feeds as Record<string, { requests: number }>)['/rss.xml']
-        ?.requests;
     const before = (await requests()) ?? 0;
     expect((await handler({ Records: lateKeys.map((key) => logEvent(key)) })).batchItemFailures).toEqual([]);
     failDeletes = true;

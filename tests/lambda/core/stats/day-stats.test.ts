@@ -32,7 +32,8 @@ describe('merging a day’s parts', () => {
 
   it(`names at most ${namedLimit} apps and sums the rest as Other, however many are made up`, () => {
     const readers = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`App${index}`, [index]]));
-    const { apps } = mergeParts('2026-12-01', [part({ readers })]).feeds['/rss.xml'] ?? { apps: {} };
+    const apps: Record<string, number> =
+      mergeParts('2026-12-01', [part({ readers })]).feeds['/rss.xml']?.apps ?? {};
     expect(Object.keys(apps)).toHaveLength(namedLimit);
     expect(apps.Other).toBe(50 - (namedLimit - 1));
     expect(Object.values(apps).reduce((a, b) => a + b, 0)).toBe(50);
