@@ -1,4 +1,4 @@
-import { addToDay, type DayPart, mergeParts } from '../core/stats/day-stats.ts';
+import { addToDay, DayMerge, type DayPart } from '../core/stats/day-stats.ts';
 import { LogTally } from '../core/stats/log-tally.ts';
 import type { LogSource } from '../stores/log-sources.ts';
 import type { StateStore } from '../stores/store.ts';
@@ -79,12 +79,13 @@ export async function mergeDays(deps: Pick<StatsDeps, 'state'>, now: Date): Prom
     const closedBefore = stored?.day.final === true;
     const counted = new Set(stored?.counted ?? []);
     const fresh = closedBefore ? keys.filter((key) => !counted.has(partName(key))) : keys;
-    const parts: DayPart[] = [];
+    // One part in memory at a time: the merge holds the day's distinct readers, not every part.
+    const merge = new DayMerge(date);
     for (const key of fresh) {
       const part = await readPart(state, key);
-      if (part) parts.push(part);
+      if (part) merge.add(part);
     }
-    const day = mergeParts(date, parts, final);
+    const day = merge.result(final);
     const next = closedBefore && stored ? addToDay(stored.day, day) : day;
     for (const key of fresh) if (final) counted.add(partName(key));
     await overwrite(state, statsKeys.day(date), encodeStoredDay(next, final ? [...counted].sort() : []));

@@ -1,17 +1,15 @@
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { SiteConfig } from '../../lambda/core/model.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { accessibilityViolations, horizontalOverflow, launchChromium } from '../helpers/browser.ts';
 import { contentRoot } from '../helpers/sample.ts';
 import { serveFolder } from '../helpers/static-server.ts';
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** Screenshots go here for people to look at; never committed. */
 const screenshots = join('test-output', 'screenshots');
 
@@ -66,23 +64,6 @@ afterAll(async () => {
   }
 });
 
-/** The WCAG 2.1 A and AA rules of axe-core, run in the page; each violation as `rule: where`. */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() =>
-    (
-      globalThis as unknown as {
-        axe: {
-          run(options: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-  );
-  return results.violations.flatMap((violation) =>
-    violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')}`),
-  );
-}
-
 const pageKinds = [
   ['subscribe page', (url: string) => `${url}index.html`],
   ['category page', (url: string) => `${url}categories/world/`],
@@ -116,14 +97,7 @@ describe.each(cases)('the %s', (_name, theme, kind, addressOf) => {
         fullPage: true,
       });
       expect(await accessibilityViolations(page)).toEqual([]);
-      const overflow = await page.evaluate(() => {
-        const view = globalThis as unknown as {
-          document: { documentElement: { scrollWidth: number } };
-          innerWidth: number;
-        };
-        return view.document.documentElement.scrollWidth - view.innerWidth;
-      });
-      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     },
   );
 

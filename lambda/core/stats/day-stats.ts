@@ -49,27 +49,75 @@ export interface DayStats {
 
 /** A day's parts merged: readers counted once however many parts saw them. */
 export function mergeParts(date: string, parts: readonly DayPart[], final = false): DayStats {
-  const feeds: Record<string, FeedDay> = {};
-  const paths = [...new Set(parts.flatMap((part) => Object.keys(part.feeds)))].sort();
-  for (const path of paths) {
-    const of = parts.flatMap((part) => (part.feeds[path] ? [part.feeds[path]] : []));
-    const readers = new Map<number, string>();
-    for (const part of of)
-      for (const [app, hashes] of Object.entries(part.readers))
-        for (const hash of hashes) readers.set(hash, app);
-    const apps: Record<string, number> = {};
-    for (const app of readers.values()) apps[app] = (apps[app] ?? 0) + 1;
-    feeds[path] = {
-      requests: sum(of.map((part) => part.requests)),
-      bytes: sum(of.map((part) => part.bytes)),
-      notModified: sum(of.map((part) => part.notModified)),
-      bots: sum(of.map((part) => part.bots)),
-      readers: readers.size,
-      subscribers: topNames(highest(of.map((part) => part.subscribers))),
-      apps: topNames(apps),
-    };
+  const merge = new DayMerge(date);
+  for (const part of parts) merge.add(part);
+  return merge.result(final);
+}
+
+interface FeedMerge {
+  requests: number;
+  bytes: number;
+  notModified: number;
+  bots: number;
+  readonly subscribers: Record<string, number>;
+  readonly readers: Map<number, string>;
+}
+
+/**
+ * A day's parts added one at a time, so a merge holds one part and the day's distinct readers,
+ * never every part at once (a reader polling hourly is in every part of the day).
+ */
+export class DayMerge {
+  private readonly feeds = new Map<string, FeedMerge>();
+  // One string per app name, however many parts name it.
+  private readonly names = new Map<string, string>();
+
+  constructor(readonly date: string) {}
+
+  add(part: DayPart): void {
+    for (const [path, feed] of Object.entries(part.feeds)) {
+      let merged = this.feeds.get(path);
+      if (!merged) {
+        merged = { requests: 0, bytes: 0, notModified: 0, bots: 0, subscribers: {}, readers: new Map() };
+        this.feeds.set(path, merged);
+      }
+      merged.requests += feed.requests;
+      merged.bytes += feed.bytes;
+      merged.notModified += feed.notModified;
+      merged.bots += feed.bots;
+      for (const [name, count] of Object.entries(feed.subscribers))
+        merged.subscribers[name] = Math.max(merged.subscribers[name] ?? 0, count);
+      for (const [app, hashes] of Object.entries(feed.readers)) {
+        const name = this.intern(app);
+        for (const hash of hashes) merged.readers.set(hash, name);
+      }
+    }
   }
-  return { date, final, feeds };
+
+  result(final: boolean): DayStats {
+    const feeds: Record<string, FeedDay> = {};
+    for (const [path, merged] of [...this.feeds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const apps: Record<string, number> = {};
+      for (const app of merged.readers.values()) apps[app] = (apps[app] ?? 0) + 1;
+      feeds[path] = {
+        requests: merged.requests,
+        bytes: merged.bytes,
+        notModified: merged.notModified,
+        bots: merged.bots,
+        readers: merged.readers.size,
+        subscribers: topNames(sortedByCount(merged.subscribers)),
+        apps: topNames(apps),
+      };
+    }
+    return { date: this.date, final, feeds };
+  }
+
+  private intern(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
+  }
 }
 
 /**
