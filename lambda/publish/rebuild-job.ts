@@ -1,3 +1,4 @@
+import { mainSet } from '../core/feed-sets/feed-set.ts';
 import { periodPaths } from '../core/feed-sets/set-files.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ClaimCandidate } from '../core/records/read-record-state.ts';
@@ -11,6 +12,7 @@ import { releaseLease, takeLease, touchLease } from './rebuild-lease.ts';
 import {
   type BucketLists,
   finishRebuild,
+  finishSet,
   type LayoutRecord,
   loadArticles,
   overwrite,
@@ -35,12 +37,13 @@ import { recordStateKeys } from './record-listing.ts';
 /**
  * A rebuild runs in phases, each a set of steps that may run at once: the records are listed (a
  * chain of steps, a few thousand keys each), read a chunk at a time, the id claims settled a
- * share of the ids at a time, each archive period laid out, then rendered; the last step writes
- * the windows and the site state. The last step of a phase starts the next. No step holds more
+ * share of the ids at a time, each archive period laid out, then rendered, the article pages
+ * rendered, each feed set's window and current files written (a step per set); the last step
+ * writes the site state. The last step of a phase starts the next. No step holds more
  * than a chunk, a share of the claims, or one period: memory and time stay flat per step however
  * large the archive (figures in docs/benchmarks.md).
  */
-export type RebuildPhase = 'read' | 'settle' | 'reduce' | 'render' | 'pages';
+export type RebuildPhase = 'read' | 'settle' | 'reduce' | 'render' | 'pages' | 'sets';
 
 /** One step of a rebuild, as sent over a queue. */
 export type RebuildMessage =
@@ -125,7 +128,8 @@ const nextPhase = {
   settle: 'reduce',
   reduce: 'render',
   render: 'pages',
-  pages: 'finish',
+  pages: 'sets',
+  sets: 'finish',
 } as const;
 const pad = (n: number) => String(n).padStart(6, '0');
 
@@ -198,7 +202,7 @@ export async function resumeRebuildJob(
   const { state } = context;
   const job = await readJson<RebuildJob>(state, keys.job(id));
   if (job?.version !== 3) return false;
-  const phases: RebuildPhase[] = ['read', 'settle', 'reduce', 'render', 'pages'];
+  const phases: RebuildPhase[] = ['read', 'settle', 'reduce', 'render', 'pages', 'sets'];
   const sizes = await Promise.all(phases.map((phase) => readJson<PhaseSize>(state, keys.size(id, phase))));
   const current = phases.findLast((_, index) => sizes[index] !== undefined);
   const size = sizes[phases.indexOf(current ?? 'read')];
@@ -314,6 +318,8 @@ function runPhaseStep(
       return renderStep(context, job, n);
     case 'pages':
       return pagesStep(context, job, n);
+    case 'sets':
+      return setStep(context, job, n);
   }
 }
 
@@ -518,6 +524,23 @@ async function pagesStep(context: RebuildContext, job: RebuildJob, n: number): P
   };
 }
 
+/** What a set's step leaves for the last step. */
+interface FinishedSet {
+  readonly folder: string;
+  readonly category?: string;
+}
+
+async function setStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
+  const { state } = context;
+  const folder = (await readJson<PhaseSize>(state, keys.size(job.id, 'sets')))?.items?.[n];
+  const plan = await readJson<RebuildPlan>(state, keys.plan(job.id));
+  if (folder === undefined || !plan)
+    throw new RebuildStepError(`rebuild ${job.id}: sets step ${n} has nothing to do`);
+  const { written, category } = await finishSet(context, plan, folder);
+  const result: FinishedSet = { folder, ...(category ? { category } : {}) };
+  return { result, written };
+}
+
 /** When the last step of a phase is done, one step (the one that takes its lock) starts the next. */
 async function advance(
   context: RebuildContext,
@@ -576,6 +599,11 @@ async function advance(
       const items = pageSteps(counts);
       return begin('pages', { count: items.length, items });
     }
+    case 'sets': {
+      const plan = await readJson<RebuildPlan>(state, keys.plan(job.id));
+      const folders = Object.keys(plan?.sets ?? {});
+      return begin('sets', { count: folders.length, items: folders });
+    }
     case 'finish':
       return finishJob(context, job);
   }
@@ -587,7 +615,12 @@ async function finishJob(context: RebuildContext, job: RebuildJob): Promise<Step
   if (!plan) throw new RebuildStepError(`rebuild ${job.id}: the plan is missing`);
   const reads = await readAll<ReadResult>(state, keys.donePrefix(job.id, 'read'));
   const settled = await readAll<SettledClaims>(state, keys.donePrefix(job.id, 'settle'));
+  const sets = await readAll<FinishedSet>(state, keys.donePrefix(job.id, 'sets'));
+  const categories = new Map(
+    sets.filter(([, set]) => set.folder !== mainSet).map(([, set]) => [set.folder, set.category] as const),
+  );
   const finished = await finishRebuild(context, plan, job.previousLayout, {
+    categories,
     partials: reads.map(([, read]) => read.partial),
     corrections: settled.flatMap(([, share]) => share.corrections),
     warnings: [

@@ -376,9 +376,39 @@ export async function renderPeriods(
 }
 
 /**
- * The last step: every set's window and manifest, the subscribe page, the site state (the
- * chunks' partial states added up); then whatever the previous layout had that this one does not
- * (sets, periods, numbered pages of earlier versions, the single-file state).
+ * One set's last step: its window and manifest, its current files, and its shards of earlier
+ * layouts deleted. One step per set, so the last step does not grow with the number of sets or
+ * their periods. Answers the set's category name (from its newest article).
+ */
+export async function finishSet(
+  context: RebuildContext,
+  plan: RebuildPlan,
+  folder: string,
+): Promise<{ written: string[]; category?: string }> {
+  const { site, state, output } = context;
+  const set = plan.sets[folder];
+  if (!set) return { written: [] };
+  const { revision } = plan;
+  const window = await loadArticles(state, set.window);
+  const shards = Object.fromEntries(Object.keys(set.periods).map((period) => [period, plan.shardTag]));
+  const manifest: SetManifest = {
+    folder,
+    window: window.map(storeArticle),
+    periods: set.periods,
+    revision,
+    shards,
+  };
+  await overwrite(state, stateKeys.manifest(folder), encodeState(manifest));
+  const written = await publish(output, renderCurrentFiles(site, folder, window, set.periods), revision);
+  await removeOtherShards(state, [folder], plan);
+  const category = folder === mainSet ? undefined : window[0] && categoryNameIn(window[0], folder);
+  return { written, ...(category ? { category } : {}) };
+}
+
+/**
+ * The last step, once every set is finished (`finishSet`): the subscribe page and the site state
+ * (the chunks' partial states added up); then whatever the previous layout had that this one
+ * does not (sets, periods, numbered pages of earlier versions, the single-file state).
  */
 export async function finishRebuild(
   context: RebuildContext,
@@ -388,22 +418,18 @@ export async function finishRebuild(
     readonly partials: readonly PartialSiteState[];
     readonly corrections: readonly RecordDelta[];
     readonly warnings: readonly RecordError[];
+    /** Each category set's name, from `finishSet`. */
+    readonly categories: ReadonlyMap<string, string | undefined>;
   },
 ): Promise<{ report: PublishReport; written: string[]; deleted: string[] }> {
   const { site, state, output, now } = context;
   const { revision } = plan;
   const written: string[] = [];
-  const categories = new Map<string, string | undefined>();
-  let mainWindow: Article[] = [];
-  for (const [folder, { window: keys, periods }] of Object.entries(plan.sets)) {
-    const window = await loadArticles(state, keys);
-    const shards = Object.fromEntries(Object.keys(periods).map((period) => [period, plan.shardTag]));
-    const manifest: SetManifest = { folder, window: window.map(storeArticle), periods, revision, shards };
-    await overwrite(state, stateKeys.manifest(folder), encodeState(manifest));
-    written.push(...(await publish(output, renderCurrentFiles(site, folder, window, periods), revision)));
-    if (folder === mainSet) mainWindow = window;
-    else categories.set(folder, window[0] && categoryNameIn(window[0], folder));
-  }
+  const categories = parts.categories;
+  const mainWindow = await loadArticles(
+    state,
+    (plan.sets[mainSet]?.window ?? []).slice(0, subscribePageItems),
+  );
   const siteState: SiteState = {
     ...applyDeltas(
       addPartials(emptySiteState(readingKey(site), renderingKey(site)), parts.partials),
@@ -416,11 +442,7 @@ export async function finishRebuild(
     ...(context.places ? { places: context.places } : {}),
   };
   written.push(
-    ...(await publish(
-      output,
-      renderSitePageFiles(site, mainWindow.slice(0, subscribePageItems), siteState.categories),
-      revision,
-    )),
+    ...(await publish(output, renderSitePageFiles(site, mainWindow, siteState.categories), revision)),
   );
   const gone: string[] = [];
   for (const [folder, periods] of Object.entries(previousLayout.periods)) {
@@ -442,7 +464,9 @@ export async function finishRebuild(
   const deleted: string[] = [];
   for (const path of new Set(gone)) if (await output.delete(path, revision)) deleted.push(path);
   await overwrite(state, stateKeys.site, encodeState(siteState));
-  await removeOtherShards(state, [...Object.keys(plan.sets), ...Object.keys(previousLayout.periods)], plan);
+  // The sets kept had theirs removed by their own steps; the sets gone lose them here.
+  const goneSets = Object.keys(previousLayout.periods).filter((folder) => !plan.sets[folder]);
+  await removeOtherShards(state, goneSets, plan);
   if (await output.read(legacyStatePath)) await output.delete(legacyStatePath);
   return {
     report: {

@@ -113,13 +113,20 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
       }
     }
     // Listed, read in one chunk, ids settled in 16 shares, the periods laid out and rendered (a
-    // small archive: one group), then the article pages a share at a time.
+    // small archive: one group), the article pages a share at a time, then each feed set (the
+    // main one and one per category).
     const phases = sent().map((body) => {
       const step = JSON.parse(body) as { kind: string; phase?: string };
       return step.phase ?? step.kind;
     });
     const pageSteps = phases.filter((phase) => phase === 'pages').length;
     expect(pageSteps).toBeGreaterThan(1);
+    const setSteps = phases.filter((phase) => phase === 'sets').length;
+    const categoryFeeds = [...(await bucketFiles('feeds')).keys()].filter((path) =>
+      /^categories\/[^/]+\/rss\.xml$/.test(path),
+    );
+    expect(categoryFeeds.length).toBeGreaterThan(0);
+    expect(setSteps).toBe(1 + categoryFeeds.length);
     expect(phases).toEqual([
       'rebuild-list',
       'read',
@@ -127,6 +134,7 @@ describe('handler: a rebuild spread over the rebuild queue', () => {
       'reduce',
       'render',
       ...Array<string>(pageSteps).fill('pages'),
+      ...Array<string>(setSteps).fill('sets'),
     ]);
 
     await runPublish({
