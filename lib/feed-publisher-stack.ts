@@ -100,6 +100,15 @@ export class FeedPublisherStack extends Stack {
         'Failed scheduled and post-deploy publishes: publish again, then purge',
       ],
     ];
+    if (publisher.statistics && publisher.statisticsDeadLetterQueue)
+      operated.push(
+        ['StatisticsQueueArn', publisher.statistics.queue.queueArn, 'New CloudFront log objects to count'],
+        [
+          'StatisticsDeadLetterQueueArn',
+          publisher.statisticsDeadLetterQueue.queueArn,
+          'Log objects that failed to count: redrive to StatisticsQueueArn',
+        ],
+      );
     for (const [id, value, description] of operated) new CfnOutput(this, id, { value, description });
   }
 }

@@ -682,6 +682,8 @@ describe('FeedPublisher alarms', () => {
         'RebuildQueueArn',
         'RebuildDeadLetterQueueArn',
         'InvocationDeadLetterQueueUrl',
+        'StatisticsQueueArn',
+        'StatisticsDeadLetterQueueArn',
       ]),
     );
   });
