@@ -22,6 +22,7 @@ import { type AnsweredRequest, logFileHeader, logLineOf } from '../lambda/core/s
 import { mergeDays, tallyLogObject } from '../lambda/stats/stats-run.ts';
 import { FsStateStore } from '../lambda/stores/fs.ts';
 import { FsLogSource } from '../lambda/stores/log-sources.ts';
+import { seeded } from '../tests/helpers/seeded.ts';
 
 const day = '2026-11-30';
 const objectsPerDay = 48;
@@ -46,18 +47,6 @@ const aggregators = [
 ];
 const bot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
-/** A small deterministic generator: the same day every run. */
-function random(seed: number): () => number {
-  let value = seed >>> 0;
-  return () => {
-    value = (value + 0x6d2b79f5) >>> 0;
-    let t = value;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function addressOf(reader: number): string {
   return reader % 5 === 0
     ? `2001:db8:${(reader >>> 16).toString(16)}:${(reader & 0xffff).toString(16)}::1`
@@ -70,7 +59,8 @@ type Population = 'polling' | 'distinct';
 async function generateDay(folder: string, megabytes: number, readers: number, population: Population) {
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
-  const next = random(population === 'polling' ? 1 : 2);
+  // Seeded: the same day every run.
+  const next = seeded(population === 'polling' ? 1 : 2);
   const target = megabytes * 1024 * 1024;
   const perObject = target / objectsPerDay;
   let bytes = 0;

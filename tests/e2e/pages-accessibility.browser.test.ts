@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { SiteConfig } from '../../lambda/core/model.ts';
 import { runPublish } from '../../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
-import { accessibilityViolations, horizontalOverflow, launchChromium } from '../helpers/browser.ts';
+import {
+  accessibilityViolations,
+  horizontalOverflow,
+  launchChromium,
+  schemesAndWidths,
+} from '../helpers/browser.ts';
 import { contentRoot } from '../helpers/sample.ts';
 import { serveFolder } from '../helpers/static-server.ts';
 
@@ -81,12 +86,7 @@ describe.each(cases)('the %s', (_name, theme, kind, addressOf) => {
     const site = sites[theme];
     return site ? addressOf(site.server.url, site.articlePage) : '';
   };
-  it.each([
-    ['light', 1280],
-    ['light', 375],
-    ['dark', 1280],
-    ['dark', 375],
-  ] as const)(
+  it.each(schemesAndWidths)(
     'has no WCAG 2.1 AA violations in the %s scheme at %i px, and no sideways scroll',
     async (scheme, width) => {
       const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });

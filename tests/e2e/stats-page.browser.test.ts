@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { accessibilityViolations, horizontalOverflow, launchChromium } from '../helpers/browser.ts';
+import {
+  accessibilityViolations,
+  horizontalOverflow,
+  launchChromium,
+  schemesAndWidths,
+} from '../helpers/browser.ts';
 import { generateCorpus } from '../helpers/cloudfront-logs.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -30,12 +35,7 @@ afterAll(async () => {
 });
 
 describe('the statistics page "stats --html" writes', () => {
-  it.each([
-    ['light', 1280],
-    ['light', 375],
-    ['dark', 1280],
-    ['dark', 375],
-  ] as const)(
+  it.each(schemesAndWidths)(
     'has no WCAG 2.1 AA violations in the %s scheme at %i px, no sideways scroll and no request but itself',
     async (scheme, width) => {
       // The page's CSP forbids every script, axe's too: the audit alone is let through.

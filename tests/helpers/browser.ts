@@ -55,3 +55,11 @@ export function horizontalOverflow(page: Page): Promise<number> {
     return view.document.documentElement.scrollWidth - view.innerWidth;
   });
 }
+
+/** Each page is checked in both colour schemes, at a desktop and a phone width. */
+export const schemesAndWidths = [
+  ['light', 1280],
+  ['light', 375],
+  ['dark', 1280],
+  ['dark', 375],
+] as const;

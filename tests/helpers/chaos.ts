@@ -18,6 +18,7 @@ import { checkFeedFile } from './feed-checks.ts';
 import { testSiteJson } from './local-publisher.ts';
 import { placements } from './published.ts';
 import { etagOn, readBucket, s3rverClient, s3rverCredentials, startS3Server } from './s3-server.ts';
+import { seeded } from './seeded.ts';
 
 /**
  * An operator's worst day, run for real: records uploaded, edited and deleted at random moments
@@ -467,16 +468,4 @@ class QuietMetrics extends Metrics {
 
 function pause(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be run again. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

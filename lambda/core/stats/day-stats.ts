@@ -4,6 +4,9 @@
  * address, no User-Agent is kept).
  */
 
+import { compareText } from '../order.ts';
+import { NamePool } from './name-pool.ts';
+
 /** One feed file's requests in one log object. */
 export interface FeedPart {
   readonly requests: number;
@@ -69,8 +72,7 @@ interface FeedMerge {
  */
 export class DayMerge {
   private readonly feeds = new Map<string, FeedMerge>();
-  // One string per app name, however many parts name it.
-  private readonly names = new Map<string, string>();
+  private readonly names = new NamePool();
 
   constructor(readonly date: string) {}
 
@@ -88,7 +90,7 @@ export class DayMerge {
       for (const [name, count] of Object.entries(feed.subscribers))
         merged.subscribers[name] = Math.max(merged.subscribers[name] ?? 0, count);
       for (const [app, hashes] of Object.entries(feed.readers)) {
-        const name = this.intern(app);
+        const name = this.names.intern(app);
         for (const hash of hashes) merged.readers.set(hash, name);
       }
     }
@@ -96,7 +98,7 @@ export class DayMerge {
 
   result(final: boolean): DayStats {
     const feeds: Record<string, FeedDay> = {};
-    for (const [path, merged] of [...this.feeds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [path, merged] of [...this.feeds].sort(([a], [b]) => compareText(a, b))) {
       const apps: Record<string, number> = {};
       for (const app of merged.readers.values()) apps[app] = (apps[app] ?? 0) + 1;
       feeds[path] = {
@@ -110,13 +112,6 @@ export class DayMerge {
       };
     }
     return { date: this.date, final, feeds };
-  }
-
-  private intern(name: string): string {
-    const known = this.names.get(name);
-    if (known !== undefined) return known;
-    this.names.set(name, name);
-    return name;
   }
 }
 
@@ -185,7 +180,5 @@ function topNames(counts: Readonly<Record<string, number>>): Record<string, numb
 
 /** Largest first, then by name: the order tables and charts show. */
 function sortedByCount(counts: Readonly<Record<string, number>>): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(counts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)),
-  );
+  return Object.fromEntries(Object.entries(counts).sort(([a, x], [b, y]) => y - x || compareText(a, b)));
 }

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { compareText } from '../order.ts';
 import { isArchivePath, isFeedPath } from '../render/feed-files.ts';
 import type { LoggedRequest } from './access-log.ts';
 import type { DayPart, FeedPart } from './day-stats.ts';
+import { NamePool } from './name-pool.ts';
 import { classifyClient } from './user-agents.ts';
 
 /**
@@ -34,8 +36,7 @@ export function isCountedRequest(request: LoggedRequest): boolean {
  */
 export class LogTally {
   private readonly days = new Map<string, Map<string, FeedTally>>();
-  // One string per app name, however many requests name it.
-  private readonly names = new Map<string, string>();
+  private readonly names = new NamePool();
 
   /**
    * Adds one request; `salt` is its day's. Requests for anything but a current feed are not
@@ -48,7 +49,7 @@ export class LogTally {
     tally.bytes += request.bytes;
     if (request.status === 304) tally.notModified += 1;
     const client = classifyClient(request.userAgent);
-    const name = this.intern(client.name);
+    const name = this.names.intern(client.name);
     const answered = (request.status >= 200 && request.status < 300) || request.status === 304;
     if (client.kind === 'bot') tally.bots += 1;
     else if (client.kind === 'aggregator')
@@ -63,7 +64,9 @@ export class LogTally {
 
   partOf(date: string): DayPart {
     const feeds: Record<string, FeedPart> = {};
-    for (const [path, tally] of [...(this.days.get(date) ?? new Map<string, FeedTally>())].sort(byKey)) {
+    for (const [path, tally] of [...(this.days.get(date) ?? new Map<string, FeedTally>())].sort(([a], [b]) =>
+      compareText(a, b),
+    )) {
       const readers: Record<string, number[]> = {};
       for (const [hash, app] of tally.readers) {
         const hashes = readers[app] ?? [];
@@ -91,19 +94,8 @@ export class LogTally {
     let tally = day.get(path);
     if (!tally) {
       tally = { requests: 0, bytes: 0, notModified: 0, bots: 0, subscribers: new Map(), readers: new Map() };
-      day.set(this.intern(path), tally);
+      day.set(this.names.intern(path), tally);
     }
     return tally;
   }
-
-  private intern(name: string): string {
-    const known = this.names.get(name);
-    if (known !== undefined) return known;
-    this.names.set(name, name);
-    return name;
-  }
-}
-
-function byKey<T>([a]: [string, T], [b]: [string, T]): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
