@@ -5,6 +5,8 @@ import { createProgress } from './cli-progress.ts';
 import type { CliStores } from './cli-stores.ts';
 import { errorMessage } from './core/error-message.ts';
 import { compareFeedItems, type ItemChanges, type ItemName } from './core/feed-sets/item-changes.ts';
+import { formatOfPath } from './core/render/formats.ts';
+import { jsonFeedFormat } from './core/render/json-feed.ts';
 import type { OutputCheck } from './publish/output-check.ts';
 import { runPublish, StatePlaceError } from './publish-run.ts';
 import { DryRunOutputStore, DryRunStateStore, type FileChange } from './stores/dry-run.ts';
@@ -103,7 +105,7 @@ async function describePreview(output: DryRunOutputStore): Promise<Preview> {
   const changes = await output.changes();
   const feeds: Record<string, ItemChanges> = {};
   for (const file of changes) {
-    if (file.path !== 'feed.json' && !file.path.endsWith('/feed.json')) continue;
+    if (formatOfPath(file.path) !== jsonFeedFormat) continue;
     feeds[file.path] = compareFeedItems(file.before, file.after);
   }
   return { files: changes.map(({ path, change }) => ({ path, change })), feeds };

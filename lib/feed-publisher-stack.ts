@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
+import { feedFormats } from '../lambda/core/render/formats.ts';
 import { FeedPublisher, type FeedPublisherProps } from './feed-publisher.ts';
 
 /** Deploy-time options, from `cdk.json` or `-c name=value`. */
@@ -60,9 +61,12 @@ export class FeedPublisherStack extends Stack {
     });
     const base = this.publisher.feedBaseUrl;
     new CfnOutput(this, 'SubscribePageUrl', { value: base, description: 'The subscribe page' });
-    new CfnOutput(this, 'RssUrl', { value: `${base}rss.xml`, description: 'RSS 2.0 feed' });
-    new CfnOutput(this, 'AtomUrl', { value: `${base}atom.xml`, description: 'Atom 1.0 feed' });
-    new CfnOutput(this, 'JsonFeedUrl', { value: `${base}feed.json`, description: 'JSON Feed 1.1' });
+    for (const format of feedFormats) {
+      new CfnOutput(this, format.outputName, {
+        value: `${base}${format.fileName}`,
+        description: format.specification,
+      });
+    }
     new CfnOutput(this, 'DistributionDomainName', {
       value: this.publisher.distribution.distributionDomainName,
       description: 'Point a custom domain (CNAME or alias) here',

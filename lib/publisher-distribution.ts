@@ -4,6 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { feedFormats } from '../lambda/core/render/formats.ts';
 import { acknowledge } from './nag.ts';
 
 export interface DistributionOptions {
@@ -11,7 +12,7 @@ export interface DistributionOptions {
   readonly certificate?: acm.ICertificate;
 }
 
-/** CloudFront in front of the feeds bucket: HTTPS only, security headers, CORS for JSON Feed, caching by Cache-Control. */
+/** CloudFront in front of the feeds bucket: HTTPS only, security headers, CORS for the formats read across origins, caching by Cache-Control. */
 /** Where CloudFront's standard logs go in the log bucket: what the statistics read. */
 export const cloudFrontLogPrefix = 'cloudfront/';
 
@@ -66,10 +67,11 @@ export function createDistribution(
     comment: 'Security headers for every response',
     securityHeadersBehavior: securityHeaders,
   });
-  // Web-based readers fetch JSON Feed from other origins.
-  const jsonFeedHeadersPolicy = new cloudfront.ResponseHeadersPolicy(scope, 'JsonFeedHeaders', {
+  // Web-based readers fetch some formats (JSON Feed) from other origins. The id and name keep
+  // what they were first called: renaming a named policy replaces it, and the new name would clash.
+  const crossOriginHeadersPolicy = new cloudfront.ResponseHeadersPolicy(scope, 'JsonFeedHeaders', {
     responseHeadersPolicyName: globalName('json-feed-headers'),
-    comment: 'Security headers and CORS GET for JSON Feed',
+    comment: 'Security headers and CORS GET for feeds read across origins',
     securityHeadersBehavior: securityHeaders,
     corsBehavior: {
       accessControlAllowOrigins: ['*'],
@@ -114,9 +116,14 @@ export function createDistribution(
         }
       : {}),
     defaultBehavior: { ...behavior, responseHeadersPolicy: headersPolicy },
-    additionalBehaviors: {
-      '*.json': { ...behavior, responseHeadersPolicy: jsonFeedHeadersPolicy },
-    },
+    additionalBehaviors: Object.fromEntries(
+      feedFormats
+        .filter((format) => format.crossOrigin)
+        .map((format) => [
+          `*/${format.fileName}`,
+          { ...behavior, responseHeadersPolicy: crossOriginHeadersPolicy },
+        ]),
+    ),
   });
   acknowledge(distribution, {
     'AwsSolutions-CFR1':

@@ -2,7 +2,8 @@ import { eachWithNeighbours } from '../core/feed-sets/article-neighbours.ts';
 import { mainSet } from '../core/feed-sets/feed-set.ts';
 import type { Article } from '../core/model.ts';
 import { compareText } from '../core/order.ts';
-import { articlePagePath, type LinkedArticle } from '../core/render/article-page.ts';
+import { articlePagePath } from '../core/render/article-address.ts';
+import type { LinkedArticle } from '../core/render/article-page.ts';
 
 /** An article page the pages phase renders: whose it is, and the neighbours it links. */
 export interface PageUnit {

@@ -3,7 +3,7 @@ import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } fr
 import { dirname, join, sep } from 'node:path';
 import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
-import { articlePagesFolder } from '../core/render/article-page.ts';
+import { articlePagesFolder } from '../core/render/article-address.ts';
 import { contentTag } from './content-tag.ts';
 import {
   compareKeys,

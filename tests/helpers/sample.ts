@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { articleId } from '../../lambda/core/records/article-id.ts';
-import { articlePagePath } from '../../lambda/core/render/article-page.ts';
+import { articlePagePath } from '../../lambda/core/render/article-address.ts';
 
 export const sampleKey = 'articles/000_9444c1069fa391d1.txt';
 export const contentRoot = fileURLToPath(new URL('../../content/', import.meta.url));

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readHandlerConfig } from '../../lambda/config.ts';
-import { currentCaching } from '../../lambda/core/render/feed-files.ts';
+import { currentCaching } from '../../lambda/core/render/file-headers.ts';
 import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
 import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
 import { createHandler } from '../../lambda/publish-handler.ts';

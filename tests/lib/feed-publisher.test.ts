@@ -230,7 +230,7 @@ describe('FeedPublisher distribution', () => {
 
   it('allows cross-origin GET of JSON Feed for web readers', () => {
     const behaviors = distributionConfig().CacheBehaviors as Record<string, unknown>[];
-    expect(behaviors).toEqual([expect.objectContaining({ PathPattern: '*.json' })]);
+    expect(behaviors).toEqual([expect.objectContaining({ PathPattern: '*/feed.json' })]);
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({
         CorsConfig: Match.objectLike({

@@ -1,7 +1,8 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
-import { articlePagePath, neighbourLinks, renderArticlePageFile } from '../render/article-page.ts';
+import { articlePagePath } from '../render/article-address.ts';
+import { neighbourLinks, renderArticlePageFile } from '../render/article-page.ts';
 import { loadArticle, storeArticle } from '../state/stored-article.ts';
 import {
   linkedNeighbours,

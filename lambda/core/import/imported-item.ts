@@ -1,5 +1,5 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { articlePageFolder } from '../render/article-page.ts';
+import { articlePageFolder } from '../render/article-address.ts';
 import { categorySlug } from '../render/category-slug.ts';
 
 /** What an item of any feed format says, in the publisher's terms, before it becomes a record. */

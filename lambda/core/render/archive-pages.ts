@@ -2,7 +2,7 @@ import { archiveFolder } from '../feed-sets/feed-set.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import type { ArchivePeriod } from '../periods.ts';
 import { listedArticle } from './article-page.ts';
-import { archiveCaching, currentCaching, isArchivePath, mediaTypes } from './feed-files.ts';
+import { cachingForPath, htmlMediaType } from './file-headers.ts';
 import { feedLinks, renderPage } from './page-layout.ts';
 
 /** Where a set's archive lives: `archive/` for the site's, `categories/<slug>/archive/` for a category's. */
@@ -141,6 +141,5 @@ function periodLink(site: SiteConfig, scope: ArchiveScope, period: string) {
  * changes with every new article and is cached as the current feeds are.
  */
 function htmlFile(path: string, body: string): FeedFile {
-  const cacheControl = isArchivePath(path) ? archiveCaching : currentCaching;
-  return { path, contentType: mediaTypes.html, cacheControl, body };
+  return { path, contentType: htmlMediaType, cacheControl: cachingForPath(path), body };
 }

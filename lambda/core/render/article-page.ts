@@ -1,35 +1,10 @@
 import { articleHtml } from '../content/article-html.ts';
 import { categoryFolder } from '../feed-sets/feed-set.ts';
-import { sha256Hex } from '../hash.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
-import { currentCaching, mediaTypes } from './feed-files.ts';
+import { articleLink, articlePagePath } from './article-address.ts';
+import { currentCaching, htmlMediaType } from './file-headers.ts';
 import { renderPage, safeLink } from './page-layout.ts';
 import { siteDay } from './page-parts.ts';
-
-/** Where article pages live under the feeds root. */
-export const articlePagesFolder = 'articles/';
-
-/**
- * The folder of an article's own page (`articles/<name>/`), named after its id: an id never
- * changes, so neither does the page's address, whatever is edited and wherever the record moves.
- */
-export function articlePageFolder(article: Pick<Article, 'id'>): string {
-  const uuid = /^urn:uuid:([0-9a-f-]{36})$/i.exec(article.id)?.[1];
-  const name = uuid ?? sha256Hex(article.id).slice(0, 32);
-  return `${articlePagesFolder}${name.toLowerCase()}/`;
-}
-
-/** The page of an article that has no `url` of its own; undefined when it has one. */
-export function articlePagePath(
-  article: Pick<Article, 'id'> & { readonly url?: string },
-): string | undefined {
-  return article.url === undefined ? `${articlePageFolder(article)}index.html` : undefined;
-}
-
-/** The address readers open for an article: its own `url`, or the page published for it. */
-export function articleLink(site: SiteConfig, article: Pick<Article, 'id' | 'url'>): string {
-  return article.url ?? new URL(articlePageFolder(article), site.feedBaseUrl).href;
-}
 
 /** An article as lists of articles show it: linked title, date on the site's clock, summary. */
 export function listedArticle(site: SiteConfig, article: Article) {
@@ -68,7 +43,7 @@ export function renderArticlePageFile(
   if (path === undefined) return undefined;
   return {
     path,
-    contentType: mediaTypes.html,
+    contentType: htmlMediaType,
     cacheControl: currentCaching,
     body: renderArticlePage(site, article, neighbours),
   };

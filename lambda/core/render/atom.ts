@@ -1,4 +1,4 @@
-import type { FeedDocument } from './feed-document.ts';
+import type { FeedDocument, FeedFormat } from './feed-document.ts';
 import { buildFeedModel } from './feed-model.ts';
 import { namespaces } from './namespaces.ts';
 import { TextSlots } from './text-slots.ts';
@@ -15,10 +15,21 @@ import {
   textOf,
 } from './xml-tree.ts';
 
+/** Atom 1.0. */
+export const atomFormat: FeedFormat = {
+  fileName: 'atom.xml',
+  mediaType: 'application/atom+xml',
+  label: 'Atom',
+  specification: 'Atom 1.0',
+  outputName: 'AtomUrl',
+  crossOrigin: false,
+  render: renderAtom,
+};
+
 /** Atom 1.0 (RFC 4287), rendered by `feed` and finished here. */
 export function renderAtom(document: FeedDocument): string {
   const slots = new TextSlots();
-  const feed = parseXml(buildFeedModel(document, { text: slots.slot }).atom1());
+  const feed = parseXml(buildFeedModel(document, { text: slots.slot, format: atomFormat }).atom1());
   slots.fill(feed);
   feed.attributes = {
     ...feed.attributes,
@@ -28,13 +39,12 @@ export function renderAtom(document: FeedDocument): string {
     ...(document.history.archived ? { 'xmlns:fh': namespaces.history } : {}),
   };
   for (const link of childElements(feed, 'link')) {
-    if (link.attributes?.rel === 'self')
-      link.attributes = { ...link.attributes, type: 'application/atom+xml' };
+    if (link.attributes?.rel === 'self') link.attributes = { ...link.attributes, type: atomFormat.mediaType };
   }
   const firstEntry = (feed.elements ?? []).findIndex(
     (node) => node.type === 'element' && node.name === 'entry',
   );
-  insertChildren(feed, firstEntry, historyElements(document, 'atom', 'link'));
+  insertChildren(feed, firstEntry, historyElements(document, atomFormat, 'link'));
 
   for (const entry of childElements(feed, 'entry')) {
     const article = articleFor(document.articles, textOf(firstChild(entry, 'id')));

@@ -1,7 +1,26 @@
 import type { Article, SiteConfig } from '../model.ts';
 
-export const feedFileNames = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' } as const;
-export type FeedFormat = keyof typeof feedFileNames;
+/**
+ * One output format: everything the renderers, the pages, the preview server and the CDK stack
+ * know about it. The list of them is `feedFormats` in formats.ts; adding a format is one renderer
+ * module exporting one of these, and one entry there.
+ */
+export interface FeedFormat {
+  /** The file each feed folder holds in this format, such as 'rss.xml'. */
+  readonly fileName: string;
+  /** Its media type, without parameters: announced in pages' links, served with `; charset=utf-8`. */
+  readonly mediaType: string;
+  /** What pages call it, such as 'JSON Feed'. */
+  readonly label: string;
+  /** The specification and version written, for the stack's outputs, such as 'RSS 2.0'. */
+  readonly specification: string;
+  /** The stack output giving the site's feed URL in this format, such as 'RssUrl'. */
+  readonly outputName: string;
+  /** Whether browsers on other origins may fetch it (CORS): web-based readers fetch JSON Feed so. */
+  readonly crossOrigin: boolean;
+  /** Writes one document in this format. */
+  readonly render: (document: FeedDocument) => string;
+}
 
 /** RFC 5005 links of one document; each names a folder such as 'archive/3/' or ''. */
 export interface FeedHistory {
@@ -29,8 +48,9 @@ export interface FeedDocument {
   readonly history: FeedHistory;
 }
 
-export function feedUrl(site: SiteConfig, folder: string, format: FeedFormat): string {
-  return new URL(`${encodeFolder(folder)}${feedFileNames[format]}`, site.feedBaseUrl).href;
+/** The address of a folder's feed in one format. */
+export function feedUrl(site: SiteConfig, folder: string, format: Pick<FeedFormat, 'fileName'>): string {
+  return new URL(`${encodeFolder(folder)}${format.fileName}`, site.feedBaseUrl).href;
 }
 
 /** Folders may hold non-ASCII category slugs: in URLs they are percent-encoded, segment by segment. */

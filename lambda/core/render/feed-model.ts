@@ -2,12 +2,14 @@ import { Feed, type Item } from 'feed';
 import { articleHtml } from '../content/article-html.ts';
 import { escapeHtml } from '../content/html.ts';
 import type { Article } from '../model.ts';
-import { articleLink } from './article-page.ts';
+import { articleLink } from './article-address.ts';
 import { type FeedDocument, type FeedFormat, feedUrl, newestChange } from './feed-document.ts';
 
 export interface FeedModelOptions {
   /** Wraps each free text before `feed` sees it (see TextSlots). */
   readonly text: (value: string) => string;
+  /** The format being written: the feed's own address (its `self` link, and Atom's feed id). */
+  readonly format: FeedFormat;
 }
 
 /** The body readers see: the full article, or, past the size budget, just its summary. */
@@ -23,9 +25,9 @@ export function itemHtml(article: Article, full: boolean): string {
 export function buildFeedModel(document: FeedDocument, options: FeedModelOptions): Feed {
   const { site, folder } = document;
   const { text } = options;
-  const links = (format: FeedFormat) => feedUrl(site, folder, format);
+  const self = feedUrl(site, folder, options.format);
   const feed = new Feed({
-    id: links('atom'),
+    id: self,
     title: text(document.title),
     description: text(site.description),
     link: site.siteUrl,
@@ -37,7 +39,7 @@ export function buildFeedModel(document: FeedDocument, options: FeedModelOptions
     image: site.imageUrl,
     favicon: site.iconUrl,
     copyright: site.copyright === undefined ? undefined : text(site.copyright),
-    feedLinks: { rss: links('rss'), atom: links('atom'), json: links('json') },
+    feed: self,
     // Atom needs an author for every entry; the site's (or its title) covers entries without one.
     author: {
       name: text(site.author?.name ?? site.title),

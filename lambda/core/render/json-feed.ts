@@ -1,8 +1,19 @@
 import { toXmlSafeText } from '../content/xml-text.ts';
 import type { Article, Person, SiteConfig } from '../model.ts';
-import { articleLink } from './article-page.ts';
-import { type FeedDocument, feedUrl } from './feed-document.ts';
+import { articleLink } from './article-address.ts';
+import { type FeedDocument, type FeedFormat, feedUrl } from './feed-document.ts';
 import { itemHtml } from './feed-model.ts';
+
+/** JSON Feed 1.1; web-based readers fetch it from other origins. */
+export const jsonFeedFormat: FeedFormat = {
+  fileName: 'feed.json',
+  mediaType: 'application/feed+json',
+  label: 'JSON Feed',
+  specification: 'JSON Feed 1.1',
+  outputName: 'JsonFeedUrl',
+  crossOrigin: true,
+  render: renderJsonFeed,
+};
 
 /**
  * JSON Feed 1.1, written directly: `authors` lists, `language`, `hubs`, attachments, pagination
@@ -16,10 +27,11 @@ export function renderJsonFeed(document: FeedDocument): string {
     version: 'https://jsonfeed.org/version/1.1',
     title: document.title,
     home_page_url: site.siteUrl,
-    feed_url: feedUrl(site, document.folder, 'json'),
+    feed_url: feedUrl(site, document.folder, jsonFeedFormat),
     description: site.description,
     // JSON Feed pages run from newest to oldest: "next" is the next older page.
-    next_url: history.prevArchive === undefined ? undefined : feedUrl(site, history.prevArchive, 'json'),
+    next_url:
+      history.prevArchive === undefined ? undefined : feedUrl(site, history.prevArchive, jsonFeedFormat),
     icon: site.imageUrl,
     favicon: site.iconUrl,
     language: site.language,

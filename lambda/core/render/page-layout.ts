@@ -1,7 +1,7 @@
 import { contrastRatio } from '../color-contrast.ts';
 import type { SiteConfig } from '../model.ts';
 import { feedUrl } from './feed-document.ts';
-import { pageFormats } from './page-parts.ts';
+import { feedFormats } from './formats.ts';
 import { renderTemplate } from './theme/theme-engine.ts';
 
 /** What a page's head says: its own title and description, and whose feeds it announces. */
@@ -56,9 +56,13 @@ export function renderPage(
   return renderTemplate(site.templates, 'layout.liquid', { ...common, content });
 }
 
-/** The three feeds of a folder ('' for the site's own). */
+/** The feeds of a folder ('' for the site's own). */
 export function feedLinks(site: SiteConfig, folder: string): FeedLink[] {
-  return pageFormats.map(({ format, label, type }) => ({ label, type, url: feedUrl(site, folder, format) }));
+  return feedFormats.map((format) => ({
+    label: format.label,
+    type: format.mediaType,
+    url: feedUrl(site, folder, format),
+  }));
 }
 
 /** An address pages may link: only http(s), whatever reached the site's data. */

@@ -1,12 +1,4 @@
 import type { SiteConfig } from '../model.ts';
-import type { FeedFormat } from './feed-document.ts';
-
-/** The three formats, as pages name them and announce them to browsers and readers. */
-export const pageFormats: readonly { format: FeedFormat; label: string; type: string }[] = [
-  { format: 'rss', label: 'RSS', type: 'application/rss+xml' },
-  { format: 'atom', label: 'Atom', type: 'application/atom+xml' },
-  { format: 'json', label: 'JSON Feed', type: 'application/feed+json' },
-];
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,4 +1,4 @@
-import type { FeedDocument } from './feed-document.ts';
+import type { FeedDocument, FeedFormat } from './feed-document.ts';
 import { buildFeedModel } from './feed-model.ts';
 import { namespaces } from './namespaces.ts';
 import { TextSlots } from './text-slots.ts';
@@ -15,10 +15,21 @@ import {
   textOf,
 } from './xml-tree.ts';
 
+/** RSS 2.0. */
+export const rssFormat: FeedFormat = {
+  fileName: 'rss.xml',
+  mediaType: 'application/rss+xml',
+  label: 'RSS',
+  specification: 'RSS 2.0',
+  outputName: 'RssUrl',
+  crossOrigin: false,
+  render: renderRss,
+};
+
 /** RSS 2.0, rendered by `feed` and finished here. */
 export function renderRss(document: FeedDocument): string {
   const slots = new TextSlots();
-  const rss = parseXml(buildFeedModel(document, { text: slots.slot }).rss2());
+  const rss = parseXml(buildFeedModel(document, { text: slots.slot, format: rssFormat }).rss2());
   slots.fill(rss);
   rss.attributes = {
     ...rss.attributes,
@@ -32,7 +43,7 @@ export function renderRss(document: FeedDocument): string {
   const firstItem = (channel.elements ?? []).findIndex(
     (node) => node.type === 'element' && node.name === 'item',
   );
-  insertChildren(channel, firstItem, historyElements(document, 'rss', 'atom:link'));
+  insertChildren(channel, firstItem, historyElements(document, rssFormat, 'atom:link'));
 
   for (const item of childElements(channel, 'item')) {
     const article = articleFor(document.articles, textOf(firstChild(item, 'guid')));

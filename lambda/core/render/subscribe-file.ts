@@ -1,6 +1,6 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { categoriesPagePath, renderCategoriesPage } from './categories-page.ts';
-import { currentCaching, mediaTypes } from './feed-files.ts';
+import { currentCaching, htmlMediaType } from './file-headers.ts';
 import { renderSubscribePage, subscribePageItems } from './subscribe-page.ts';
 
 export const subscribePagePath = 'index.html';
@@ -19,7 +19,7 @@ export function renderSitePageFiles(
     renderSubscribePageFile(site, mainWindow, categories),
     {
       path: categoriesPagePath,
-      contentType: mediaTypes.html,
+      contentType: htmlMediaType,
       cacheControl: currentCaching,
       body: renderCategoriesPage(site, links),
     },
@@ -35,7 +35,7 @@ function renderSubscribePageFile(
   const links = Object.entries(categories).map(([folder, name]) => ({ name, folder }));
   return {
     path: subscribePagePath,
-    contentType: mediaTypes.html,
+    contentType: htmlMediaType,
     cacheControl: currentCaching,
     body: renderSubscribePage(site, mainWindow.slice(0, subscribePageItems), links),
   };
@@ -50,7 +50,7 @@ export function renderCategoryPageFile(
 ): FeedFile {
   return {
     path: `${folder}${subscribePagePath}`,
-    contentType: mediaTypes.html,
+    contentType: htmlMediaType,
     cacheControl: currentCaching,
     body: renderSubscribePage(site, window.slice(0, subscribePageItems), [], { folder, name }),
   };

@@ -2,6 +2,7 @@ import type { Article, SiteConfig } from '../model.ts';
 import { listedArticle } from './article-page.ts';
 import { feedUrl } from './feed-document.ts';
 import { feedLinks, renderPage } from './page-layout.ts';
+import { rssFormat } from './rss.ts';
 
 /** A category's feeds, as the subscribe page lists them. */
 export interface CategoryLink {
@@ -41,7 +42,7 @@ export function renderSubscribePage(
   scope: SubscribeScope = { folder: '' },
 ): string {
   const name = scope.name === undefined ? site.title : `${site.title}: ${scope.name}`;
-  const rss = feedUrl(site, scope.folder, 'rss');
+  const rss = feedUrl(site, scope.folder, rssFormat);
   return renderPage(
     site,
     'subscribe.liquid',

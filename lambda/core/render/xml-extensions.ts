@@ -26,9 +26,10 @@ export function historyElements(
   linkName: 'link' | 'atom:link',
 ): XmlElement[] {
   const { history, site } = document;
-  const type = format === 'rss' ? 'application/rss+xml' : 'application/atom+xml';
   const link = (rel: string, folder: string | undefined) =>
-    folder === undefined ? [] : [element(linkName, { rel, type, href: feedUrl(site, folder, format) })];
+    folder === undefined
+      ? []
+      : [element(linkName, { rel, type: format.mediaType, href: feedUrl(site, folder, format) })];
   return [
     ...link('current', history.current),
     ...link('prev-archive', history.prevArchive),

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { compareText } from '../order.ts';
-import { isArchivePath, isFeedPath } from '../render/feed-files.ts';
+import { isFeedPath } from '../render/feed-files.ts';
+import { isArchivePath } from '../render/file-headers.ts';
 import type { LoggedRequest } from './access-log.ts';
 import type { DayPart, FeedPart } from './day-stats.ts';
 import { NamePool } from './name-pool.ts';

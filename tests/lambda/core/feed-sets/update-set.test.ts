@@ -5,7 +5,7 @@ import { type SetChange, updateSet } from '../../../../lambda/core/feed-sets/upd
 import type { Article } from '../../../../lambda/core/model.ts';
 import { newestFirst } from '../../../../lambda/core/order.ts';
 import { periodOf } from '../../../../lambda/core/periods.ts';
-import { articlePagePath } from '../../../../lambda/core/render/article-page.ts';
+import { articlePagePath } from '../../../../lambda/core/render/article-address.ts';
 import { makeSite } from '../../../helpers/site.ts';
 
 const site = makeSite({ maxItems: 2, archivePeriod: 'month' });

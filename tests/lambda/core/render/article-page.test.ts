@@ -1,6 +1,6 @@
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
-import { articlePagePath } from '../../../../lambda/core/render/article-page.ts';
+import { articlePagePath } from '../../../../lambda/core/render/article-address.ts';
 import { hostileRecords } from '../../../fixtures/hostile-records.ts';
 import { fileBody, jsonFeedItems } from '../../../helpers/published.ts';
 import { sampleBytes, sampleExpectations, sampleKey } from '../../../helpers/sample.ts';
