@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mapLimited } from '../lambda/stores/store.ts';
+import { mapLimited } from '../lambda/core/async-lists.ts';
 
 /** A newsroom's pace: a story an hour, so 100,000 records span eleven years of daily archive pages. */
 export const storyIntervalMs = 3_600_000;

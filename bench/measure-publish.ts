@@ -7,12 +7,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { FeedFile } from '../lambda/core/model.ts';
+import { runPublish } from '../lambda/publish/publish-run.ts';
 import type { RecordTrigger } from '../lambda/publish/record-step.ts';
-import { runPublish } from '../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../lambda/stores/fs.ts';
+import type { ExpectedVersion, OutputStore, StateStore } from '../lambda/stores/ports.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../lambda/stores/s3.ts';
 import { createS3Client } from '../lambda/stores/s3-client.ts';
-import type { ExpectedVersion, OutputStore, StateStore } from '../lambda/stores/store.ts';
 
 interface Options {
   readonly store: 'fs' | 's3';

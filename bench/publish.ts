@@ -16,7 +16,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mapLimited } from '../lambda/stores/store.ts';
+import { mapLimited } from '../lambda/core/async-lists.ts';
 import { buildCli } from '../scripts/build-cli.ts';
 import { startConditionalWriteProxy } from '../tests/helpers/conditional-write-proxy.ts';
 import { etagOn, startS3Server } from '../tests/helpers/s3-server.ts';
@@ -238,7 +238,7 @@ async function benchCliEdit(editSizes: readonly number[]): Promise<string[]> {
   const throughTsx: { cpu: number; wall: number; rssMiB: number }[] = [];
   for (let round = 0; round < 5; round += 1) {
     start.push(await timed(`${cli} --version`));
-    throughTsx.push(await timed(`"${process.execPath}" --import tsx lambda/cli.ts --version`));
+    throughTsx.push(await timed(`"${process.execPath}" --import tsx lambda/cli/cli.ts --version`));
     for (const site of sites) {
       const { key, text } = recordOf(site.size - 1, round + 1);
       await writeFile(join(site.root, 'content', ...key.split('/')), text);

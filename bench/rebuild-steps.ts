@@ -16,7 +16,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { RebuildMessage } from '../lambda/publish/rebuild-job.ts';
+import type { RebuildMessage } from '../lambda/stores/ports.ts';
 import { firstStory, generateContent, storyIntervalMs } from './generate.ts';
 import type { StepFigures, StepRequest } from './rebuild-worker.ts';
 

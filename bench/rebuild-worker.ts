@@ -7,10 +7,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readSiteConfig } from '../lambda/core/site-config.ts';
-import type { RebuildMessage, TaskQueue } from '../lambda/publish/rebuild-job.ts';
+import { runPublish } from '../lambda/publish/publish-run.ts';
 import { runRebuildMessage } from '../lambda/publish/rebuild-job.ts';
-import { runPublish } from '../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../lambda/stores/fs.ts';
+import type { RebuildMessage, TaskQueue } from '../lambda/stores/ports.ts';
 
 export interface StepRequest {
   readonly root: string;

@@ -1,12 +1,12 @@
-import { readHandlerConfig } from './config.ts';
+import { readHandlerConfig } from './aws/config.ts';
+import { createHandler } from './aws/publish-handler.ts';
+import { createTelemetry } from './aws/telemetry.ts';
 import { createCloudFrontClient } from './delivery/cloudfront.ts';
 import { createSchedulerClient } from './delivery/next-change-schedule.ts';
-import { createHandler } from './publish-handler.ts';
 import { createS3Client } from './stores/s3-client.ts';
 import { createSqsClient } from './stores/sqs.ts';
-import { createTelemetry } from './telemetry.ts';
 
-export type { PublishResponse } from './publish-handler.ts';
+export type { PublishResponse } from './aws/publish-handler.ts';
 
 const config = readHandlerConfig(process.env);
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ConfigurationError } from './config.ts';
+import { ConfigurationError } from './aws/config.ts';
 import { createStatsHandler } from './stats/stats-handler.ts';
 import { S3LogSource } from './stores/log-sources.ts';
 import { S3StateStore } from './stores/s3.ts';

@@ -1,4 +1,4 @@
-import { nearestOf } from '../lambda/core/records/unknown-keys.ts';
+import { nearestOf } from '../lambda/core/nearest-name.ts';
 import type { FeedPublisherContext } from './feed-publisher-stack.ts';
 
 /** The `-c` options the app reads. */

@@ -24,7 +24,7 @@ export async function buildCli(): Promise<string> {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await build({
-    entryPoints: { cli: join(root, 'lambda', 'cli.ts') },
+    entryPoints: { cli: join(root, 'lambda', 'cli', 'cli.ts') },
     outdir: out,
     bundle: true,
     splitting: true,

@@ -3,18 +3,18 @@ import { categoryNameIn, mainSet, type SetManifest, type Shard } from './feed-se
 import { layoutSets, manifestOf, renderLayout } from './feed-sets/layout-sets.ts';
 import type { FeedFile, SiteConfig, SourceRecord } from './model.ts';
 import { newestFirst } from './order.ts';
+import { renderArticlePageFile } from './render/article-page.ts';
+import { renderSitePageFiles } from './render/subscribe-file.ts';
+import type { PublishReport } from './report.ts';
+import { readingKey, renderingKey } from './settings-keys.ts';
+import type { IdClaim } from './state/codec.ts';
 import {
   deltaOf,
   type Remembered,
   readRecordState,
   rejectClaim,
   resolveClaims,
-} from './records/read-record-state.ts';
-import { renderArticlePageFile } from './render/article-page.ts';
-import { renderSitePageFiles } from './render/subscribe-file.ts';
-import type { PublishReport } from './report.ts';
-import { readingKey, renderingKey } from './settings-keys.ts';
-import type { IdClaim } from './state/codec.ts';
+} from './state/read-record-state.ts';
 import { articleOf, type RecordState } from './state/record-state.ts';
 import { applyDeltas, emptySiteState, type SiteState } from './state/site-state.ts';
 import { partitionByVisibility } from './visibility.ts';

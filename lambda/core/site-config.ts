@@ -1,12 +1,12 @@
 import { contrastRatio } from './color-contrast.ts';
 import { errorMessage } from './error-message.ts';
 import type { PageTheme, Person, RecordError, RecordLimits, SiteConfig } from './model.ts';
+import { nearestOf } from './nearest-name.ts';
 import { archivePeriods, isArchivePeriod } from './periods.ts';
 import { isKnownTimeZone } from './records/dates.ts';
 import { FieldReader } from './records/field-reader.ts';
 import { RecordProblems } from './records/problems.ts';
 import { readPerson } from './records/structured-fields.ts';
-import { nearestOf } from './records/unknown-keys.ts';
 
 export class SiteConfigError extends Error {
   override readonly name = 'SiteConfigError';

@@ -1,9 +1,9 @@
 import { errorMessage } from '../core/error-message.ts';
-import type { Remembered } from '../core/records/read-record-state.ts';
 import { StateReadError } from '../core/state/codec.ts';
+import type { Remembered } from '../core/state/read-record-state.ts';
 import { legacyStatePath } from '../core/state/state-keys.ts';
-import type { StoredArticle } from '../core/state/stored-article.ts';
-import type { OutputStore } from '../stores/store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
+import type { OutputStore } from '../stores/ports.ts';
 
 interface LegacyState {
   readonly ids?: Record<string, { id?: string; since?: string }>;

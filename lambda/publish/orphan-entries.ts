@@ -1,11 +1,12 @@
+import { mapLimited } from '../core/async-lists.ts';
 import { mainSet } from '../core/feed-sets/feed-set.ts';
 import type { SiteConfig } from '../core/model.ts';
 import { periodOf } from '../core/periods.ts';
 import { decodeManifest, decodeShard } from '../core/state/codec.ts';
 import type { SetTouch } from '../core/state/record-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
-import type { StoredArticle } from '../core/state/stored-article.ts';
-import { mapLimited, type StateStore } from '../stores/store.ts';
+import type { StoredArticle } from '../core/stored-article.ts';
+import type { StateStore } from '../stores/ports.ts';
 
 /** What the deep look found: the set entries to take out, and how many record states there are. */
 export interface OrphanCheck {

@@ -1,3 +1,4 @@
+import { mapLimited } from '../core/async-lists.ts';
 import { eachWithNeighbours } from '../core/feed-sets/article-neighbours.ts';
 import { mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import { neighboursIn, renderCurrentFiles, renderPageFiles } from '../core/feed-sets/set-files.ts';
@@ -9,8 +10,8 @@ import { subscribePageItems } from '../core/render/subscribe-page.ts';
 import { decodeManifest, decodeShard } from '../core/state/codec.ts';
 import type { SiteState } from '../core/state/site-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
-import { loadArticle } from '../core/state/stored-article.ts';
-import { mapLimited, type StateStore } from '../stores/store.ts';
+import { loadArticle } from '../core/stored-article.ts';
+import type { StateStore } from '../stores/ports.ts';
 import { type RecordingOutput, readLedger } from './output-ledger.ts';
 import { writeFile } from './retry.ts';
 

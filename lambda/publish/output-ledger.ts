@@ -1,16 +1,10 @@
+import { mapLimited } from '../core/async-lists.ts';
 import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
 import { StateReadError } from '../core/state/codec.ts';
 import { sortKeys } from '../core/state/site-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
-import {
-  type FileWrite,
-  mapLimited,
-  type OutputEntry,
-  type OutputStore,
-  type StateStore,
-  type StoredText,
-} from '../stores/store.ts';
+import type { FileWrite, OutputEntry, OutputStore, StateStore, StoredText } from '../stores/ports.ts';
 import { retryOnConflict } from './retry.ts';
 
 /** What the ledger remembers of one published file: the tag a listing shows, and its revision. */

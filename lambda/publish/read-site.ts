@@ -1,9 +1,9 @@
 import type { SiteConfig } from '../core/model.ts';
-import { type TemplateCheck, withTemplates } from '../core/render/theme/template-check.ts';
+import { type TemplateCheck, withTemplates } from '../core/render/template-check.ts';
 import { readSiteConfig } from '../core/site-config.ts';
 import { decodeRememberedTemplates, encodeState } from '../core/state/codec.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
-import { type RecordStore, type StateStore, type StoredText, WriteConflictError } from '../stores/store.ts';
+import { type RecordStore, type StateStore, type StoredText, WriteConflictError } from '../stores/ports.ts';
 
 /** The settings a publish renders with: site.json, and the site's templates as checked. */
 export interface SiteReading {

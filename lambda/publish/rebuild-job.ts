@@ -1,10 +1,12 @@
+import { joinSorted, mapLimited } from '../core/async-lists.ts';
 import { mainSet } from '../core/feed-sets/feed-set.ts';
 import { periodPaths } from '../core/feed-sets/set-files.ts';
 import { sha256Hex } from '../core/hash.ts';
-import type { ClaimCandidate } from '../core/records/read-record-state.ts';
 import type { PublishReport } from '../core/report.ts';
+import type { ClaimCandidate } from '../core/state/read-record-state.ts';
 import type { SiteState } from '../core/state/site-state.ts';
-import { joinSorted, mapLimited, type StateStore, WriteConflictError } from '../stores/store.ts';
+import type { RebuildMessage, RebuildPhase, TaskQueue } from '../stores/ports.ts';
+import { type StateStore, WriteConflictError } from '../stores/ports.ts';
 import { readLegacyState } from './legacy-state.ts';
 import { RecordingOutput } from './output-ledger.ts';
 import { mainOrderOf, type PageUnit, pageSteps, pageUnitsOf } from './rebuild-article-pages.ts';
@@ -33,46 +35,6 @@ import {
   settleClaims,
 } from './rebuild-steps.ts';
 import { recordStateKeys } from './record-listing.ts';
-
-/**
- * A rebuild runs in phases, each a set of steps that may run at once: the records are listed (a
- * chain of steps, a few thousand keys each), read a chunk at a time, the id claims settled a
- * share of the ids at a time, each archive period laid out, then rendered, the article pages
- * rendered, each feed set's window and current files written (a step per set); the last step
- * writes the site state. The last step of a phase starts the next. No step holds more
- * than a chunk, a share of the claims, or one period: memory and time stay flat per step however
- * large the archive (figures in docs/benchmarks.md).
- */
-export type RebuildPhase = 'read' | 'settle' | 'reduce' | 'render' | 'pages' | 'sets';
-
-/** One step of a rebuild, as sent over a queue. */
-export type RebuildMessage =
-  | {
-      readonly kind: 'rebuild-list';
-      readonly job: string;
-      /** Which step of the listing chain this is. */
-      readonly n: number;
-      /** The key this step lists after (the last one the step before it listed). */
-      readonly after?: string;
-      /** The number its first chunk gets. */
-      readonly chunk: number;
-    }
-  | { readonly kind: 'rebuild-step'; readonly job: string; readonly phase: RebuildPhase; readonly n: number }
-  /** A step of a job an earlier version started: consumed and dropped (the job is taken over). */
-  | { readonly kind: 'rebuild-read' | 'rebuild-render'; readonly job: string };
-
-/** The message kinds of rebuild steps, this version's and earlier ones' (told from S3 events). */
-export const rebuildMessageKinds: readonly string[] = [
-  'rebuild-list',
-  'rebuild-step',
-  'rebuild-read',
-  'rebuild-render',
-];
-
-/** Where rebuild steps are sent: an SQS queue the same function reads, or a test's array. */
-export interface TaskQueue {
-  send(messages: readonly RebuildMessage[]): Promise<void>;
-}
 
 interface RebuildJob {
   readonly version: 3;

@@ -1,5 +1,5 @@
 import { StateReadError } from '../core/state/codec.ts';
-import { type StateStore, WriteConflictError } from '../stores/store.ts';
+import { type StateStore, WriteConflictError } from '../stores/ports.ts';
 
 /**
  * The one rebuild that may run on a state, in this process (the CLI, a handler without a rebuild

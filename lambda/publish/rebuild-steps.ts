@@ -1,3 +1,4 @@
+import { mapLimited } from '../core/async-lists.ts';
 import { categoryNameIn, mainSet, type SetManifest } from '../core/feed-sets/feed-set.ts';
 import {
   neighboursIn,
@@ -8,14 +9,6 @@ import {
 } from '../core/feed-sets/set-files.ts';
 import type { Article, FeedFile, RecordError, SiteConfig } from '../core/model.ts';
 import { compareText, newestFirst } from '../core/order.ts';
-import type { Remembered } from '../core/records/read-record-state.ts';
-import {
-  type ClaimCandidate,
-  deltaOf,
-  readRecordState,
-  rejectClaim,
-  resolveClaims,
-} from '../core/records/read-record-state.ts';
 import { renderArticlePageFile } from '../core/render/article-page.ts';
 import { feedPaths } from '../core/render/feed-files.ts';
 import { renderSitePageFiles } from '../core/render/subscribe-file.ts';
@@ -23,6 +16,14 @@ import { subscribePageItems } from '../core/render/subscribe-page.ts';
 import type { PublishReport } from '../core/report.ts';
 import { readingKey, renderingKey } from '../core/settings-keys.ts';
 import { decodeManifest, decodeRecordState, encodeState } from '../core/state/codec.ts';
+import type { Remembered } from '../core/state/read-record-state.ts';
+import {
+  type ClaimCandidate,
+  deltaOf,
+  readRecordState,
+  rejectClaim,
+  resolveClaims,
+} from '../core/state/read-record-state.ts';
 import { articleOf, type RecordState } from '../core/state/record-state.ts';
 import {
   applyDeltas,
@@ -34,14 +35,8 @@ import {
   sortKeys,
 } from '../core/state/site-state.ts';
 import { legacyStatePath, stateKeys } from '../core/state/state-keys.ts';
-import { storeArticle } from '../core/state/stored-article.ts';
-import {
-  mapLimited,
-  type OutputStore,
-  type RecordStore,
-  type StateStore,
-  WriteConflictError,
-} from '../stores/store.ts';
+import { storeArticle } from '../core/stored-article.ts';
+import { type OutputStore, type RecordStore, type StateStore, WriteConflictError } from '../stores/ports.ts';
 import type { PageUnit } from './rebuild-article-pages.ts';
 import { unquote } from './record-step.ts';
 import { writeFile } from './retry.ts';

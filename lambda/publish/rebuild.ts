@@ -1,6 +1,7 @@
 import type { PublishReport } from '../core/report.ts';
 import type { SiteState } from '../core/state/site-state.ts';
-import { createRebuildJob, type RebuildMessage, RebuildStepError, runRebuildStep } from './rebuild-job.ts';
+import type { RebuildMessage } from '../stores/ports.ts';
+import { createRebuildJob, RebuildStepError, runRebuildStep } from './rebuild-job.ts';
 import type { RebuildContext } from './rebuild-steps.ts';
 
 /** How far a rebuild has come, for a progress display. */

@@ -1,5 +1,5 @@
 import { stateKeys } from '../core/state/state-keys.ts';
-import type { StateStore } from '../stores/store.ts';
+import type { StateStore } from '../stores/ports.ts';
 
 /**
  * The keys of the records that have a record state, in listing order (after `startAfter`, a

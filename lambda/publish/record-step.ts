@@ -19,8 +19,8 @@ import {
 } from '../core/state/record-state.ts';
 import type { RecordDelta } from '../core/state/site-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
-import { storeArticle } from '../core/state/stored-article.ts';
-import { type RecordStore, type StateStore, type StoredText, WriteConflictError } from '../stores/store.ts';
+import { storeArticle } from '../core/stored-article.ts';
+import { type RecordStore, type StateStore, type StoredText, WriteConflictError } from '../stores/ports.ts';
 
 /** Why a record is looked at: an S3 event naming a version, a reconcile, or a visibility change due now. */
 export interface RecordTrigger {

@@ -1,5 +1,5 @@
 import type { FeedFile } from '../core/model.ts';
-import { type OutputStore, WriteConflictError } from '../stores/store.ts';
+import { type OutputStore, WriteConflictError } from '../stores/ports.ts';
 
 export interface RetryOptions {
   readonly attempts: number;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mapLimited } from '../core/async-lists.ts';
 import {
   categoryNameIn,
   emptyManifest,
@@ -11,14 +12,8 @@ import type { SiteConfig } from '../core/model.ts';
 import { decodeManifest, decodeRecordState, decodeShard, encodeState } from '../core/state/codec.ts';
 import { articleOf, type SetTouch } from '../core/state/record-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
-import { loadArticle } from '../core/state/stored-article.ts';
-import {
-  mapLimited,
-  type OutputStore,
-  type StateStore,
-  type StoredText,
-  WriteConflictError,
-} from '../stores/store.ts';
+import { loadArticle } from '../core/stored-article.ts';
+import { type OutputStore, type StateStore, type StoredText, WriteConflictError } from '../stores/ports.ts';
 import { retryOnConflict, writeFile } from './retry.ts';
 
 export interface SetStepContext {

@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { QueueMessage } from '../queue-messages.ts';
-import type { LogSource } from '../stores/log-sources.ts';
-import type { StateStore } from '../stores/store.ts';
+import type { QueueMessage } from '../aws/queue-messages.ts';
+import type { LogSource, StateStore } from '../stores/ports.ts';
 import { mergeDays, tallyLogObject } from './stats-run.ts';
 
 /** A message on the statistics queue that is neither a log object's event nor a merge. */

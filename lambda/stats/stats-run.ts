@@ -1,7 +1,6 @@
 import { addToDay, DayMerge, type DayPart } from '../core/stats/day-stats.ts';
 import { LogTally } from '../core/stats/log-tally.ts';
-import type { LogSource } from '../stores/log-sources.ts';
-import type { StateStore } from '../stores/store.ts';
+import type { LogSource, StateStore } from '../stores/ports.ts';
 import { type LogReading, readLog } from './read-log.ts';
 import {
   dateOfKey,

@@ -1,7 +1,7 @@
 import { sha256Hex } from '../core/hash.ts';
 import type { DayPart, DayStats } from '../core/stats/day-stats.ts';
 import { decodeDayPart, decodeDayStats, encodeStats } from '../core/stats/stats-codec.ts';
-import { type StateStore, WriteConflictError } from '../stores/store.ts';
+import { type StateStore, WriteConflictError } from '../stores/ports.ts';
 
 /**
  * Where the statistics live in the state bucket. The salts sit apart from the counts and go

@@ -1,7 +1,7 @@
 import type { FeedFile } from '../core/model.ts';
+import { compareKeys } from '../core/order.ts';
 import { contentTag } from './content-tag.ts';
 import {
-  compareKeys,
   type ExpectedVersion,
   type FileWrite,
   type OutputEntry,
@@ -9,7 +9,7 @@ import {
   type StateStore,
   type StoredText,
   WriteConflictError,
-} from './store.ts';
+} from './ports.ts';
 
 /**
  * The publisher's state as a real store holds it, with every write and delete kept in memory

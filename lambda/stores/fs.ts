@@ -3,10 +3,10 @@ import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } fr
 import { dirname, join, sep } from 'node:path';
 import { errorMessage } from '../core/error-message.ts';
 import type { FeedFile } from '../core/model.ts';
+import { compareKeys } from '../core/order.ts';
 import { articlePagesFolder } from '../core/render/article-address.ts';
 import { contentTag } from './content-tag.ts';
 import {
-  compareKeys,
   type ExpectedVersion,
   type FileWrite,
   isTemplateFile,
@@ -19,7 +19,7 @@ import {
   type StoredText,
   StoreReadError,
   WriteConflictError,
-} from './store.ts';
+} from './ports.ts';
 
 const pageSize = 1000;
 

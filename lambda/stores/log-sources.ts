@@ -3,15 +3,8 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { LogSource } from './ports.ts';
 import type { S3Location } from './s3.ts';
-
-/** Where access logs are read from: a folder, or a bucket prefix CloudFront delivers to. */
-export interface LogSource {
-  /** Every log file's key, in name order (CloudFront names carry the hour: that is time order). */
-  list(): AsyncIterable<string>;
-  /** A log's bytes, gzip or plain as stored. */
-  open(key: string): Promise<Readable>;
-}
 
 /** A log file by its name: gzip (CloudFront's) or plain text (what `serve` writes). */
 export function isLogFile(name: string): boolean {

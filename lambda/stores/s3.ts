@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { mapLimited } from '../core/async-lists.ts';
 import { errorMessage } from '../core/error-message.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { FeedFile } from '../core/model.ts';
@@ -13,7 +14,6 @@ import {
   type ExpectedVersion,
   type FileWrite,
   isTemplateFile,
-  mapLimited,
   type OutputEntry,
   type OutputStore,
   type RecordBody,
@@ -23,7 +23,7 @@ import {
   type StoredText,
   StoreReadError,
   WriteConflictError,
-} from './store.ts';
+} from './ports.ts';
 
 export interface S3Location {
   readonly bucket: string;

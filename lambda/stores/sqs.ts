@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import type { RebuildMessage, TaskQueue } from '../publish/rebuild-job.ts';
+import type { RebuildMessage, TaskQueue } from './ports.ts';
 
 /** The SQS client the publisher uses to spread rebuilds; create one per process. */
 export function createSqsClient(endpoint?: string, config: SQSClientConfig = {}): SQSClient {

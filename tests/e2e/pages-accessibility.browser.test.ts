@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { SiteConfig } from '../../lambda/core/model.ts';
-import { runPublish } from '../../lambda/publish-run.ts';
+import { runPublish } from '../../lambda/publish/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
 import {
   accessibilityViolations,

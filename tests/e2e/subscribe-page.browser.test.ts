@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { runPublish } from '../../lambda/publish-run.ts';
+import { runPublish } from '../../lambda/publish/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { contentRoot, sampleExpectations } from '../helpers/sample.ts';

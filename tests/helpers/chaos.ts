@@ -7,11 +7,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { readHandlerConfig } from '../../lambda/config.ts';
+import { readHandlerConfig } from '../../lambda/aws/config.ts';
+import { createHandler, type PublishResponse } from '../../lambda/aws/publish-handler.ts';
 import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
 import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
-import { createHandler, type PublishResponse } from '../../lambda/publish-handler.ts';
-import { runPublish } from '../../lambda/publish-run.ts';
+import { runPublish } from '../../lambda/publish/publish-run.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../lambda/stores/s3.ts';
 import { type Fault, startConditionalWriteProxy } from './conditional-write-proxy.ts';
 import { checkFeedFile } from './feed-checks.ts';

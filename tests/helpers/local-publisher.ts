@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type PublishRunOptions, runPublish } from '../../lambda/publish-run.ts';
+import { type PublishRunOptions, runPublish } from '../../lambda/publish/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../lambda/stores/fs.ts';
 import { fixedNow } from './site.ts';
 

@@ -9,10 +9,14 @@ export async function runCli(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'lambda/cli.ts', ...args], {
-      cwd: process.cwd(),
-      env,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'lambda/cli/cli.ts', ...args],
+      {
+        cwd: process.cwd(),
+        env,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };

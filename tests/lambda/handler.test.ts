@@ -9,12 +9,12 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readHandlerConfig } from '../../lambda/config.ts';
+import { readHandlerConfig } from '../../lambda/aws/config.ts';
+import { createHandler } from '../../lambda/aws/publish-handler.ts';
+import { createTelemetry } from '../../lambda/aws/telemetry.ts';
 import { currentCaching } from '../../lambda/core/render/file-headers.ts';
 import { createCloudFrontClient } from '../../lambda/delivery/cloudfront.ts';
 import { createSchedulerClient } from '../../lambda/delivery/next-change-schedule.ts';
-import { createHandler } from '../../lambda/publish-handler.ts';
-import { createTelemetry } from '../../lambda/telemetry.ts';
 import { startConditionalWriteProxy } from '../helpers/conditional-write-proxy.ts';
 import { type RecordedRequest, startRecordingServer } from '../helpers/recording-server.ts';
 import { etagOn, type S3TestServer, s3rverClient, startS3Server } from '../helpers/s3-server.ts';

@@ -1,6 +1,6 @@
 import type { Article } from '../model.ts';
-import { categorySlug } from '../render/category-slug.ts';
-import type { StoredArticle } from '../state/stored-article.ts';
+import { categoryFolder } from '../render/feed-folders.ts';
+import type { StoredArticle } from '../stored-article.ts';
 
 /**
  * A feed set is one current feed (in three formats) with its archive: the main feeds at '' and
@@ -8,10 +8,6 @@ import type { StoredArticle } from '../state/stored-article.ts';
  * `maxItems` in its current window, the rest in archive pages, one per period.
  */
 export const mainSet = '';
-
-export function categoryFolder(name: string): string {
-  return `categories/${categorySlug(name)}/`;
-}
 
 /** The sets an article shows in: the main feeds and each of its categories (names alike in slug count once). */
 export function setsOf(article: Pick<Article, 'categories'>): string[] {
@@ -44,8 +40,4 @@ export type Shard = readonly StoredArticle[];
 
 export function emptyManifest(folder: string): SetManifest {
   return { folder, window: [], periods: {} };
-}
-
-export function archiveFolder(setFolder: string, period: string): string {
-  return `${setFolder}archive/${period}/`;
 }

@@ -1,7 +1,7 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { compareText, newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
-import { storeArticle } from '../state/stored-article.ts';
+import { storeArticle } from '../stored-article.ts';
 import { mainSet, type SetManifest, type Shard, setsOf } from './feed-set.ts';
 import { neighboursIn, renderCurrentFiles, renderPageFiles } from './set-files.ts';
 

@@ -1,8 +1,9 @@
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { archiveIndexPath, renderArchiveIndexFile, renderPeriodPageFile } from '../render/archive-pages.ts';
 import { feedPaths, renderFeedFiles } from '../render/feed-files.ts';
+import { archiveFolder } from '../render/feed-folders.ts';
 import { renderCategoryPageFile, subscribePagePath } from '../render/subscribe-file.ts';
-import { archiveFolder, categoryNameIn, mainSet } from './feed-set.ts';
+import { categoryNameIn, mainSet } from './feed-set.ts';
 
 /** Where a set's archive pages link: the next older and next newer period that holds articles. */
 export interface PageNeighbours {

@@ -3,7 +3,7 @@ import { newestFirst } from '../order.ts';
 import { periodOf } from '../periods.ts';
 import { articlePagePath } from '../render/article-address.ts';
 import { neighbourLinks, renderArticlePageFile } from '../render/article-page.ts';
-import { loadArticle, storeArticle } from '../state/stored-article.ts';
+import { loadArticle, storeArticle } from '../stored-article.ts';
 import {
   linkedNeighbours,
   neighboursIn,

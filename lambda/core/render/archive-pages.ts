@@ -1,7 +1,7 @@
-import { archiveFolder } from '../feed-sets/feed-set.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import type { ArchivePeriod } from '../periods.ts';
 import { listedArticle } from './article-page.ts';
+import { archiveFolder } from './feed-folders.ts';
 import { cachingForPath, htmlMediaType } from './file-headers.ts';
 import { feedLinks, renderPage } from './page-layout.ts';
 

@@ -1,7 +1,7 @@
 import { articleHtml } from '../content/article-html.ts';
-import { categoryFolder } from '../feed-sets/feed-set.ts';
 import type { Article, FeedFile, SiteConfig } from '../model.ts';
 import { articleLink, articlePagePath } from './article-address.ts';
+import { categoryFolder } from './feed-folders.ts';
 import { currentCaching, htmlMediaType } from './file-headers.ts';
 import { renderPage, safeLink } from './page-layout.ts';
 import { siteDay } from './page-parts.ts';

@@ -1,9 +1,9 @@
 import { errorMessage } from '../error-message.ts';
 import type { SetManifest, Shard } from '../feed-sets/feed-set.ts';
 import type { RecordError } from '../model.ts';
+import type { StoredArticle } from '../stored-article.ts';
 import type { RecordState } from './record-state.ts';
 import type { SiteState } from './site-state.ts';
-import type { StoredArticle } from './stored-article.ts';
 
 export class StateReadError extends Error {
   override readonly name = 'StateReadError';

@@ -2,9 +2,9 @@ import { mainSet, setsOf } from '../feed-sets/feed-set.ts';
 import type { Article, RecordError } from '../model.ts';
 import { type ArchivePeriod, periodOf } from '../periods.ts';
 import { articlePagePath } from '../render/article-address.ts';
+import { loadArticle, type StoredArticle } from '../stored-article.ts';
 import { type VisibilityState, visibilityOf } from '../visibility.ts';
 import type { RecordDelta } from './site-state.ts';
-import { loadArticle, type StoredArticle } from './stored-article.ts';
 
 /**
  * What the publisher remembers of one record: one small object per record, written only when

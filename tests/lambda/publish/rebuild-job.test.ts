@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSiteConfig } from '../../../lambda/core/site-config.ts';
-import {
-  type RebuildMessage,
-  resumeRebuildJob,
-  runRebuildMessage,
-  settleStepsFor,
-} from '../../../lambda/publish/rebuild-job.ts';
-import { runPublish } from '../../../lambda/publish-run.ts';
+import { runPublish } from '../../../lambda/publish/publish-run.ts';
+import { resumeRebuildJob, runRebuildMessage, settleStepsFor } from '../../../lambda/publish/rebuild-job.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../../lambda/stores/fs.ts';
+import type { RebuildMessage } from '../../../lambda/stores/ports.ts';
 import {
   createLocalPublisher,
   type LocalPublisher,

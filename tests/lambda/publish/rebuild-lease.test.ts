@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPublish } from '../../../lambda/publish/publish-run.ts';
 import { leaseKey, staleAfterMs } from '../../../lambda/publish/rebuild-lease.ts';
-import { runPublish } from '../../../lambda/publish-run.ts';
 import { FsOutputStore, FsRecordStore, FsStateStore } from '../../../lambda/stores/fs.ts';
-import type { RecordStore } from '../../../lambda/stores/store.ts';
+import type { RecordStore } from '../../../lambda/stores/ports.ts';
 import { createLocalPublisher, feedTitles, type LocalPublisher } from '../../helpers/local-publisher.ts';
 import { fixedNow } from '../../helpers/site.ts';
 

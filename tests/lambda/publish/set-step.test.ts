@@ -7,10 +7,10 @@ import { readArticle } from '../../../lambda/core/records/read-article.ts';
 import { decodeManifest, encodeState } from '../../../lambda/core/state/codec.ts';
 import { placementOf, type SetTouch } from '../../../lambda/core/state/record-state.ts';
 import { stateKeys } from '../../../lambda/core/state/state-keys.ts';
-import { storeArticle } from '../../../lambda/core/state/stored-article.ts';
+import { storeArticle } from '../../../lambda/core/stored-article.ts';
 import { applySetChange } from '../../../lambda/publish/set-step.ts';
 import { FsOutputStore, FsStateStore } from '../../../lambda/stores/fs.ts';
-import type { StateStore } from '../../../lambda/stores/store.ts';
+import type { StateStore } from '../../../lambda/stores/ports.ts';
 import { fixedNow, makeRecord, makeSite } from '../../helpers/site.ts';
 
 const site = makeSite({ maxItems: 2, archivePeriod: 'month' });

@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { WriteConflictError } from '../../../lambda/stores/ports.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../../../lambda/stores/s3.ts';
-import { WriteConflictError } from '../../../lambda/stores/store.ts';
 import { startConditionalWriteProxy } from '../../helpers/conditional-write-proxy.ts';
 import { type S3TestServer, s3rverClient, startS3Server } from '../../helpers/s3-server.ts';
 
