@@ -1,13 +1,32 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import {
+  attachmentFields,
+  imageFields,
+  personFields,
+  recordFields,
+} from '../../lambda/core/records/record-fields.ts';
 import { contentRoot } from '../helpers/sample.ts';
 import { makeRecord, planRecords } from '../helpers/site.ts';
 
 const schema = JSON.parse(
   readFileSync(new URL('../../docs/record.schema.json', import.meta.url), 'utf8'),
-) as object;
+) as SchemaNode;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+interface SchemaNode {
+  readonly properties?: Record<string, SchemaNode>;
+  readonly items?: SchemaNode;
+  readonly oneOf?: readonly SchemaNode[];
+}
+
+/** The names of the properties an object in the schema may have, wherever `oneOf` puts the object. */
+function propertyNames(node: SchemaNode | undefined): string[] {
+  if (!node) return [];
+  const own = Object.keys(node.properties ?? {});
+  return [...own, ...(node.oneOf ?? []).flatMap(propertyNames), ...propertyNames(node.items)];
+}
 
 const valid = { title: 'A title', date: '2024-05-31T09:30:00+02:00', content_html: '<p>x</p>' };
 const sampleJsonRecords = readdirSync(`${contentRoot}articles`).filter((name) => name.endsWith('.json'));
@@ -58,6 +77,25 @@ const rejected: [string, object][] = [
 ];
 
 describe('docs/record.schema.json', () => {
+  it.each([
+    ['a record', propertyNames(schema), recordFields],
+    ['an image', propertyNames(schema.properties?.image), imageFields],
+    ['an author', propertyNames(schema.properties?.authors), personFields],
+    ['an attachment', propertyNames(schema.properties?.attachments), attachmentFields],
+  ])('declares the fields of %s the publisher reads, and no others', (_what, inSchema, declared) => {
+    expect([...inSchema].sort()).toEqual([...declared].sort());
+  });
+
+  it.each(recordFields)(
+    'has the publisher read the declared field %s: a wrong value in it is named',
+    (field) => {
+      const wrong = field === 'image' ? { url: 'https://example.com/p.jpg', bogus: 1 } : { bogus: 1 };
+      const { report } = planRecords([makeRecord('articles/r.json', { ...valid, [field]: wrong })]);
+      const named = [...report.errors, ...report.warnings].map((problem) => problem.field);
+      expect(named.some((name) => name === field || name.startsWith(`${field}.`))).toBe(true);
+    },
+  );
+
   it.each(sampleJsonRecords)('accepts the sample record %s', (name) => {
     expect(validate(JSON.parse(readFileSync(`${contentRoot}articles/${name}`, 'utf8')))).toBe(true);
   });

@@ -1,11 +1,12 @@
 import { cleanLine, cleanMultiline } from '../content/plain-text.ts';
 import { DateReadError, readDate } from './dates.ts';
 import type { RecordProblems } from './problems.ts';
+import { contentFields } from './record-fields.ts';
 
 export type Fields = Readonly<Record<string, unknown>>;
 
-/** Fields that may hold several lines; everything else is one line. */
-const multilineFields = new Set(['content_html', 'content_markdown', 'content_text']);
+/** Fields that may hold several lines (the content); everything else is one line. */
+const multilineFields = new Set<string>(contentFields);
 
 /**
  * Reads the fields of one object of a record (the record itself, its image, one author) and

@@ -5,15 +5,14 @@ import type { ArticleImage, Attachment, Person } from '../model.ts';
 import type { ArticleFields } from './article-fields.ts';
 import { describe, FieldReader, type Fields } from './field-reader.ts';
 import type { RecordProblems } from './problems.ts';
-import { recordFields, warnUnknownKeys } from './unknown-keys.ts';
+import { attachmentFields, contentFields, imageFields, personFields, recordFields } from './record-fields.ts';
+import { warnUnknownKeys } from './unknown-keys.ts';
 
 export interface FieldContext {
   readonly problems: RecordProblems;
   /** IANA zone for dates written without an offset. */
   readonly timeZone: string;
 }
-
-const contentFields = ['content_html', 'content_markdown', 'content_text'] as const;
 
 /**
  * Validates the fields of a JSON record or of Markdown front matter. `body`, when given, is the
@@ -82,7 +81,7 @@ function readContent(read: FieldReader, markdownBody?: string): string | undefin
   if (given.length === 0) {
     read.report(
       'content_html',
-      'the record has no content: give one of content_html, content_markdown, content_text',
+      `the record has no content: give one of ${contentFields.join(', ')}`,
     );
     return undefined;
   }
@@ -100,15 +99,20 @@ function readContent(read: FieldReader, markdownBody?: string): string | undefin
 
 /** Authors: names, or `{name, email, url}` objects. */
 function readAuthors(read: FieldReader): Person[] {
-  return read.objects('authors', '{name, email, url}').flatMap(({ index, entry, reader }): Person[] => {
-    if (typeof entry === 'string' && cleanLine(entry) !== '') return [{ name: cleanLine(entry) }];
-    if (!reader) {
-      read.report(`authors[${index}]`, `must be a name or {name, email, url}, not ${describe(entry)}`);
-      return [];
-    }
-    const person = readPerson(reader);
-    return person ? [person] : [];
-  });
+  return read
+    .objects('authors', `{${personFields.join(', ')}}`)
+    .flatMap(({ index, entry, reader }): Person[] => {
+      if (typeof entry === 'string' && cleanLine(entry) !== '') return [{ name: cleanLine(entry) }];
+      if (!reader) {
+        read.report(
+          `authors[${index}]`,
+          `must be a name or {${personFields.join(', ')}}, not ${describe(entry)}`,
+        );
+        return [];
+      }
+      const person = readPerson(reader);
+      return person ? [person] : [];
+    });
 }
 
 /** One person, `{name, email?, url?}`: a record's author or the site's. */
@@ -128,12 +132,7 @@ function readImage(read: FieldReader): ArticleImage | undefined {
     return undefined;
   }
   const image = read.nested(value as Fields, 'image.');
-  warnUnknownKeys(
-    image.fields,
-    ['url', 'caption', 'credit', 'alt', 'type', 'width', 'height'],
-    read.problems,
-    'image.',
-  );
+  warnUnknownKeys(image.fields, imageFields, read.problems, 'image.');
   const described = {
     url: image.url('url'),
     caption: image.string('caption'),
@@ -154,7 +153,7 @@ function readImage(read: FieldReader): ArticleImage | undefined {
 }
 
 function readAttachments(read: FieldReader): Attachment[] {
-  const shape = '{url, mime_type, title, size_in_bytes}';
+  const shape = `{${attachmentFields.join(', ')}}`;
   return read.objects('attachments', shape).flatMap(({ index, entry, reader }): Attachment[] => {
     if (!reader) {
       read.report(`attachments[${index}]`, `must be ${shape}, not ${describe(entry)}`);
