@@ -11,6 +11,7 @@ import { notifyHub } from '../delivery/websub.ts';
 import { type PublishRunResult, runPublish } from '../publish/publish-run.ts';
 import { readSite } from '../publish/read-site.ts';
 import { runRebuildMessage } from '../publish/rebuild-job.ts';
+import type { RebuildMessage } from '../stores/ports.ts';
 import { S3OutputStore, S3RecordStore, S3StateStore } from '../stores/s3.ts';
 import { importStagedRecords } from '../stores/s3-import.ts';
 import { SqsTaskQueue } from '../stores/sqs.ts';
@@ -18,7 +19,7 @@ import type { HandlerConfig } from './config.ts';
 import {
   namesTemplates,
   type QueueMessage,
-  rebuildStepOf,
+  readableStep,
   recordTriggers,
   redrivenInvocationOf,
 } from './queue-messages.ts';
@@ -76,14 +77,20 @@ export function createHandler({
     };
     const rebuildQueue =
       sqs && config.rebuildQueueUrl ? new SqsTaskQueue(sqs, config.rebuildQueueUrl) : undefined;
-    const all = event?.Records ?? [];
-    const steps = all.flatMap((message) => {
-      const step = rebuildStepOf(message);
-      return step ? [{ message, step }] : [];
-    });
-    const messages = all.filter((message) => !rebuildStepOf(message));
-    const messageIds = messages.map((record) => record.messageId);
+    const steps: { message: QueueMessage; step: RebuildMessage }[] = [];
+    const messages: QueueMessage[] = [];
     const failures: string[] = [];
+    for (const message of event?.Records ?? []) {
+      try {
+        const step = readableStep(message);
+        if (step) steps.push({ message, step });
+        else messages.push(message);
+      } catch (error) {
+        logger.error('unreadable message', { messageId: message.messageId, error: asError(error) });
+        failures.push(message.messageId);
+      }
+    }
+    const messageIds = messages.map((record) => record.messageId);
     for (const { message, step } of steps) {
       try {
         const { site } = await readSite(stores.records, stores.state, siteOverrides, {
@@ -109,7 +116,8 @@ export function createHandler({
         failures.push(message.messageId);
       }
     }
-    if (steps.length > 0 && messages.length === 0) return respond(failures);
+    // A batch of rebuild steps (or of messages that could not be read) publishes nothing more.
+    if (messages.length === 0 && (event?.Records ?? []).length > 0) return respond(failures);
     let result: PublishRunResult;
     try {
       if (messages.length === 0 && config.importPrefix) {

@@ -1,5 +1,13 @@
+import * as v from 'valibot';
+import { checkValue } from '../core/state/decode-json.ts';
+import { rebuildMessageSchema } from '../publish/rebuild-records.ts';
 import type { RecordTrigger } from '../publish/record-step.ts';
 import { type RebuildMessage, rebuildMessageKinds } from '../stores/ports.ts';
+
+/** A message that says what it is (an S3 event, a rebuild step) but is not of that shape. */
+export class QueueMessageError extends Error {
+  override readonly name = 'QueueMessageError';
+}
 
 /** An SQS message as the event source hands it over. */
 export interface QueueMessage {
@@ -7,12 +15,27 @@ export interface QueueMessage {
   readonly body?: string;
 }
 
-interface S3EventRecord {
-  readonly eventName?: string;
-  readonly s3?: {
-    readonly object?: { readonly key?: string; readonly eTag?: string; readonly sequencer?: string };
-  };
-}
+/** S3 event notifications, as far as the publisher reads them. */
+const s3EventSchema = v.looseObject({
+  Records: v.optional(
+    v.array(
+      v.looseObject({
+        eventName: v.optional(v.string()),
+        s3: v.optional(
+          v.looseObject({
+            object: v.optional(
+              v.looseObject({
+                key: v.optional(v.string()),
+                eTag: v.optional(v.string()),
+                sequencer: v.optional(v.string()),
+              }),
+            ),
+          }),
+        ),
+      }),
+    ),
+  ),
+});
 
 /**
  * The records S3 event notifications name, relative to the content prefix. Keys arrive
@@ -39,13 +62,15 @@ export function namesTemplates(messages: readonly QueueMessage[], contentPrefix:
 /** The objects S3 events name, keys decoded; messages that are not S3 events name none. */
 function eventObjects(messages: readonly QueueMessage[]) {
   return messages.flatMap((message) => {
-    let parsed: { Records?: S3EventRecord[] };
+    let body: unknown;
     try {
-      parsed = JSON.parse(message.body ?? '{}') as { Records?: S3EventRecord[] };
+      body = JSON.parse(message.body ?? '{}');
     } catch {
       return [];
     }
-    return (parsed.Records ?? []).flatMap((record) => {
+    // Checked by readableStep before the batch is published: one that is not of this shape fails alone.
+    if (!v.is(s3EventSchema, body)) return [];
+    return (body.Records ?? []).flatMap((record) => {
       const object = record.s3?.object;
       if (!object?.key) return [];
       const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
@@ -54,16 +79,37 @@ function eventObjects(messages: readonly QueueMessage[]) {
   });
 }
 
-/** A rebuild step, when the message is one (the rebuild queue); undefined for anything else. */
-export function rebuildStepOf(message: QueueMessage): RebuildMessage | undefined {
+/**
+ * A message checked before a batch is worked on: its rebuild step when it is one, undefined for
+ * anything else; a QueueMessageError naming the message and field when it says it is a rebuild
+ * step or an S3 event but is not of that shape (that message alone fails, and is dead-lettered).
+ */
+export function readableStep(message: QueueMessage): RebuildMessage | undefined {
+  const step = rebuildStepOf(message);
+  if (step) return step;
+  let body: unknown;
   try {
-    const body = JSON.parse(message.body ?? '{}') as Partial<RebuildMessage>;
-    return typeof body.kind === 'string' && rebuildMessageKinds.includes(body.kind)
-      ? (body as RebuildMessage)
-      : undefined;
+    body = JSON.parse(message.body ?? '{}');
   } catch {
     return undefined;
   }
+  if (typeof body === 'object' && body !== null && 'Records' in body) {
+    checkValue(body, s3EventSchema, `message ${message.messageId}`, QueueMessageError);
+  }
+  return undefined;
+}
+
+/** A rebuild step, when the message is one (the rebuild queue); undefined for anything else. */
+export function rebuildStepOf(message: QueueMessage): RebuildMessage | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body ?? '{}');
+  } catch {
+    return undefined;
+  }
+  const kind = typeof body === 'object' && body !== null && 'kind' in body ? body.kind : undefined;
+  if (typeof kind !== 'string' || !rebuildMessageKinds.includes(kind)) return undefined;
+  return checkValue(body, rebuildMessageSchema, `message ${message.messageId}`, QueueMessageError);
 }
 
 /**

@@ -1,14 +1,17 @@
-import { errorMessage } from '../core/error-message.ts';
-import { StateReadError } from '../core/state/codec.ts';
+import * as v from 'valibot';
+import { decodeJson } from '../core/state/decode-json.ts';
 import type { Remembered } from '../core/state/read-record-state.ts';
 import { legacyStatePath } from '../core/state/state-keys.ts';
-import type { StoredArticle } from '../core/stored-article.ts';
 import type { OutputStore } from '../stores/ports.ts';
+import { storedArticleSchema } from './rebuild-records.ts';
 
-interface LegacyState {
-  readonly ids?: Record<string, { id?: string; since?: string }>;
-  readonly articles?: Record<string, StoredArticle>;
-}
+/** The single-file state: ids and last good versions by record key. */
+const legacyStateSchema = v.looseObject({
+  ids: v.optional(
+    v.record(v.string(), v.looseObject({ id: v.optional(v.string()), since: v.optional(v.string()) })),
+  ),
+  articles: v.optional(v.record(v.string(), storedArticleSchema)),
+});
 
 /**
  * The single-file state of earlier versions, kept inside the feeds at `_state/state.json`. Its id
@@ -20,14 +23,7 @@ export async function readLegacyState(
 ): Promise<((key: string) => Remembered | undefined) | undefined> {
   const stored = await output.read(legacyStatePath);
   if (!stored) return undefined;
-  let legacy: LegacyState;
-  try {
-    legacy = JSON.parse(stored.text) as LegacyState;
-  } catch (error) {
-    throw new StateReadError(
-      `${legacyStatePath} (the earlier state) is not valid JSON: ${errorMessage(error)}`,
-    );
-  }
+  const legacy = decodeJson(stored.text, legacyStateSchema, `${legacyStatePath} (the earlier state)`);
   const ids = legacy.ids ?? {};
   const articles = legacy.articles ?? {};
   return (key) => {

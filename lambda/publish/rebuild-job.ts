@@ -1,21 +1,37 @@
+import type * as v from 'valibot';
 import { joinSorted, mapLimited } from '../core/async-lists.ts';
 import { mainSet } from '../core/feed-sets/feed-set.ts';
 import { periodPaths } from '../core/feed-sets/set-files.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { PublishReport } from '../core/report.ts';
+import { decodeJson } from '../core/state/decode-json.ts';
 import type { ClaimCandidate } from '../core/state/read-record-state.ts';
 import type { SiteState } from '../core/state/site-state.ts';
 import type { RebuildMessage, RebuildPhase, TaskQueue } from '../stores/ports.ts';
 import { type StateStore, WriteConflictError } from '../stores/ports.ts';
 import { readLegacyState } from './legacy-state.ts';
 import { RecordingOutput } from './output-ledger.ts';
-import { mainOrderOf, type PageUnit, pageSteps, pageUnitsOf } from './rebuild-article-pages.ts';
+import { mainOrderOf, pageSteps, pageUnitsOf } from './rebuild-article-pages.ts';
 import { releaseLease, takeLease, touchLease } from './rebuild-lease.ts';
 import {
-  type BucketLists,
+  bucketListsSchema,
+  claimCandidatesSchema,
+  finishedSetSchema,
+  layoutRecordsSchema,
+  pageUnitsSchema,
+  phaseSizeSchema,
+  readResultSchema,
+  rebuildJobSchema,
+  rebuildMessageSchema,
+  rebuildPlanSchema,
+  reducedGroupSchema,
+  renderedGroupSchema,
+  settledClaimsSchema,
+  storedChunkSchema,
+} from './rebuild-records.ts';
+import {
   finishRebuild,
   finishSet,
-  type LayoutRecord,
   loadArticles,
   overwrite,
   type PartialSiteState,
@@ -23,7 +39,6 @@ import {
   planLayout,
   type RebuildContext,
   type RebuildPlan,
-  type ReducedGroup,
   readChunk,
   readChunkSize,
   readPreviousLayout,
@@ -31,7 +46,6 @@ import {
   removePages,
   renderArticlePages,
   renderPeriods,
-  type SettledClaims,
   settleClaims,
 } from './rebuild-steps.ts';
 import { recordStateKeys } from './record-listing.ts';
@@ -162,16 +176,18 @@ export async function resumeRebuildJob(
   id: string,
 ): Promise<boolean> {
   const { state } = context;
-  const job = await readJson<RebuildJob>(state, keys.job(id));
+  const job = await readJson(state, keys.job(id), rebuildJobSchema);
   if (job?.version !== 3) return false;
   const phases: RebuildPhase[] = ['read', 'settle', 'reduce', 'render', 'pages', 'sets'];
-  const sizes = await Promise.all(phases.map((phase) => readJson<PhaseSize>(state, keys.size(id, phase))));
+  const sizes = await Promise.all(
+    phases.map((phase) => readJson(state, keys.size(id, phase), phaseSizeSchema)),
+  );
   const current = phases.findLast((_, index) => sizes[index] !== undefined);
   const size = sizes[phases.indexOf(current ?? 'read')];
   const messages: RebuildMessage[] = [];
   if (!current || !size) {
     // Still listing: the latest listing step, and the read steps of the chunks listed so far.
-    const list = await readJson<RebuildMessage>(state, keys.list(id));
+    const list = await readJson(state, keys.list(id), rebuildMessageSchema);
     if (list) messages.push(list);
     const chunks = await keyNumbers(state, keys.chunksPrefix(id));
     const read = new Set(await keyNumbers(state, keys.donePrefix(id, 'read')));
@@ -230,7 +246,7 @@ export async function runRebuildStep(
   queue: TaskQueue,
   message: RebuildMessage,
 ): Promise<StepOutcome | undefined> {
-  const job = await readJson<RebuildJob>(context.state, keys.job(message.job));
+  const job = await readJson(context.state, keys.job(message.job), rebuildJobSchema);
   if (job?.version !== 3 || (message.kind !== 'rebuild-list' && message.kind !== 'rebuild-step'))
     return undefined;
   const step = { ...context, now: new Date(job.now) };
@@ -363,7 +379,7 @@ async function listStep(
 /** Reads a chunk; leaves its records by bucket, its id claims, its site state. */
 async function readStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
-  const chunk = await readJson<StoredChunk>(state, keys.chunk(job.id, n));
+  const chunk = await readJson(state, keys.chunk(job.id, n), storedChunkSchema);
   if (!chunk) throw new RebuildStepError(`rebuild ${job.id}: chunk ${n} is missing`);
   const remembered = chunk.remembered;
   const read = await readChunk(
@@ -397,7 +413,7 @@ async function readStep(context: RebuildContext, job: RebuildJob, n: number): Pr
 }
 
 async function settleStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
-  const size = await readJson<PhaseSize>(context.state, keys.size(job.id, 'settle'));
+  const size = await readJson(context.state, keys.size(job.id, 'settle'), phaseSizeSchema);
   const steps = size?.count ?? 1;
   const shares = Array.from({ length: claimShares }, (_, share) => share).filter(
     (share) => share % steps === n,
@@ -406,7 +422,7 @@ async function settleStep(context: RebuildContext, job: RebuildJob, n: number): 
   // shares × concurrency files open (EMFILE under a 256-file limit).
   const parts: [string, ClaimCandidate[]][] = [];
   for (const share of shares)
-    parts.push(...(await readAll<ClaimCandidate[]>(context.state, keys.claimsPrefix(job.id, share))));
+    parts.push(...(await readAll(context.state, keys.claimsPrefix(job.id, share), claimCandidatesSchema)));
   const result = await settleClaims(
     context,
     parts.flatMap(([, candidates]) => candidates),
@@ -417,11 +433,11 @@ async function settleStep(context: RebuildContext, job: RebuildJob, n: number): 
 async function reduceStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
   const buckets = await groupOf(state, job, 'reduce', n);
-  const settled = await readAll<SettledClaims>(state, keys.donePrefix(job.id, 'settle'));
+  const settled = await readAll(state, keys.donePrefix(job.id, 'settle'), settledClaimsSchema);
   const losers = new Set(settled.flatMap(([, share]) => share.losers));
   const parts = (
     await Promise.all(
-      buckets.map((bucket) => readAll<LayoutRecord[]>(state, keys.indexPrefix(job.id, bucket))),
+      buckets.map((bucket) => readAll(state, keys.indexPrefix(job.id, bucket), layoutRecordsSchema)),
     )
   ).flat();
   const { reduced, lists } = reduceBuckets(
@@ -438,11 +454,11 @@ async function reduceStep(context: RebuildContext, job: RebuildJob, n: number): 
 async function renderStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
   const buckets = await groupOf(state, job, 'render', n);
-  const plan = await readJson<RebuildPlan>(state, keys.plan(job.id));
+  const plan = await readJson(state, keys.plan(job.id), rebuildPlanSchema);
   if (!plan) throw new RebuildStepError(`rebuild ${job.id}: the plan is missing`);
   const periods: [string, Record<string, string[]>][] = [];
   for (const bucket of buckets) {
-    const lists = await readJson<BucketLists>(state, keys.lists(job.id, bucket));
+    const lists = await readJson(state, keys.lists(job.id, bucket), bucketListsSchema);
     if (!lists) throw new RebuildStepError(`rebuild ${job.id}: the layout of ${bucket} is missing`);
     periods.push(...Object.entries(lists));
   }
@@ -475,7 +491,7 @@ async function pagesStep(context: RebuildContext, job: RebuildJob, n: number): P
   const [share = 0, from = 0, to = -1] = (await groupOf(state, job, 'pages', n)).map(Number);
   const prefix = keys.pagesPrefix(job.id, share);
   // Only this step's groups are read: the share holds every group's part.
-  const parts = await readAll<PageUnit[]>(state, prefix, (key) => {
+  const parts = await readAll(state, prefix, pageUnitsSchema, (key) => {
     const group = Number(key.slice(prefix.length).replace(/\.json$/, ''));
     return group >= from && group <= to;
   });
@@ -494,8 +510,8 @@ interface FinishedSet {
 
 async function setStep(context: RebuildContext, job: RebuildJob, n: number): Promise<PhaseStepRun> {
   const { state } = context;
-  const folder = (await readJson<PhaseSize>(state, keys.size(job.id, 'sets')))?.items?.[n];
-  const plan = await readJson<RebuildPlan>(state, keys.plan(job.id));
+  const folder = (await readJson(state, keys.size(job.id, 'sets'), phaseSizeSchema))?.items?.[n];
+  const plan = await readJson(state, keys.plan(job.id), rebuildPlanSchema);
   if (folder === undefined || !plan)
     throw new RebuildStepError(`rebuild ${job.id}: sets step ${n} has nothing to do`);
   const { written, category } = await finishSet(context, plan, folder);
@@ -511,7 +527,7 @@ async function advance(
   phase: RebuildPhase,
 ): Promise<StepOutcome['finished']> {
   const { state } = context;
-  const size = await readJson<PhaseSize>(state, keys.size(job.id, phase));
+  const size = await readJson(state, keys.size(job.id, phase), phaseSizeSchema);
   if (!size || (await countKeys(state, keys.donePrefix(job.id, phase))) < size.count) return undefined;
   const next = nextPhase[phase];
   if (!(await takeLock(state, keys.lock(job.id, next)))) return undefined;
@@ -523,11 +539,11 @@ async function advance(
   };
   switch (next) {
     case 'settle': {
-      const read = await readJson<PhaseSize>(state, keys.size(job.id, 'read'));
+      const read = await readJson(state, keys.size(job.id, 'read'), phaseSizeSchema);
       return begin('settle', { count: settleStepsFor(read?.count ?? 1) });
     }
     case 'reduce': {
-      const reads = await readAll<ReadResult>(state, keys.donePrefix(job.id, 'read'));
+      const reads = await readAll(state, keys.donePrefix(job.id, 'read'), readResultSchema);
       const sizes = new Map<string, number>();
       for (const [, read] of reads)
         for (const [bucket, count] of Object.entries(read.buckets))
@@ -536,8 +552,8 @@ async function advance(
       return begin('reduce', { count: groups.length, items: groups });
     }
     case 'render': {
-      const groups = (await readJson<PhaseSize>(state, keys.size(job.id, 'reduce')))?.items ?? [];
-      const reduced = await readAll<ReducedGroup>(state, keys.donePrefix(job.id, 'reduce'));
+      const groups = (await readJson(state, keys.size(job.id, 'reduce'), phaseSizeSchema))?.items ?? [];
+      const reduced = await readAll(state, keys.donePrefix(job.id, 'reduce'), reducedGroupSchema);
       const shardTag = `${job.previousLayout.revision}-${sha256Hex(job.id).slice(0, 8)}`;
       // Groups hold consecutive buckets in order, so the last is the newest.
       const plan = planLayout(
@@ -551,7 +567,7 @@ async function advance(
     }
     case 'pages': {
       const prefix = keys.donePrefix(job.id, 'render');
-      const rendered = await readAll<RenderedGroup>(state, prefix);
+      const rendered = await readAll(state, prefix, renderedGroupSchema);
       const counts = new Map(
         rendered.map(([key, group]) => [
           Number(key.slice(prefix.length).replace(/\.json$/, '')),
@@ -562,7 +578,7 @@ async function advance(
       return begin('pages', { count: items.length, items });
     }
     case 'sets': {
-      const plan = await readJson<RebuildPlan>(state, keys.plan(job.id));
+      const plan = await readJson(state, keys.plan(job.id), rebuildPlanSchema);
       const folders = Object.keys(plan?.sets ?? {});
       return begin('sets', { count: folders.length, items: folders });
     }
@@ -573,11 +589,11 @@ async function advance(
 
 async function finishJob(context: RebuildContext, job: RebuildJob): Promise<StepOutcome['finished']> {
   const { state } = context;
-  const plan = await readJson<RebuildPlan>(state, keys.plan(job.id));
+  const plan = await readJson(state, keys.plan(job.id), rebuildPlanSchema);
   if (!plan) throw new RebuildStepError(`rebuild ${job.id}: the plan is missing`);
-  const reads = await readAll<ReadResult>(state, keys.donePrefix(job.id, 'read'));
-  const settled = await readAll<SettledClaims>(state, keys.donePrefix(job.id, 'settle'));
-  const sets = await readAll<FinishedSet>(state, keys.donePrefix(job.id, 'sets'));
+  const reads = await readAll(state, keys.donePrefix(job.id, 'read'), readResultSchema);
+  const settled = await readAll(state, keys.donePrefix(job.id, 'settle'), settledClaimsSchema);
+  const sets = await readAll(state, keys.donePrefix(job.id, 'sets'), finishedSetSchema);
   const categories = new Map(
     sets.filter(([, set]) => set.folder !== mainSet).map(([, set]) => [set.folder, set.category] as const),
   );
@@ -620,7 +636,7 @@ async function groupOf(
   phase: RebuildPhase,
   n: number,
 ): Promise<string[]> {
-  const item = (await readJson<PhaseSize>(state, keys.size(job.id, phase)))?.items?.[n];
+  const item = (await readJson(state, keys.size(job.id, phase), phaseSizeSchema))?.items?.[n];
   if (item === undefined)
     throw new RebuildStepError(`rebuild ${job.id}: ${phase} step ${n} has nothing to do`);
   return item.split(' ');
@@ -644,21 +660,27 @@ function groupBuckets(sizes: ReadonlyMap<string, number>): string[] {
   return groups;
 }
 
-async function readJson<T>(state: StateStore, key: string): Promise<T | undefined> {
+/** A rebuild's object, checked against its schema (rebuild-records.ts); undefined when absent. */
+async function readJson<T>(
+  state: StateStore,
+  key: string,
+  schema: v.GenericSchema<unknown, T>,
+): Promise<T | undefined> {
   const stored = await state.read(key);
-  return stored ? (JSON.parse(stored.text) as T) : undefined;
+  return stored ? decodeJson(stored.text, schema, key) : undefined;
 }
 
 /** Every object under a prefix (those `keep` takes, when given), parsed, in key order. */
 async function readAll<T>(
   state: StateStore,
   prefix: string,
+  schema: v.GenericSchema<unknown, T>,
   keep: (key: string) => boolean = () => true,
 ): Promise<[string, T][]> {
   const found: string[] = [];
   for await (const page of state.list(prefix)) found.push(...page.map((entry) => entry.key).filter(keep));
   const parsed = await mapLimited(found, concurrency, async (key) => {
-    const value = await readJson<T>(state, key);
+    const value = await readJson(state, key, schema);
     return value === undefined ? [] : [[key, value] as [string, T]];
   });
   return parsed.flat();

@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import { sha256Hex } from '../core/hash.ts';
+import { decodeJson } from '../core/state/decode-json.ts';
 import type { DayPart, DayStats } from '../core/stats/day-stats.ts';
 import { decodeDayPart, decodeDayStats, encodeStats } from '../core/stats/stats-codec.ts';
 import { type StateStore, WriteConflictError } from '../stores/ports.ts';
@@ -79,6 +81,9 @@ export function encodeStoredDay(day: DayStats, counted: readonly string[]): stri
   return counted.length > 0 ? `${JSON.stringify({ ...day, counted })}\n` : encodeStats(day);
 }
 
+/** The log objects a day's counts already hold, kept beside them. */
+const countedSchema = v.looseObject({ counted: v.optional(v.array(v.string())) });
+
 export async function readDay(
   state: StateStore,
   date: string,
@@ -86,11 +91,9 @@ export async function readDay(
   const key = statsKeys.day(date);
   const found = await state.read(key);
   if (!found) return undefined;
-  const counted = (JSON.parse(found.text) as { counted?: unknown }).counted;
-  return {
-    day: decodeDayStats(found.text, key),
-    counted: Array.isArray(counted) ? counted.filter((name) => typeof name === 'string') : [],
-  };
+  const day = decodeDayStats(found.text, key);
+  const { counted = [] } = decodeJson(found.text, countedSchema, key);
+  return { day, counted };
 }
 
 /** Every key under a prefix. */

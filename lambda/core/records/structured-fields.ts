@@ -79,10 +79,7 @@ function readContent(read: FieldReader, markdownBody?: string): string | undefin
     return markdownToHtml(markdownBody);
   }
   if (given.length === 0) {
-    read.report(
-      'content_html',
-      `the record has no content: give one of ${contentFields.join(', ')}`,
-    );
+    read.report('content_html', `the record has no content: give one of ${contentFields.join(', ')}`);
     return undefined;
   }
   if (given.length > 1) {

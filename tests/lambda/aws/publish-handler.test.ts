@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readHandlerConfig } from '../../../lambda/aws/config.ts';
 import { createHandler } from '../../../lambda/aws/publish-handler.ts';
@@ -426,6 +426,59 @@ describe('handler: CloudFront invalidations', () => {
       '/categories/world/archive/2023-01/index.html',
       '/categories/world/archive/2023-01/rss.xml',
     ]);
+  });
+});
+
+describe('handler: a message of the wrong shape', () => {
+  it('fails that message alone, and publishes what the others name', async () => {
+    for (const bucket of ['feeds-shape', 'state-shape']) await server.createBucket(bucket);
+    const handler = createHandler({
+      config: readHandlerConfig({
+        CONTENT_BUCKET: 'content',
+        FEEDS_BUCKET: 'feeds-shape',
+        STATE_BUCKET: 'state-shape',
+        FEED_BASE_URL: 'https://feeds.example.com/',
+      }),
+      s3: server.client,
+      cloudFront: createCloudFrontClient(services.url, local),
+      scheduler: createSchedulerClient(services.url, local),
+      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+      clock: () => now,
+    });
+    await handler({ source: 'aws.events' } as object);
+    await server.client.send(
+      new PutObjectCommand({
+        Bucket: 'content',
+        Key: 'articles/shape.json',
+        Body: JSON.stringify({ title: 'Shape', date: '2025-12-31T00:00:00Z', content_text: 'x' }),
+      }),
+    );
+    const event = {
+      Records: [
+        {
+          messageId: 'bad-step',
+          body: JSON.stringify({ kind: 'rebuild-step', job: 'j', phase: 'paint', n: 0 }),
+        },
+        { messageId: 'bad-event', body: JSON.stringify({ Records: [{ s3: { object: { key: 7 } } }] }) },
+        {
+          messageId: 'good',
+          body: JSON.stringify({
+            Records: [
+              {
+                eventName: 'ObjectCreated:Put',
+                s3: { object: { key: 'articles/shape.json', sequencer: '02' } },
+              },
+            ],
+          }),
+        },
+      ],
+    };
+    await expect(handler(event)).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'bad-step' }, { itemIdentifier: 'bad-event' }],
+    });
+    const feed = (await bucketFiles('feeds-shape')).get('feed.json') ?? '';
+    expect(feed).toContain('"title": "Shape"');
+    await server.client.send(new DeleteObjectCommand({ Bucket: 'content', Key: 'articles/shape.json' }));
   });
 });
 

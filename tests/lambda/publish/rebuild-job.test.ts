@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSiteConfig } from '../../../lambda/core/site-config.ts';
 import { runPublish } from '../../../lambda/publish/publish-run.ts';
@@ -175,6 +177,38 @@ describe('a rebuild spread over a queue', () => {
     },
     60_000,
   );
+});
+
+describe('what a rebuild keeps between its steps', () => {
+  it('stops a step at an object of another shape, naming the object and the field', async () => {
+    await writeRecords(fannedOut, 30);
+    const stores = {
+      records: new FsRecordStore(fannedOut.content),
+      output: new FsOutputStore(fannedOut.out),
+      state: new FsStateStore(fannedOut.state),
+    };
+    const queue: RebuildMessage[] = [];
+    const send = async (messages: readonly RebuildMessage[]) => {
+      queue.push(...messages);
+    };
+    await runPublish({ ...stores, now: fixedNow, rebuildQueue: { send } });
+    const context = { ...stores, site: readSiteConfig(JSON.stringify(site)), now: fixedNow };
+    let next = queue.shift();
+    while (next && !('phase' in next && next.phase === 'render')) {
+      await runRebuildMessage(context, { send }, next);
+      next = queue.shift();
+    }
+    if (!next) throw new Error('the rebuild never reached its render phase');
+    const planKey = `rebuilds/${next.job}/plan.json`;
+    const plan = JSON.parse((await stores.state.read(planKey))?.text ?? '{}') as Record<string, unknown>;
+    // As an earlier version might have left it: the revision as text.
+    await writeFile(join(fannedOut.state, planKey), JSON.stringify({ ...plan, revision: '3' }));
+    await expect(runRebuildMessage(context, { send }, next)).rejects.toThrow(
+      new RegExp(
+        `${planKey.replace(/[.]/g, '\\.')}: revision: Invalid type: Expected number but received "3"`,
+      ),
+    );
+  });
 });
 
 describe('settling id claims', () => {
