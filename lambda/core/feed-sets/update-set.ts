@@ -75,155 +75,248 @@ export function updateSet(input: SetUpdateInput): SetUpdate {
   }
 }
 
-function applyChange(
-  { site, manifest, change, renderTouched = false }: SetUpdateInput,
-  readShard: (period: string) => Shard | undefined,
-): SetUpdate {
-  const { maxItems, archivePeriod } = site;
-  const period = (article: Article) => periodOf(article.published, archivePeriod);
-  const work = new Map<string, Article[]>();
-  const missing: string[] = [];
+function applyChange(input: SetUpdateInput, readShard: (period: string) => Shard | undefined): SetUpdate {
+  const run = new SetChangeRun(input, readShard);
+  run.takeOutChanged();
+  const window = run.refillWindow();
+  const next = run.nextManifest(window);
+  const shards = run.changedShards();
+  const files: FeedFile[] = [];
+  const deletes: string[] = [];
+  run.renderWindow(next, window, files, deletes);
+  run.renderPeriods(next, shards, files, deletes);
+  if (input.manifest.folder === mainSet) run.renderArticlePages(next, window, files, deletes);
+  return { kind: 'done', manifest: next, shards, files, deletes };
+}
+
+/** One change applied to one set, a phase at a time, over the periods it opens. */
+class SetChangeRun {
+  private readonly site: SiteConfig;
+  private readonly manifest: SetManifest;
+  private readonly change: SetChange;
+  private readonly renderTouched: boolean;
+  /** The periods opened, as this change leaves them. */
+  private readonly work = new Map<string, Article[]>();
+  private readonly missing: string[] = [];
+  private readonly changedKeys: ReadonlySet<string>;
+  private readonly inWindow: ReadonlySet<string>;
+  /**
+   * Periods a changed key left or entered: rendered even when their shard reads the same, since an
+   * interrupted earlier run may have written the shard and not the page.
+   */
+  private readonly touched = new Set<string>();
+  /** The changed keys' articles as the set held them. */
+  private readonly previous: Article[];
+  /** The set's periods before the change, oldest first. */
+  private readonly before: readonly string[];
+
+  constructor(
+    input: SetUpdateInput,
+    private readonly readShard: (period: string) => Shard | undefined,
+  ) {
+    this.site = input.site;
+    this.manifest = input.manifest;
+    this.change = input.change;
+    this.renderTouched = input.renderTouched ?? false;
+    const { change, manifest } = this;
+    this.changedKeys = new Set([...change.removals.map((r) => r.key), ...change.upserts.map((a) => a.key)]);
+    this.inWindow = new Set(manifest.window.map((article) => article.key));
+    this.previous = manifest.window.filter((article) => this.changedKeys.has(article.key)).map(loadArticle);
+    this.before = Object.keys(manifest.periods).sort();
+  }
+
+  private period(article: Article): string {
+    return periodOf(article.published, this.site.archivePeriod);
+  }
+
   /** The period's articles as this change leaves them; undefined while the period is still unread. */
-  const open = (label: string): Article[] | undefined => {
-    const opened = work.get(label);
+  private open(label: string): Article[] | undefined {
+    const opened = this.work.get(label);
     if (opened) return opened;
-    if (!(label in manifest.periods)) {
-      work.set(label, []);
-      return work.get(label);
+    if (!(label in this.manifest.periods)) {
+      this.work.set(label, []);
+      return this.work.get(label);
     }
-    const shard = readShard(label);
+    const shard = this.readShard(label);
     if (shard === undefined) {
-      missing.push(label);
+      this.missing.push(label);
       return undefined;
     }
     const articles = shard.map(loadArticle);
-    work.set(label, articles);
+    this.work.set(label, articles);
     return articles;
-  };
-  const openAll = (labels: Iterable<string>): Map<string, Article[]> => {
+  }
+
+  /** The periods opened; when any is unread, the caller is asked to read them all first. */
+  private openAll(labels: Iterable<string>): Map<string, Article[]> {
     const result = new Map<string, Article[]>();
     for (const label of labels) {
-      const articles = open(label);
+      const articles = this.open(label);
       if (articles) result.set(label, articles);
     }
-    if (missing.length > 0) throw new NeedPeriods(missing);
+    if (this.missing.length > 0) throw new NeedPeriods(this.missing);
     return result;
-  };
-
-  const changedKeys = new Set([...change.removals.map((r) => r.key), ...change.upserts.map((a) => a.key)]);
-  const inWindow = new Set(manifest.window.map((article) => article.key));
-  // Take every changed key out of wherever it sits: its last placed period, and (after an
-  // interrupted run) the period of its new version.
-  const sources = new Set([
-    ...change.removals.filter((removal) => !inWindow.has(removal.key)).map((removal) => removal.period),
-    ...change.upserts.map(period).filter((label) => label in manifest.periods),
-  ]);
-  /** Periods a changed key left or entered: rendered even when their shard reads the same, since an
-   * interrupted earlier run may have written the shard and not the page. */
-  const touched = new Set<string>();
-  /** The changed keys' articles as the set held them. */
-  const previous = manifest.window.filter((article) => changedKeys.has(article.key)).map(loadArticle);
-  for (const [label, articles] of openAll(sources)) {
-    const removed = removeKeys(articles, changedKeys);
-    previous.push(...removed);
-    if (removed.length > 0) touched.add(label);
   }
 
-  const candidates = [
-    ...manifest.window.filter((article) => !changedKeys.has(article.key)).map(loadArticle),
-    ...change.upserts,
-  ].sort(newestFirst);
-  // Refill from the newest archive periods while one of them may hold an article newer than the
-  // window's last: all of a period's articles are newer than all of an older period's.
-  const archived = Object.keys(manifest.periods).sort().reverse();
-  for (const label of archived) {
-    const last = candidates[maxItems - 1];
-    if (last && period(last) > label) break;
-    const [articles = []] = openAll([label]).values();
-    candidates.push(...articles.splice(0));
-    candidates.sort(newestFirst);
+  /**
+   * Takes every changed key out of wherever it sits: its last placed period, and (after an
+   * interrupted run) the period of its new version.
+   */
+  takeOutChanged(): void {
+    const { change, manifest } = this;
+    const sources = new Set([
+      ...change.removals
+        .filter((removal) => !this.inWindow.has(removal.key))
+        .map((removal) => removal.period),
+      ...change.upserts.map((article) => this.period(article)).filter((label) => label in manifest.periods),
+    ]);
+    for (const [label, articles] of this.openAll(sources)) {
+      const removed = removeKeys(articles, this.changedKeys);
+      this.previous.push(...removed);
+      if (removed.length > 0) this.touched.add(label);
+    }
   }
-  const window = candidates.slice(0, maxItems);
-  const spilled = candidates.slice(maxItems);
-  const targets = openAll(new Set(spilled.map(period)));
-  for (const article of spilled) {
-    targets.get(period(article))?.push(article);
-    if (changedKeys.has(article.key)) touched.add(period(article));
-  }
-  for (const articles of work.values()) articles.sort(newestFirst);
 
-  const periods: Record<string, number> = {};
-  for (const label of new Set([...Object.keys(manifest.periods), ...work.keys()])) {
-    const count = work.get(label)?.length ?? manifest.periods[label] ?? 0;
-    if (count > 0) periods[label] = count;
+  /**
+   * The new window: the unchanged window and the upserts, refilled from the newest archive periods
+   * while one of them may hold an article newer than the window's last (all of a period's articles
+   * are newer than all of an older period's); what no longer fits spills into its period.
+   */
+  refillWindow(): Article[] {
+    const { manifest, change } = this;
+    const { maxItems } = this.site;
+    const candidates = [
+      ...manifest.window.filter((article) => !this.changedKeys.has(article.key)).map(loadArticle),
+      ...change.upserts,
+    ].sort(newestFirst);
+    for (const label of [...this.before].reverse()) {
+      const last = candidates[maxItems - 1];
+      if (last && this.period(last) > label) break;
+      const [articles = []] = this.openAll([label]).values();
+      candidates.push(...articles.splice(0));
+      candidates.sort(newestFirst);
+    }
+    const window = candidates.slice(0, maxItems);
+    const spilled = candidates.slice(maxItems);
+    const targets = this.openAll(new Set(spilled.map((article) => this.period(article))));
+    for (const article of spilled) {
+      targets.get(this.period(article))?.push(article);
+      if (this.changedKeys.has(article.key)) this.touched.add(this.period(article));
+    }
+    for (const articles of this.work.values()) articles.sort(newestFirst);
+    return window;
   }
-  const sortedPeriods = Object.keys(periods).sort();
-  const next: SetManifest = {
-    folder: manifest.folder,
-    window: window.map(storeArticle),
-    periods: Object.fromEntries(sortedPeriods.map((label) => [label, periods[label] ?? 0])),
-  };
 
-  const shards = new Map<string, Shard>();
-  for (const [label, articles] of work) {
-    const stored = articles.map(storeArticle);
-    const previous = label in manifest.periods ? readShard(label) : [];
-    if (!sameJson(stored, previous ?? [])) shards.set(label, stored);
+  /** The set's manifest after the change: its window, and each period that still holds articles. */
+  nextManifest(window: readonly Article[]): SetManifest {
+    const { manifest } = this;
+    const periods: Record<string, number> = {};
+    for (const label of new Set([...Object.keys(manifest.periods), ...this.work.keys()])) {
+      const count = this.work.get(label)?.length ?? manifest.periods[label] ?? 0;
+      if (count > 0) periods[label] = count;
+    }
+    return {
+      folder: manifest.folder,
+      window: window.map(storeArticle),
+      periods: Object.fromEntries(
+        Object.keys(periods)
+          .sort()
+          .map((label) => [label, periods[label] ?? 0]),
+      ),
+    };
   }
-  const files: FeedFile[] = [];
-  const deletes: string[] = [];
-  const before = Object.keys(manifest.periods).sort();
-  const emptied = next.window.length === 0 && sortedPeriods.length === 0 && manifest.folder !== mainSet;
-  if (emptied) {
-    // Finishing an interrupted run, the removal may not have happened though the state says so.
-    if (renderTouched || manifest.window.length > 0 || before.length > 0)
-      deletes.push(...windowPaths(manifest.folder));
-  } else if (
-    renderTouched ||
-    !sameJson(next.window, manifest.window) ||
-    sortedPeriods.at(-1) !== before.at(-1) ||
-    [...inWindow, ...window.map((article) => article.key)].some((key) => changedKeys.has(key))
-  ) {
-    files.push(...renderWindowFiles(site, manifest.folder, window, next.periods));
+
+  /** The periods whose shard the change alters. */
+  changedShards(): Map<string, Shard> {
+    const shards = new Map<string, Shard>();
+    for (const [label, articles] of this.work) {
+      const stored = articles.map(storeArticle);
+      const previous = label in this.manifest.periods ? this.readShard(label) : [];
+      if (!sameJson(stored, previous ?? [])) shards.set(label, stored);
+    }
+    return shards;
   }
-  // The archive index tells each period's count, the window's size and the set's name.
-  if (
-    !emptied &&
-    (renderTouched ||
+
+  /** The current files and the archive index, when they change; a category left empty goes. */
+  renderWindow(next: SetManifest, window: readonly Article[], files: FeedFile[], deletes: string[]): void {
+    const { site, manifest, renderTouched, before } = this;
+    const sortedPeriods = Object.keys(next.periods).sort();
+    const emptied = next.window.length === 0 && sortedPeriods.length === 0 && manifest.folder !== mainSet;
+    if (emptied) {
+      // Finishing an interrupted run, the removal may not have happened though the state says so.
+      if (renderTouched || manifest.window.length > 0 || before.length > 0)
+        deletes.push(...windowPaths(manifest.folder));
+      return;
+    }
+    if (
+      renderTouched ||
+      !sameJson(next.window, manifest.window) ||
+      sortedPeriods.at(-1) !== before.at(-1) ||
+      [...this.inWindow, ...window.map((article) => article.key)].some((key) => this.changedKeys.has(key))
+    ) {
+      files.push(...renderWindowFiles(site, manifest.folder, window, next.periods));
+    }
+    // The archive index tells each period's count, the window's size and the set's name.
+    if (
+      renderTouched ||
       !sameJson(next.periods, manifest.periods) ||
       next.window.length !== manifest.window.length ||
-      !sameJson(next.window[0], manifest.window[0]))
-  ) {
-    files.push(renderArchiveIndex(site, manifest.folder, window, next.periods));
+      !sameJson(next.window[0], manifest.window[0])
+    ) {
+      files.push(renderArchiveIndex(site, manifest.folder, window, next.periods));
+    }
   }
-  // Finishing an interrupted run: the pages it changed may not all have been written, and that
-  // includes neighbours whose links it changed, which a second look no longer tells apart.
-  const neighbours = new Set(
-    renderTouched
-      ? [...work.keys()].flatMap((label) => Object.values(periodNeighboursIn(sortedPeriods, label)))
-      : [],
-  );
-  const toRender = sortedPeriods.filter(
-    (label) =>
-      shards.has(label) ||
-      touched.has(label) ||
-      (renderTouched && (work.has(label) || neighbours.has(label))) ||
-      !sameJson(periodNeighboursIn(before, label), periodNeighboursIn(sortedPeriods, label)),
-  );
-  for (const [label, articles] of openAll(toRender)) {
-    files.push(
-      ...renderPageFiles(site, manifest.folder, label, articles, periodNeighboursIn(sortedPeriods, label)),
+
+  /** The archive pages the change alters, or whose neighbours it alters; those it empties go. */
+  renderPeriods(
+    next: SetManifest,
+    shards: ReadonlyMap<string, Shard>,
+    files: FeedFile[],
+    deletes: string[],
+  ): void {
+    const { site, manifest, renderTouched, before, work, change } = this;
+    const sortedPeriods = Object.keys(next.periods).sort();
+    // Finishing an interrupted run: the pages it changed may not all have been written, and that
+    // includes neighbours whose links it changed, which a second look no longer tells apart.
+    const neighbours = new Set(
+      renderTouched
+        ? [...work.keys()].flatMap((label) => Object.values(periodNeighboursIn(sortedPeriods, label)))
+        : [],
     );
+    const toRender = sortedPeriods.filter(
+      (label) =>
+        shards.has(label) ||
+        this.touched.has(label) ||
+        (renderTouched && (work.has(label) || neighbours.has(label))) ||
+        !sameJson(periodNeighboursIn(before, label), periodNeighboursIn(sortedPeriods, label)),
+    );
+    for (const [label, articles] of this.openAll(toRender)) {
+      files.push(
+        ...renderPageFiles(site, manifest.folder, label, articles, periodNeighboursIn(sortedPeriods, label)),
+      );
+    }
+    const emptiedPeriods = new Set(before.filter((label) => !(label in next.periods)));
+    if (renderTouched) {
+      const labels = [
+        ...change.removals.map((removal) => removal.period),
+        ...change.upserts.map((article) => this.period(article)),
+      ];
+      for (const label of labels) if (!(label in next.periods)) emptiedPeriods.add(label);
+    }
+    for (const label of emptiedPeriods) deletes.push(...periodPaths(manifest.folder, label));
   }
-  const emptiedPeriods = new Set(before.filter((label) => !(label in periods)));
-  if (renderTouched) {
-    for (const label of [...change.removals.map((removal) => removal.period), ...change.upserts.map(period)])
-      if (!(label in periods)) emptiedPeriods.add(label);
-  }
-  for (const label of emptiedPeriods) deletes.push(...periodPaths(manifest.folder, label));
-  if (manifest.folder === mainSet) {
+
+  /** The main set's article pages the change writes and removes (see articlePageChanges). */
+  renderArticlePages(
+    next: SetManifest,
+    window: readonly Article[],
+    files: FeedFile[],
+    deletes: string[],
+  ): void {
+    const { site, manifest, change, before, work } = this;
+    const { archivePeriod } = site;
     const need = (label: string): Shard => {
-      const shard = readShard(label);
+      const shard = this.readShard(label);
       if (shard === undefined) throw new NeedPeriods([label]);
       return shard;
     };
@@ -241,21 +334,20 @@ function applyChange(
         read: (segment) => (segment === windowSegment ? manifest.window : need(segment)),
       },
       after: {
-        segments: [windowSegment, ...[...sortedPeriods].reverse()],
+        segments: [windowSegment, ...Object.keys(next.periods).sort().reverse()],
         read: (segment) => (segment === windowSegment ? window : (work.get(segment) ?? loadShard(segment))),
       },
       segmentBefore: (key, published) =>
-        inWindow.has(key)
+        this.inWindow.has(key)
           ? windowSegment
           : (removedFrom.get(key) ?? periodOf(new Date(published), archivePeriod)),
       segmentAfter: (key, published) =>
         windowAfter.has(key) ? windowSegment : periodOf(new Date(published), archivePeriod),
     };
-    const pages = articlePageChanges(site, change, previous, renderTouched, timelines);
+    const pages = articlePageChanges(site, change, this.previous, this.renderTouched, timelines);
     files.push(...pages.files);
     deletes.push(...pages.deletes);
   }
-  return { kind: 'done', manifest: next, shards, files, deletes };
 }
 
 /** The main set before and after a change, and where a key sits in each. */
