@@ -148,125 +148,22 @@ export async function runPublish(options: PublishRunOptions): Promise<PublishRun
   };
 }
 
-async function publishWith(
-  options: PublishRunOptions & { readonly output: RecordingOutput },
-  site: SiteConfig,
-): Promise<PublishRunResult> {
+type RunOptions = PublishRunOptions & { readonly output: RecordingOutput };
+
+async function publishWith(options: RunOptions, site: SiteConfig): Promise<PublishRunResult> {
   const stored = await options.state.read(stateKeys.site);
   const siteState = stored ? decodeSiteState(stored.text, stateKeys.site) : undefined;
   checkPlaces(siteState?.places, options);
-  const clock = options.clock ?? (() => options.now);
-  const owner = options.owner;
-  const rebuilding = await leaseState(options.state, clock(), owner?.isAlive);
-  // While a rebuild runs, a publish changes nothing: the rebuild could remove what it placed.
-  // What changed meanwhile is published by the reconcile that follows every rebuild.
-  if (rebuilding.lease && rebuilding.live) return pendingResult(siteState, options.now, rebuilding.lease);
-  // A job on the queue that stopped making progress goes on from where it stopped.
-  const stalled = rebuilding.lease;
-  if (stalled && stalled.owner === undefined && options.rebuildQueue) {
-    if (await resumeRebuildJob({ ...options, site, now: clock() }, options.rebuildQueue, stalled.id)) {
-      return { ...pendingResult(siteState, options.now, stalled), mode: 'rebuild-resumed' };
-    }
-  }
-  if (
-    options.rebuild ||
-    !siteState ||
-    // A state from before the ledger: one rebuild (spread over the queue in Lambda) writes every
-    // file through it; rendering it all in one reconcile could outlast a Lambda timeout.
-    !siteState.ledger ||
-    siteState.readWith !== readingKey(site) ||
-    siteState.renderWith !== renderingKey(site)
-  ) {
-    try {
-      if (options.rebuildQueue) {
-        await startRebuildJob({ ...options, site }, options.rebuildQueue, siteState);
-        return { ...pendingResult(siteState, options.now), mode: 'rebuild-started' };
-      }
-      return await rebuildHere(options, site, siteState, clock);
-    } catch (error) {
-      if (!(error instanceof RebuildRunningError)) throw error;
-      return pendingResult(siteState, options.now, await readLease(options.state, clock()));
-    }
-  }
+  const instead = await rebuildInstead(options, site, siteState);
+  // Without a state, a rebuild is always due: `instead` is set.
+  if (instead || !siteState) return instead ?? pendingResult(siteState, options.now);
   const context = { site, records: options.records, state: options.state, now: options.now };
-  const due = new Set(duePending(siteState, options.now).due);
-  const triggers = new Map<string, RecordTrigger>();
-  for (const key of due) triggers.set(key, { key, visibilityOnly: true });
-  // A record looked at for another reason whose visibility is due too keeps that reason.
-  const look = (trigger: RecordTrigger) =>
-    triggers.set(trigger.key, due.has(trigger.key) ? { ...trigger, visibilityDue: true } : trigger);
-  let listed: number | undefined;
-  if (options.changes) {
-    for (const change of latestPerKey(options.changes)) look(change);
-  } else {
-    // Every key compared, not counted: a record whose object is gone, or that has no record
-    // state, is looked at whatever the counts say; the others when they changed since the last
-    // reconcile.
-    const since = siteState.reconciledAt
-      ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs
-      : -Infinity;
-    listed = 0;
-    for await (const page of joinSorted(options.records.listRecords(), recordStateKeys(options.state))) {
-      for (const { key, left: record, right: known } of page) {
-        if (record) listed += 1;
-        if (!record) look({ key });
-        else if (!known || record.lastModified >= since) look({ key, etag: record.etag });
-      }
-    }
-  }
-  const first = await applySteps(context, options, await processRecords(context, [...triggers.values()]));
-  let { steps } = first;
-  let { sets } = first;
-  // An id given up goes to the records that waited for it (a file moved with its explicit id,
-  // whose new key was read before its old one was gone); they are read again, in this run.
-  for (let released = steps; released.length > 0; ) {
-    const releases = released.flatMap(({ step }) => (step.releasedId ? [step] : []));
-    const waiting = await mapLimited(releases, recordConcurrency, (step) =>
-      releaseId(options.state, step.releasedId ?? '', step.key),
-    );
-    const reread = [...new Set(waiting.flat())].map((key) => ({ key, reread: true }));
-    if (reread.length === 0) break;
-    const more = await applySteps(context, options, await processRecords(context, reread));
-    sets = mergeSets(sets, more.sets);
-    steps = [...steps, ...more.steps];
-    released = more.steps;
-  }
-  let recordStates: number | undefined;
-  if (listed !== undefined && listed !== countAfter(siteState, steps)) {
-    // The counts disagree: something once went wrong (two rebuilds racing, in earlier versions).
-    // Every set entry is checked against the record states, and the count is set right.
-    const orphans = await findOrphanEntries(options.state, site, Object.keys(siteState.categories));
-    const repaired = await mapLimited([...orphans.touches], setConcurrency, ([folder, touches]) =>
-      applySetChange({ site, state: options.state, output: options.output }, folder, touches),
-    );
-    for (const result of repaired) mergeSet(sets, result);
-    recordStates = orphans.recordStates;
-  }
-  const categories = new Map<string, string | undefined>(
-    [...sets.values()].filter((set) => set.folder !== mainSet).map((set) => [set.folder, set.name]),
-  );
-  const nextSite = await retryOnConflict(async () => {
-    const fresh = await options.state.read(stateKeys.site);
-    if (!fresh) throw new WriteConflictError('the site state vanished while this publish ran');
-    const current = decodeSiteState(fresh.text, stateKeys.site);
-    const next: SiteState = {
-      ...applyDeltas(
-        current,
-        steps.flatMap(({ step }) => step.next.unsettled?.deltas ?? []),
-        categories,
-      ),
-      // A reconcile that found nothing leaves the state as it was: changes after the last
-      // reconcile that did find something are few, and each is looked at by its version alone.
-      ...(!options.changes && triggers.size > 0 ? { reconciledAt: options.now.toISOString() } : {}),
-      ...(recordStates !== undefined ? { records: recordStates } : {}),
-      ...(options.places ? { places: options.places } : {}),
-    };
-    const text = encodeState(next);
-    if (text !== fresh.text) await options.state.write(stateKeys.site, text, { version: fresh.version });
-    return {
-      next,
-      categoriesChanged: JSON.stringify(current.categories) !== JSON.stringify(next.categories),
-    };
+  const { triggers, listed } = await triggersOf(options, siteState);
+  const { steps, sets } = await runRecordSteps(context, options, [...triggers.values()]);
+  const recordStates = await repairCounts(options, site, siteState, steps, sets, listed);
+  const nextSite = await commitSiteState(options, steps, sets, {
+    reconciled: !options.changes && triggers.size > 0,
+    recordStates,
   });
   // The sets and the site state know every step now.
   await mapLimited(steps, recordConcurrency, ({ step, version }) =>
@@ -274,19 +171,7 @@ async function publishWith(
   );
   const written = [...sets.values()].flatMap((set) => set.written);
   const deleted = [...sets.values()].flatMap((set) => set.deleted);
-  const main = sets.get(mainSet);
-  // Whenever the main set was worked on: a run finishing an interrupted one cannot tell whether
-  // the page was written; an unchanged page costs one look.
-  if (nextSite.categoriesChanged || main) {
-    const manifest = main ? main.manifest : await readMainManifest(options.state);
-    const files = renderSitePageFiles(
-      site,
-      manifest.window.slice(0, subscribePageItems).map(loadArticle),
-      nextSite.next.categories,
-    );
-    for (const file of files)
-      if (await writeFile(options.output, file, manifest.revision ?? 0)) written.push(file.path);
-  }
+  written.push(...(await writeSitePages(options, site, sets, nextSite)));
   // A reconcile (every CLI publish, the schedule) looks at the output itself: files deleted or
   // changed by anyone else are rendered again from the state.
   const output = options.changes ? undefined : await checkAndRestore(options, site, nextSite.next);
@@ -302,6 +187,191 @@ async function publishWith(
     looked: steps.length,
     ...(output ? { output } : {}),
   };
+}
+
+/**
+ * A rebuild's answer instead of a publish: one is running (a publish changes nothing meanwhile:
+ * the rebuild could remove what it placed, and the reconcile that follows every rebuild publishes
+ * what changed), a stalled one is resumed, or one is due (asked for, no state yet, a state from
+ * before the ledger, or reading or rendering changed). Undefined when the publish goes ahead.
+ */
+async function rebuildInstead(
+  options: RunOptions,
+  site: SiteConfig,
+  siteState: SiteState | undefined,
+): Promise<PublishRunResult | undefined> {
+  const clock = options.clock ?? (() => options.now);
+  const rebuilding = await leaseState(options.state, clock(), options.owner?.isAlive);
+  if (rebuilding.lease && rebuilding.live) return pendingResult(siteState, options.now, rebuilding.lease);
+  // A job on the queue that stopped making progress goes on from where it stopped.
+  const stalled = rebuilding.lease;
+  if (stalled && stalled.owner === undefined && options.rebuildQueue) {
+    if (await resumeRebuildJob({ ...options, site, now: clock() }, options.rebuildQueue, stalled.id)) {
+      return { ...pendingResult(siteState, options.now, stalled), mode: 'rebuild-resumed' };
+    }
+  }
+  const due =
+    options.rebuild ||
+    !siteState ||
+    // A state from before the ledger: one rebuild (spread over the queue in Lambda) writes every
+    // file through it; rendering it all in one reconcile could outlast a Lambda timeout.
+    !siteState.ledger ||
+    siteState.readWith !== readingKey(site) ||
+    siteState.renderWith !== renderingKey(site);
+  if (!due) return undefined;
+  try {
+    if (options.rebuildQueue) {
+      await startRebuildJob({ ...options, site }, options.rebuildQueue, siteState);
+      return { ...pendingResult(siteState, options.now), mode: 'rebuild-started' };
+    }
+    return await rebuildHere(options, site, siteState, clock);
+  } catch (error) {
+    if (!(error instanceof RebuildRunningError)) throw error;
+    return pendingResult(siteState, options.now, await readLease(options.state, clock()));
+  }
+}
+
+/**
+ * The records to look at: those the changes name, or (a reconcile) every key compared, not
+ * counted: a record whose object is gone, or that has no record state, is looked at whatever the
+ * counts say; the others when they changed since the last reconcile. Records whose visibility is
+ * due are looked at too. `listed` counts the records a reconcile listed.
+ */
+async function triggersOf(
+  options: RunOptions,
+  siteState: SiteState,
+): Promise<{ triggers: Map<string, RecordTrigger>; listed?: number }> {
+  const due = new Set(duePending(siteState, options.now).due);
+  const triggers = new Map<string, RecordTrigger>();
+  for (const key of due) triggers.set(key, { key, visibilityOnly: true });
+  // A record looked at for another reason whose visibility is due too keeps that reason.
+  const look = (trigger: RecordTrigger) =>
+    triggers.set(trigger.key, due.has(trigger.key) ? { ...trigger, visibilityDue: true } : trigger);
+  if (options.changes) {
+    for (const change of latestPerKey(options.changes)) look(change);
+    return { triggers };
+  }
+  const since = siteState.reconciledAt
+    ? Date.parse(siteState.reconciledAt) - options.records.clockMarginMs
+    : -Infinity;
+  let listed = 0;
+  for await (const page of joinSorted(options.records.listRecords(), recordStateKeys(options.state))) {
+    for (const { key, left: record, right: known } of page) {
+      if (record) listed += 1;
+      if (!record) look({ key });
+      else if (!known || record.lastModified >= since) look({ key, etag: record.etag });
+    }
+  }
+  return { triggers, listed };
+}
+
+/**
+ * Each record looked at, then its sets. An id given up goes to the records that waited for it (a
+ * file moved with its explicit id, whose new key was read before its old one was gone); they are
+ * read again, in this run.
+ */
+async function runRecordSteps(
+  context: Context,
+  options: RunOptions,
+  triggers: readonly RecordTrigger[],
+): Promise<{ sets: Map<string, SetStepResult>; steps: CommittedStep[] }> {
+  const first = await applySteps(context, options, await processRecords(context, triggers));
+  let { steps, sets } = first;
+  for (let released = steps; released.length > 0; ) {
+    const releases = released.flatMap(({ step }) => (step.releasedId ? [step] : []));
+    const waiting = await mapLimited(releases, recordConcurrency, (step) =>
+      releaseId(options.state, step.releasedId ?? '', step.key),
+    );
+    const reread = [...new Set(waiting.flat())].map((key) => ({ key, reread: true }));
+    if (reread.length === 0) break;
+    const more = await applySteps(context, options, await processRecords(context, reread));
+    sets = mergeSets(sets, more.sets);
+    steps = [...steps, ...more.steps];
+    released = more.steps;
+  }
+  return { steps, sets };
+}
+
+/**
+ * When a reconcile's count of records disagrees with the state's (something once went wrong: two
+ * rebuilds racing, in earlier versions), every set entry is checked against the record states and
+ * the count is set right: the right count, or undefined when nothing needed it.
+ */
+async function repairCounts(
+  options: RunOptions,
+  site: SiteConfig,
+  siteState: SiteState,
+  steps: readonly CommittedStep[],
+  sets: Map<string, SetStepResult>,
+  listed: number | undefined,
+): Promise<number | undefined> {
+  if (listed === undefined || listed === countAfter(siteState, steps)) return undefined;
+  const orphans = await findOrphanEntries(options.state, site, Object.keys(siteState.categories));
+  const repaired = await mapLimited([...orphans.touches], setConcurrency, ([folder, touches]) =>
+    applySetChange({ site, state: options.state, output: options.output }, folder, touches),
+  );
+  for (const result of repaired) mergeSet(sets, result);
+  return orphans.recordStates;
+}
+
+/** The site state with every step's deltas, written over the version read (again on a conflict). */
+async function commitSiteState(
+  options: RunOptions,
+  steps: readonly CommittedStep[],
+  sets: ReadonlyMap<string, SetStepResult>,
+  found: { readonly reconciled: boolean; readonly recordStates?: number },
+): Promise<{ next: SiteState; categoriesChanged: boolean }> {
+  const categories = new Map<string, string | undefined>(
+    [...sets.values()].filter((set) => set.folder !== mainSet).map((set) => [set.folder, set.name]),
+  );
+  return retryOnConflict(async () => {
+    const fresh = await options.state.read(stateKeys.site);
+    if (!fresh) throw new WriteConflictError('the site state vanished while this publish ran');
+    const current = decodeSiteState(fresh.text, stateKeys.site);
+    const next: SiteState = {
+      ...applyDeltas(
+        current,
+        steps.flatMap(({ step }) => step.next.unsettled?.deltas ?? []),
+        categories,
+      ),
+      // A reconcile that found nothing leaves the state as it was: changes after the last
+      // reconcile that did find something are few, and each is looked at by its version alone.
+      ...(found.reconciled ? { reconciledAt: options.now.toISOString() } : {}),
+      ...(found.recordStates !== undefined ? { records: found.recordStates } : {}),
+      ...(options.places ? { places: options.places } : {}),
+    };
+    const text = encodeState(next);
+    if (text !== fresh.text) await options.state.write(stateKeys.site, text, { version: fresh.version });
+    return {
+      next,
+      categoriesChanged: JSON.stringify(current.categories) !== JSON.stringify(next.categories),
+    };
+  });
+}
+
+/**
+ * The subscribe and categories pages, whenever the categories changed or the main set was worked
+ * on (a run finishing an interrupted one cannot tell whether the page was written; an unchanged
+ * page costs one look). Answers the paths written.
+ */
+async function writeSitePages(
+  options: RunOptions,
+  site: SiteConfig,
+  sets: ReadonlyMap<string, SetStepResult>,
+  nextSite: { readonly next: SiteState; readonly categoriesChanged: boolean },
+): Promise<string[]> {
+  const main = sets.get(mainSet);
+  if (!nextSite.categoriesChanged && !main) return [];
+  const manifest = main ? main.manifest : await readMainManifest(options.state);
+  const files = renderSitePageFiles(
+    site,
+    manifest.window.slice(0, subscribePageItems).map(loadArticle),
+    nextSite.next.categories,
+  );
+  const written: string[] = [];
+  for (const file of files)
+    if (await writeFile(options.output, file, manifest.revision ?? 0)) written.push(file.path);
+  return written;
 }
 
 /** The output checked against the ledger and repaired; the first check completes the ledger. */
