@@ -147,15 +147,17 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'help' || (!command && values.help)) {
-    console.log(target && usages[target] ? usages[target] : usage);
+    console.log(target && Object.hasOwn(usages, target) ? usages[target] : usage);
     return 0;
   }
   if (!command) {
     console.error(usage);
     return 2;
   }
-  const commandUsage = usages[command];
-  if (!commandUsage) {
+  // Own keys only: `toString` is not a command.
+  const commandUsage = Object.hasOwn(usages, command) ? usages[command] : undefined;
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (!commandUsage || !run) {
     console.error(`feed-publisher: unknown command '${command}'\n\n${usage}`);
     return 2;
   }
@@ -163,90 +165,111 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(commandUsage);
     return 0;
   }
-  const outRoot = resolve(values.out);
-  if (command === 'init') {
-    const { initCommand } = await import('./init.ts');
-    return initCommand({
-      dir: target ?? '.',
-      answers: {
-        ...(values.title ? { title: values.title } : {}),
-        ...(values.url ? { siteUrl: values.url } : {}),
-        ...(values.language ? { language: values.language } : {}),
-        ...(values.timezone ? { timezone: values.timezone } : {}),
-      },
-      ask: !values.yes && Boolean(process.stdin.isTTY),
-      now: new Date(),
-    });
-  }
-  if (command === 'publish') {
-    const { openCliStores, PlaceError } = await import('./stores.ts');
-    const { publishCommand } = await import('./publish.ts');
-    const { StatePlaceError } = await import('../publish/publish-run.ts');
-    let stores: ReturnType<typeof openCliStores>;
-    try {
-      if (values.bucket && argv.some((arg) => arg === '--out' || arg.startsWith('--out='))) {
-        throw new PlaceError('give --out or --bucket, not both');
-      }
-      stores = openCliStores({ ...values, content: target ?? values.content });
-    } catch (error) {
-      if (!(error instanceof PlaceError)) throw error;
-      console.error(`feed-publisher: ${error.message}`);
-      return 2;
+  return run({ argv, values, target, commandUsage });
+}
+
+/** One command as called: its options, its one positional argument, and its usage text. */
+interface CommandCall {
+  readonly argv: readonly string[];
+  readonly values: ReturnType<typeof parse>['values'];
+  readonly target?: string;
+  readonly commandUsage: string;
+}
+
+/** Says a mistake in how the command was called; exit 2. */
+function usageMistake(message: string): number {
+  console.error(`feed-publisher: ${message}`);
+  return 2;
+}
+
+const commands: Record<string, (call: CommandCall) => Promise<number>> = {
+  init: runInit,
+  publish: runPublish,
+  validate: runValidate,
+  import: runImport,
+  stats: runStats,
+  serve: runServe,
+};
+
+async function runInit({ values, target }: CommandCall): Promise<number> {
+  const { initCommand } = await import('./init.ts');
+  return initCommand({
+    dir: target ?? '.',
+    answers: {
+      ...(values.title ? { title: values.title } : {}),
+      ...(values.url ? { siteUrl: values.url } : {}),
+      ...(values.language ? { language: values.language } : {}),
+      ...(values.timezone ? { timezone: values.timezone } : {}),
+    },
+    ask: !values.yes && Boolean(process.stdin.isTTY),
+    now: new Date(),
+  });
+}
+
+async function runPublish({ argv, values, target }: CommandCall): Promise<number> {
+  const { openCliStores, PlaceError } = await import('./stores.ts');
+  const { publishCommand } = await import('./publish.ts');
+  const { StatePlaceError } = await import('../publish/publish-run.ts');
+  let stores: ReturnType<typeof openCliStores>;
+  try {
+    if (values.bucket && argv.some((arg) => arg === '--out' || arg.startsWith('--out='))) {
+      throw new PlaceError('give --out or --bucket, not both');
     }
-    try {
-      return await publishCommand(stores, { ...values, dryRun: values['dry-run'] });
-    } catch (error) {
-      if (!(error instanceof StatePlaceError)) throw error;
-      console.error(`feed-publisher: ${error.message}`);
-      return 2;
-    } finally {
-      stores.close();
-    }
+    stores = openCliStores({ ...values, content: target ?? values.content });
+  } catch (error) {
+    if (!(error instanceof PlaceError)) throw error;
+    return usageMistake(error.message);
   }
-  if (command === 'validate') {
-    const { validateCommand } = await import('./validate.ts');
-    return validateCommand(resolve(target ?? values.content), values);
+  try {
+    return await publishCommand(stores, { ...values, dryRun: values['dry-run'] });
+  } catch (error) {
+    if (!(error instanceof StatePlaceError)) throw error;
+    return usageMistake(error.message);
+  } finally {
+    stores.close();
   }
-  if (command === 'import') {
-    if (!target) {
-      console.error(`feed-publisher: import needs a feed file or URL\n\n${commandUsage}`);
-      return 2;
-    }
-    const { importCommand } = await import('./import.ts');
-    const maxMb = Number(values['max-mb']);
-    if (!(maxMb > 0)) {
-      console.error(
-        `feed-publisher: --max-mb must be a number of megabytes above 0, not '${values['max-mb']}'`,
-      );
-      return 2;
-    }
-    return importCommand({
-      source: target,
-      into: values.into,
-      json: values.json,
-      quiet: values.quiet,
-      maxBytes: Math.round(maxMb * 1024 * 1024),
-    });
+}
+
+async function runValidate({ values, target }: CommandCall): Promise<number> {
+  const { validateCommand } = await import('./validate.ts');
+  return validateCommand(resolve(target ?? values.content), values);
+}
+
+async function runImport({ values, target, commandUsage }: CommandCall): Promise<number> {
+  if (!target) return usageMistake(`import needs a feed file or URL\n\n${commandUsage}`);
+  const { importCommand } = await import('./import.ts');
+  const maxMb = Number(values['max-mb']);
+  if (!(maxMb > 0)) {
+    return usageMistake(`--max-mb must be a number of megabytes above 0, not '${values['max-mb']}'`);
   }
-  if (command === 'stats') {
-    const { PlaceError } = await import('./stores.ts');
-    const { statsCommand } = await import('./stats.ts');
-    try {
-      return await statsCommand(values, new Date());
-    } catch (error) {
-      if (!(error instanceof PlaceError)) throw error;
-      console.error(`feed-publisher: ${error.message}`);
-      return 2;
-    }
+  return importCommand({
+    source: target,
+    into: values.into,
+    json: values.json,
+    quiet: values.quiet,
+    maxBytes: Math.round(maxMb * 1024 * 1024),
+  });
+}
+
+async function runStats({ values }: CommandCall): Promise<number> {
+  const { PlaceError } = await import('./stores.ts');
+  const { statsCommand } = await import('./stats.ts');
+  try {
+    return await statsCommand(values, new Date());
+  } catch (error) {
+    if (!(error instanceof PlaceError)) throw error;
+    return usageMistake(error.message);
   }
+}
+
+async function runServe({ values, target }: CommandCall): Promise<number> {
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {
-    console.error(`feed-publisher: --port must be a number from 1 to 65535, not '${values.port}'`);
-    return 2;
+    return usageMistake(`--port must be a number from 1 to 65535, not '${values.port}'`);
   }
   const { previewCommand, serveCommand } = await import('./serve.ts');
   if (values.drafts) return previewCommand(port, resolve(target ?? values.content), values.templates);
-  return serveCommand(outRoot, port, { ...values, content: target ?? values.content });
+  return serveCommand(resolve(values.out), port, { ...values, content: target ?? values.content });
 }
 
 function readVersion(): string {

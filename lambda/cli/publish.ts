@@ -17,28 +17,7 @@ export async function publishCommand(given: CliStores, flags: OutputFlags): Prom
   // A dry run publishes exactly as a publish does, into stores that keep every write in memory.
   const preview = flags.dryRun ? new DryRunOutputStore(given.output) : undefined;
   const stores = preview ? { ...given, output: preview, state: new DryRunStateStore(given.state) } : given;
-  const outRoot = shortPlace(stores.outputName);
-  const progress = createProgress({
-    tty: process.stderr.isTTY === true,
-    write: (text) => {
-      if (!flags.quiet && !flags.json) process.stderr.write(text);
-    },
-    now: () => performance.now(),
-  });
-  const result = await runPublish({
-    ...stores,
-    now: new Date(),
-    clock: () => new Date(),
-    owner: { name: `${hostname()}:${process.pid}`, isAlive: isProcessAlive },
-    rebuild: flags.rebuild,
-    onProgress: progress.update,
-  })
-    .catch((error: unknown) => {
-      if (error instanceof StatePlaceError) throw error;
-      // S3 says what it refused, not where: name the place.
-      throw new Error(`publishing to ${stores.outputName}: ${describeFailure(error)}`);
-    })
-    .finally(progress.done);
+  const result = await publishWithProgress(stores, flags);
   const report = { ...result.report, warnings: [...linkWarnings(stores.records), ...result.report.warnings] };
   if (result.mode === 'rebuild-pending' && result.rebuildRunning) {
     const { startedAt, owner } = result.rebuildRunning;
@@ -47,10 +26,8 @@ export async function publishCommand(given: CliStores, flags: OutputFlags): Prom
     );
     if (flags.rebuild) return 1;
   }
-  const faulty = [...new Set(report.errors.map((error) => error.key))];
-  const templateErrors = faulty.filter((key) => key.startsWith('templates/')).length;
-  const invalid = faulty.length - templateErrors;
-  const failed = flags.strict && (faulty.length > 0 || report.warnings.length > 0);
+  const faulty = new Set(report.errors.map((error) => error.key));
+  const failed = flags.strict && (faulty.size > 0 || report.warnings.length > 0);
   const previewed = preview ? await describePreview(preview) : undefined;
   if (flags.json) {
     console.log(
@@ -65,6 +42,46 @@ export async function publishCommand(given: CliStores, flags: OutputFlags): Prom
     );
     return failed ? 1 : 0;
   }
+  printPublish({ ...result, report }, flags, stores.outputName, previewed);
+  if (!flags.quiet) printSummary(report, faulty, started);
+  return failed ? 1 : 0;
+}
+
+type PublishResult = Awaited<ReturnType<typeof runPublish>>;
+
+/** The publish, with progress on a terminal's stderr; a failure names the place published to. */
+async function publishWithProgress(stores: CliStores, flags: OutputFlags): Promise<PublishResult> {
+  const progress = createProgress({
+    tty: process.stderr.isTTY === true,
+    write: (text) => {
+      if (!flags.quiet && !flags.json) process.stderr.write(text);
+    },
+    now: () => performance.now(),
+  });
+  return runPublish({
+    ...stores,
+    now: new Date(),
+    clock: () => new Date(),
+    owner: { name: `${hostname()}:${process.pid}`, isAlive: isProcessAlive },
+    rebuild: flags.rebuild,
+    onProgress: progress.update,
+  })
+    .catch((error: unknown) => {
+      if (error instanceof StatePlaceError) throw error;
+      // S3 says what it refused, not where: name the place.
+      throw new Error(`publishing to ${stores.outputName}: ${describeFailure(error)}`);
+    })
+    .finally(progress.done);
+}
+
+/** The files (a dry run's preview, or with --verbose each one), the output check and the problems. */
+function printPublish(
+  result: PublishResult,
+  flags: OutputFlags,
+  outputName: string,
+  previewed: Preview | undefined,
+): void {
+  const outRoot = shortPlace(outputName);
   if (previewed) printPreview(previewed, outRoot);
   else if (flags.verbose && !flags.quiet) {
     for (const path of result.written) console.log(`wrote     ${path}`);
@@ -72,27 +89,30 @@ export async function publishCommand(given: CliStores, flags: OutputFlags): Prom
     for (const path of [...result.deleted, ...(result.output?.removed ?? [])])
       console.log(`removed   ${path}`);
   }
-  printOutputCheck(result.output, stores.outputName);
-  printProblems(report.errors, report.warnings);
-  for (const key of report.keptLastGood)
+  printOutputCheck(result.output, outputName);
+  printProblems(result.report.errors, result.report.warnings);
+  for (const key of result.report.keptLastGood)
     console.error(`kept:  ${key}: its last good version stays published until it is fixed`);
-  if (!flags.quiet) {
-    if (!previewed)
-      console.log(
-        describeChanges(
-          result.written.length + (result.output?.restored.length ?? 0),
-          result.deleted.length + (result.output?.removed.length ?? 0),
-          outRoot,
-          flags.verbose === true,
-        ),
-      );
+  if (!flags.quiet && !previewed)
     console.log(
-      `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${templateErrors > 0 ? `${count(templateErrors, 'template error')}, ` : ''}${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
+      describeChanges(
+        result.written.length + (result.output?.restored.length ?? 0),
+        result.deleted.length + (result.output?.removed.length ?? 0),
+        outRoot,
+        flags.verbose === true,
+      ),
     );
-    if (report.nextChangeAt)
-      console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
-  }
-  return failed ? 1 : 0;
+}
+
+/** The last line: what was published, what is wrong, how long it took; and when to publish again. */
+function printSummary(report: PublishResult['report'], faulty: ReadonlySet<string>, started: number): void {
+  const templateErrors = [...faulty].filter((key) => key.startsWith('templates/')).length;
+  const invalid = faulty.size - templateErrors;
+  console.log(
+    `${report.published} published, ${report.embargoed} embargoed, ${count(report.drafts, 'draft')}, ${report.expired} expired; ${count(invalid, 'record error')}, ${templateErrors > 0 ? `${count(templateErrors, 'template error')}, ` : ''}${count(report.warnings.length, 'warning')}; took ${seconds(started)}`,
+  );
+  if (report.nextChangeAt)
+    console.log(`next embargo or expiry at ${report.nextChangeAt.toISOString()}: publish again then`);
 }
 
 /** What a dry run would do: files by change, and per feed the items a subscriber would see change. */

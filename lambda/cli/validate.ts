@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { buildSite } from '../core/build-site.ts';
@@ -16,25 +16,12 @@ export async function validateCommand(
   target: string,
   flags: OutputFlags & { readonly templates?: string },
 ): Promise<number> {
-  const file = await stat(target).catch(() => undefined);
-  if (!file) {
-    console.error(`feed-publisher: ${target} does not exist`);
+  const place = await placeOf(target);
+  if (typeof place === 'string') {
+    console.error(`feed-publisher: ${place}`);
     return 2;
   }
-  // One record: the folder holding site.json above it is its content root.
-  const contentRoot = file.isFile() ? findContentRoot(target) : target;
-  if (!contentRoot) {
-    console.error(
-      `feed-publisher: no site.json above ${target}; a record is checked with its site's settings`,
-    );
-    return 2;
-  }
-  if (!file.isFile() && !(await stat(join(contentRoot, 'articles')).catch(() => undefined))) {
-    console.error(
-      `feed-publisher: ${contentRoot} has no articles/ folder; records go in ${join(contentRoot, 'articles')}/`,
-    );
-    return 2;
-  }
+  const { file, contentRoot } = place;
   const store = new FsRecordStore(contentRoot, templatesFolder(contentRoot, flags.templates));
   const siteText = await store.readSiteConfig();
   const { site, check } = withTemplates(readSiteConfig(siteText), await store.readTemplates());
@@ -74,6 +61,19 @@ export async function validateCommand(
     }`,
   );
   return failed ? 1 : 0;
+}
+
+/** What is checked: one record file or a content folder, and its content root; or what is wrong. */
+async function placeOf(target: string): Promise<{ file: Stats; contentRoot: string } | string> {
+  const file = await stat(target).catch(() => undefined);
+  if (!file) return `${target} does not exist`;
+  // One record: the folder holding site.json above it is its content root.
+  const contentRoot = file.isFile() ? findContentRoot(target) : target;
+  if (!contentRoot) return `no site.json above ${target}; a record is checked with its site's settings`;
+  if (!file.isFile() && !(await stat(join(contentRoot, 'articles')).catch(() => undefined))) {
+    return `${contentRoot} has no articles/ folder; records go in ${join(contentRoot, 'articles')}/`;
+  }
+  return { file, contentRoot };
 }
 
 /** A valid record that a publish now would leave out of the feeds, and until or since when. */

@@ -20,7 +20,13 @@ import {
 import type { RecordDelta } from '../core/state/site-state.ts';
 import { stateKeys } from '../core/state/state-keys.ts';
 import { storeArticle } from '../core/stored-article.ts';
-import { type RecordStore, type StateStore, type StoredText, WriteConflictError } from '../stores/ports.ts';
+import {
+  type RecordBody,
+  type RecordStore,
+  type StateStore,
+  type StoredText,
+  WriteConflictError,
+} from '../stores/ports.ts';
 
 /** Why a record is looked at: an S3 event naming a version, a reconcile, or a visibility change due now. */
 export interface RecordTrigger {
@@ -90,7 +96,6 @@ export async function stepRecord(
   context: RecordStepContext,
   trigger: RecordTrigger,
 ): Promise<RecordStep | undefined> {
-  const { site, now } = context;
   const where = stateKeys.record(trigger.key);
   const stored = await context.state.read(where);
   const read = stored ? decodeRecordState(stored.text, where) : undefined;
@@ -111,13 +116,6 @@ export async function stepRecord(
     if (!trigger.visibilityDue) return nothingNew();
     visibilityOnly = true;
   }
-  let next: RecordState | undefined;
-  let notices: RecordError[] = [];
-  let warnings: readonly RecordError[] = [];
-  let releasedId: string | undefined;
-  let errors: readonly RecordError[] = previous?.errors ?? [];
-  let article: Article | undefined = articleOf(previous);
-  let fresh = previous !== undefined && errors.length === 0;
   const body = visibilityOnly ? undefined : await context.records.readRecord(trigger.key);
   if (
     body &&
@@ -129,53 +127,115 @@ export async function stepRecord(
     if (!trigger.visibilityDue) return nothingNew();
     visibilityOnly = true;
   }
-  if (visibilityOnly) {
-    if (!previous) return nothingNew();
-    next = previous;
-  } else {
-    if (body) {
-      const read = readArticle({ key: trigger.key, body: body.body }, site, previous?.id);
-      errors = read.errors;
-      warnings = read.warnings;
-      fresh = read.article !== undefined;
-      let id = previous?.id;
-      let since = previous?.since;
-      if (read.article) {
-        const moved =
-          (!previous || trigger.reread) && isIdFromKey(trigger.key, read.article.id)
-            ? await takeDepartedId(context, unquote(body.etag), trigger.key)
-            : undefined;
-        const claim = moved ?? (await claimId(context, read.article.id, trigger.key));
-        const claimed = moved ? { ...read.article, id: moved.id } : read.article;
-        if (claim.holder === undefined) {
-          if (previous?.id && previous.id !== claimed.id) releasedId = previous.id;
-          id = claimed.id;
-          since = claim.since;
-          article = claimed;
-        } else {
-          const [holderNotice, claimantError] = idConflict(read.article.id, claim.holder, trigger.key);
-          notices = holderNotice ? [holderNotice] : [];
-          errors = claimantError ? [claimantError] : [];
-          fresh = false;
-        }
-      }
-      next = {
-        key: trigger.key,
-        etag: unquote(body.etag),
-        sequencer: trigger.sequencer ?? previous?.sequencer,
-        id,
-        since,
-        errors: errors.length > 0 ? errors : undefined,
-        article: article ? storeArticle(article) : undefined,
-      };
+  if (visibilityOnly && !previous) return nothingNew();
+  const outcome =
+    visibilityOnly && previous
+      ? unchangedOutcome(previous)
+      : body
+        ? await readOutcome(context, trigger, previous, body)
+        : await goneOutcome(context, previous);
+  return decidedStep(context, trigger, { stored, read, previous }, outcome);
+}
+
+/** What looking at a record made of it, before its placement is decided. */
+interface RecordOutcome {
+  /** Its new record state (before placement); undefined when the record is gone. */
+  readonly next?: RecordState;
+  /** The article it shows: the new version, or the last good one while it is invalid. */
+  readonly article?: Article;
+  readonly errors: readonly RecordError[];
+  readonly warnings: readonly RecordError[];
+  /** Notices for the holder of an id this record asked for. */
+  readonly notices: RecordError[];
+  readonly releasedId?: string;
+  /** Whether `article` is the record's current version (not a last good one). */
+  readonly fresh: boolean;
+}
+
+/** Only its visibility is due: the record stays as it was. */
+function unchangedOutcome(previous: RecordState): RecordOutcome {
+  const errors = previous.errors ?? [];
+  return {
+    next: previous,
+    article: articleOf(previous),
+    errors,
+    warnings: [],
+    notices: [],
+    fresh: errors.length === 0,
+  };
+}
+
+/** The record read again: its article, its id (claimed, or taken over from a moved file), its problems. */
+async function readOutcome(
+  context: RecordStepContext,
+  trigger: RecordTrigger,
+  previous: RecordState | undefined,
+  body: RecordBody,
+): Promise<RecordOutcome> {
+  const read = readArticle({ key: trigger.key, body: body.body }, context.site, previous?.id);
+  let { errors } = read;
+  let fresh = read.article !== undefined;
+  let article = articleOf(previous);
+  let notices: RecordError[] = [];
+  let releasedId: string | undefined;
+  let id = previous?.id;
+  let since = previous?.since;
+  if (read.article) {
+    const moved =
+      (!previous || trigger.reread) && isIdFromKey(trigger.key, read.article.id)
+        ? await takeDepartedId(context, unquote(body.etag), trigger.key)
+        : undefined;
+    const claim = moved ?? (await claimId(context, read.article.id, trigger.key));
+    const claimed = moved ? { ...read.article, id: moved.id } : read.article;
+    if (claim.holder === undefined) {
+      if (previous?.id && previous.id !== claimed.id) releasedId = previous.id;
+      id = claimed.id;
+      since = claim.since;
+      article = claimed;
     } else {
-      article = undefined;
-      errors = [];
-      releasedId = previous?.id;
-      next = undefined;
-      if (previous?.id && previous.article) await leaveId(context.state, previous);
+      const [holderNotice, claimantError] = idConflict(read.article.id, claim.holder, trigger.key);
+      notices = holderNotice ? [holderNotice] : [];
+      errors = claimantError ? [claimantError] : [];
+      fresh = false;
     }
   }
+  const next: RecordState = {
+    key: trigger.key,
+    etag: unquote(body.etag),
+    sequencer: trigger.sequencer ?? previous?.sequencer,
+    id,
+    since,
+    errors: errors.length > 0 ? errors : undefined,
+    article: article ? storeArticle(article) : undefined,
+  };
+  return { next, article, errors, warnings: read.warnings, notices, releasedId, fresh };
+}
+
+/** The record is gone: its id is given up, and left for a file with the same bytes elsewhere. */
+async function goneOutcome(
+  context: RecordStepContext,
+  previous: RecordState | undefined,
+): Promise<RecordOutcome> {
+  if (previous?.id && previous.article) await leaveId(context.state, previous);
+  return {
+    errors: [],
+    warnings: [],
+    notices: [],
+    releasedId: previous?.id,
+    fresh: previous !== undefined && (previous.errors ?? []).length === 0,
+  };
+}
+
+/** Where the outcome places the record, what the site state gains, and which sets it touches. */
+function decidedStep(
+  context: RecordStepContext,
+  trigger: RecordTrigger,
+  found: { stored?: StoredText; read?: RecordState; previous?: RecordState },
+  outcome: RecordOutcome,
+): RecordStep {
+  const { site, now } = context;
+  const { stored, read, previous } = found;
+  const { next, article, errors } = outcome;
   const placement = placementOf(next ? articleOf(next) : undefined, now, site.archivePeriod);
   const shown = {
     placed: placement.placed,
@@ -190,7 +250,7 @@ export async function stepRecord(
     visibilityAfter: placement.visibility,
     pendingAt: placement.changesAt?.toISOString(),
     errors,
-    keptLastGood: errors.length > 0 && !fresh && placement.visibility !== undefined,
+    keptLastGood: errors.length > 0 && !outcome.fresh && placement.visibility !== undefined,
   };
   const moved = placementChanged(previous, shown);
   const from = [...(read?.unsettled?.from ?? []), ...(moved && previous?.placed ? [previous.placed] : [])];
@@ -208,9 +268,9 @@ export async function stepRecord(
         ? setTouches(trigger.key, [...from, placement.placed], read?.unsettled !== undefined)
         : [],
     delta,
-    notices,
-    warnings,
-    releasedId,
+    notices: outcome.notices,
+    warnings: outcome.warnings,
+    releasedId: outcome.releasedId,
   };
 }
 

@@ -284,6 +284,8 @@ describe('cli', () => {
       "feed-publisher: --port must be a number from 1 to 65535, not 'abc'",
     ],
     [['frob'], 2, /^$/, "feed-publisher: unknown command 'frob'"],
+    // A name every object has is not a command either.
+    [['toString'], 2, /^$/, "feed-publisher: unknown command 'toString'"],
     [
       ['serve', '--out', '/nonexistent-folder'],
       2,
