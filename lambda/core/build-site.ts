@@ -89,27 +89,37 @@ export function buildSite({
       ),
       ...renderSitePageFiles(site, main?.window ?? [], siteState.categories),
     ],
-    report: {
-      published: visibility.visible.length,
-      drafts: visibility.drafts,
-      embargoed: visibility.embargoed,
-      expired: visibility.expired,
-      errors: states.flatMap((s) => s.errors ?? []),
+    report: buildReport(visibility, states, siteState, [
       // The holder of a contested id publishes: it is told, as a warning.
-      warnings: [
-        ...claims.notices.filter((notice) => !claims.losers.has(notice.key)),
-        ...read.flatMap(({ warnings }) => warnings),
-      ],
-      keptLastGood: Object.entries(siteState.invalid)
-        .filter(([, entry]) => entry.keptLastGood)
-        .map(([key]) => key),
-      nextChangeAt: visibility.nextChangeAt,
-    },
+      ...claims.notices.filter((notice) => !claims.losers.has(notice.key)),
+      ...read.flatMap(({ warnings }) => warnings),
+    ]),
     state: {
       site: siteState,
       records: states,
       claims: claims.winners.map(({ id, key, since }) => ({ id, key, since })),
       sets: layouts.map(manifestOf),
     },
+  };
+}
+
+/** What a build publishes and holds back, its problems, and when visibility next changes. */
+function buildReport(
+  visibility: ReturnType<typeof partitionByVisibility>,
+  states: readonly RecordState[],
+  siteState: SiteState,
+  warnings: PublishReport['warnings'],
+): PublishReport {
+  return {
+    published: visibility.visible.length,
+    drafts: visibility.drafts,
+    embargoed: visibility.embargoed,
+    expired: visibility.expired,
+    errors: states.flatMap((state) => state.errors ?? []),
+    warnings,
+    keptLastGood: Object.entries(siteState.invalid)
+      .filter(([, entry]) => entry.keptLastGood)
+      .map(([key]) => key),
+    nextChangeAt: visibility.nextChangeAt,
   };
 }

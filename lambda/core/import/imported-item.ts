@@ -65,6 +65,41 @@ function isOwnArticlePage(url: string, id: string | undefined): boolean {
 
 const titleFromText = (text: string) => (text.length <= 80 ? text : `${text.slice(0, 79).trimEnd()}…`);
 
+type Report = (field: string, message: string) => void;
+
+/** The item's title, or one made from its text; undefined (and said) when it has neither. */
+function titleOf(item: ImportedItem, report: Report): string | undefined {
+  const title = item.title?.trim();
+  if (title) return title;
+  const text = item.contentText ?? (item.contentHtml ? htmlToText(item.contentHtml) : undefined);
+  const from = item.summary ?? text;
+  if (!from) {
+    report('title', 'no title and no text: left out');
+    return undefined;
+  }
+  const made = titleFromText(from);
+  report('title', `no title: made from its text ("${made}")`);
+  return made;
+}
+
+/** The body: its HTML or text, else its summary, else its title (said). */
+function contentOf(item: ImportedItem, title: string, report: Report): Record<string, string> {
+  if (item.contentHtml === undefined && item.contentText === undefined)
+    report(
+      'content',
+      item.summary !== undefined
+        ? 'no content: its summary is the body'
+        : 'no content: its title is the body',
+    );
+  return item.contentHtml !== undefined
+    ? { content_html: item.contentHtml }
+    : item.contentText !== undefined
+      ? { content_text: item.contentText }
+      : item.summary !== undefined
+        ? { content_text: item.summary }
+        : { content_text: title };
+}
+
 /**
  * The record for one item, or the reason it is left out. Every field the publisher has a place
  * for comes across; what cannot is reported.
@@ -80,17 +115,8 @@ export function recordOf(
     report('date', 'no publication date it could read: left out; add it by hand');
     return undefined;
   }
-  const text = item.contentText ?? (item.contentHtml ? htmlToText(item.contentHtml) : undefined);
-  let title = item.title?.trim();
-  if (!title) {
-    const from = item.summary ?? text;
-    if (!from) {
-      report('title', 'no title and no text: left out');
-      return undefined;
-    }
-    title = titleFromText(from);
-    report('title', `no title: made from its text ("${title}")`);
-  }
+  const title = titleOf(item, report);
+  if (title === undefined) return undefined;
   const id = item.id?.trim() || item.url;
   if (!item.id?.trim())
     report(
@@ -98,21 +124,7 @@ export function recordOf(
       item.url ? 'no id: its link is the id' : 'no id and no link: it gets a new id, so readers see it again',
     );
   const url = item.url && !isOwnArticlePage(item.url, id) ? item.url : undefined;
-  const content =
-    item.contentHtml !== undefined
-      ? { content_html: item.contentHtml }
-      : item.contentText !== undefined
-        ? { content_text: item.contentText }
-        : item.summary !== undefined
-          ? { content_text: item.summary }
-          : { content_text: title };
-  if (item.contentHtml === undefined && item.contentText === undefined)
-    report(
-      'content',
-      item.summary !== undefined
-        ? 'no content: its summary is the body'
-        : 'no content: its title is the body',
-    );
+  const content = contentOf(item, title, report);
   // The photo already in the body is not added again.
   const image = item.image && !item.contentHtml?.includes(item.image) ? item.image : undefined;
   const record: Record<string, unknown> = {
