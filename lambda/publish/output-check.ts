@@ -136,32 +136,49 @@ async function restore(
   siteState: SiteState,
   wanted: Wanted,
 ): Promise<{ restored: string[]; produced: Set<string>; revision: number }> {
-  const { site, state, output } = context;
-  const restored: string[] = [];
-  const produced = new Set<string>();
+  const restorer = new Restorer(context, wanted);
+  const folders = new Set([...wanted.sets.keys(), ...(wanted.articles.size > 0 ? [mainSet] : [])]);
   let newest = 0;
-  const wantedPage = (path: string) => wanted.articles.has(path);
-  const put = async (files: readonly FeedFile[], revision: number, keep: (path: string) => boolean) => {
+  for (const folder of folders) newest = Math.max(newest, await restorer.restoreSet(folder));
+  if (wanted.subscribe) await restorer.restoreSitePages(siteState);
+  return { restored: restorer.restored, produced: restorer.produced, revision: newest };
+}
+
+/** Writes wanted files rendered from the state, noting what it produced and what it wrote. */
+class Restorer {
+  readonly restored: string[] = [];
+  readonly produced = new Set<string>();
+
+  constructor(
+    private readonly context: OutputCheckContext,
+    private readonly wanted: Wanted,
+  ) {}
+
+  /** Writes those of `files` that `keep` takes, rendered from `revision`. */
+  private async put(
+    files: readonly FeedFile[],
+    revision: number,
+    keep: (path: string) => boolean = () => true,
+  ) {
     const chosen = files.filter((file) => keep(file.path));
-    for (const file of chosen) produced.add(file.path);
-    const outcomes = await mapLimited(chosen, 8, (file) => writeFile(output, file, revision));
+    for (const file of chosen) this.produced.add(file.path);
+    const outcomes = await mapLimited(chosen, 8, (file) => writeFile(this.context.output, file, revision));
     chosen.forEach((file, index) => {
-      if (outcomes[index]) restored.push(file.path);
+      if (outcomes[index]) this.restored.push(file.path);
     });
-  };
-  const needArticles = wanted.articles.size > 0;
-  const folders = new Set([...wanted.sets.keys(), ...(needArticles ? [mainSet] : [])]);
-  for (const folder of folders) {
+  }
+
+  /** A set's wanted current files and archive pages (and, for the main set, article pages); answers its revision. */
+  async restoreSet(folder: string): Promise<number> {
+    const { site, state } = this.context;
     const manifest = await readManifest(state, folder);
-    if (!manifest) continue;
-    const set = wanted.sets.get(folder);
+    if (!manifest) return 0;
+    const set = this.wanted.sets.get(folder);
     const revision = manifest.revision ?? 0;
-    newest = Math.max(newest, revision);
     const periods = Object.keys(manifest.periods).sort();
     const window = manifest.window.map(loadArticle);
-    const pagesToo = folder === mainSet && needArticles;
     if (set?.window && (window.length > 0 || periods.length > 0)) {
-      await put(renderCurrentFiles(site, folder, window, manifest.periods), revision, () => true);
+      await this.put(renderCurrentFiles(site, folder, window, manifest.periods), revision);
     }
     const readPeriod = async (period: string): Promise<Article[]> => {
       const key = stateKeys.shard(folder, period, manifest.shards?.[period]);
@@ -169,39 +186,57 @@ async function restore(
       if (!stored) return [];
       const articles = decodeShard(stored.text, key).map(loadArticle);
       if (set?.periods.has(period)) {
-        const files = renderPageFiles(site, folder, period, articles, neighboursIn(periods, period));
-        await put(files, revision, () => true);
+        await this.put(
+          renderPageFiles(site, folder, period, articles, neighboursIn(periods, period)),
+          revision,
+        );
       }
       return articles;
     };
-    if (!pagesToo) {
+    if (folder === mainSet && this.wanted.articles.size > 0) {
+      await this.restoreArticlePages(window, periods, readPeriod, revision);
+    } else {
       const chosen = periods.filter((period) => set?.periods.has(period) === true);
       await mapLimited(chosen, periodConcurrency, readPeriod);
-      continue;
     }
-    // Article pages are found in the main set's periods: every one is read, newest first, and a
-    // period's pages are drawn once the next older one is read (its first article is the older
-    // neighbour of the period's last).
+    return revision;
+  }
+
+  /**
+   * Article pages are found in the main set's periods: every one is read, newest first, and a
+   * period's pages are drawn once the next older one is read (its first article is the older
+   * neighbour of the period's last).
+   */
+  private async restoreArticlePages(
+    window: readonly Article[],
+    periods: readonly string[],
+    readPeriod: (period: string) => Promise<Article[]>,
+    revision: number,
+  ): Promise<void> {
+    const { site } = this.context;
+    const wantedPage = (path: string) => this.wanted.articles.has(path);
     let newer: Article | undefined;
     let held: readonly Article[] = window;
     for (const period of [...periods].reverse()) {
       const articles = await readPeriod(period);
-      await put(articlePages(site, held, { newer, older: articles[0] }), revision, wantedPage);
+      await this.put(articlePages(site, held, { newer, older: articles[0] }), revision, wantedPage);
       newer = held.at(-1) ?? newer;
       held = articles;
     }
-    await put(articlePages(site, held, { newer }), revision, wantedPage);
+    await this.put(articlePages(site, held, { newer }), revision, wantedPage);
   }
-  if (wanted.subscribe) {
+
+  /** The subscribe and categories pages. */
+  async restoreSitePages(siteState: SiteState): Promise<void> {
+    const { site, state } = this.context;
     const main = (await readManifest(state, mainSet)) ?? { folder: mainSet, window: [], periods: {} };
     const files = renderSitePageFiles(
       site,
       main.window.slice(0, subscribePageItems).map(loadArticle),
       siteState.categories,
     );
-    await put(files, main.revision ?? 0, () => true);
+    await this.put(files, main.revision ?? 0);
   }
-  return { restored, produced, revision: newest };
 }
 
 /** The pages of some consecutive articles of the main set, given the articles just past each end. */

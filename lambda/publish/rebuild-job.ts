@@ -311,43 +311,7 @@ async function listStep(
   const { state } = context;
   const listed = keys.listed(job.id, message.n);
   if (await state.read(listed)) return undefined;
-  const legacy = await readLegacyState(context.output);
-  const chunks: StoredChunk[] = [];
-  let chunk = { keys: [] as string[], stale: [] as string[] };
-  const flush = () => {
-    if (chunk.keys.length + chunk.stale.length === 0) return;
-    const remembered = legacy
-      ? Object.fromEntries(
-          chunk.keys.flatMap((key) => {
-            const known = legacy(key);
-            return known ? [[key, { id: known.id, since: known.since }]] : [];
-          }),
-        )
-      : undefined;
-    chunks.push({ ...chunk, ...(remembered ? { remembered } : {}) });
-    chunk = { keys: [], stale: [] };
-  };
-  let records = 0;
-  let last = message.after;
-  let more = false;
-  for await (const page of joinSorted(
-    context.records.listRecords(message.after),
-    recordStateKeys(state, message.after),
-  )) {
-    if (records >= listStepRecords) {
-      more = true;
-      break;
-    }
-    for (const entry of page) {
-      if (entry.left) {
-        chunk.keys.push(entry.key);
-        records += 1;
-      } else chunk.stale.push(entry.key);
-      if (chunk.keys.length >= readChunkSize) flush();
-      last = entry.key;
-    }
-  }
-  flush();
+  const { chunks, records, last, more } = await listChunks(context, message);
   await mapLimited([...chunks.entries()], concurrency, ([index, stored]) =>
     overwrite(state, keys.chunk(job.id, message.chunk + index), JSON.stringify(stored)),
   );
@@ -374,6 +338,55 @@ async function listStep(
   await overwrite(state, listed, '{}\n');
   const finished = more ? undefined : await advance(context, queue, job, 'read');
   return { written: [], deleted: [], read: 0, listed: records, finished };
+}
+
+/**
+ * One listing step's stretch of records beside their record states, in chunks of `readChunkSize`
+ * (with the ids the earlier single-file state held for them); `more` when the stretch ended
+ * before the listing did, `last` the key it ended at.
+ */
+async function listChunks(
+  context: RebuildContext,
+  message: Extract<RebuildMessage, { kind: 'rebuild-list' }>,
+): Promise<{ chunks: StoredChunk[]; records: number; last?: string; more: boolean }> {
+  const legacy = await readLegacyState(context.output);
+  const chunks: StoredChunk[] = [];
+  let chunk = { keys: [] as string[], stale: [] as string[] };
+  const flush = () => {
+    if (chunk.keys.length + chunk.stale.length === 0) return;
+    const remembered = legacy
+      ? Object.fromEntries(
+          chunk.keys.flatMap((key) => {
+            const known = legacy(key);
+            return known ? [[key, { id: known.id, since: known.since }]] : [];
+          }),
+        )
+      : undefined;
+    chunks.push({ ...chunk, ...(remembered ? { remembered } : {}) });
+    chunk = { keys: [], stale: [] };
+  };
+  let records = 0;
+  let last = message.after;
+  let more = false;
+  for await (const page of joinSorted(
+    context.records.listRecords(message.after),
+    recordStateKeys(context.state, message.after),
+  )) {
+    if (records >= listStepRecords) {
+      more = true;
+      break;
+    }
+    for (const entry of page) {
+      if (entry.left) {
+        chunk.keys.push(entry.key);
+        records += 1;
+      } else chunk.stale.push(entry.key);
+      if (chunk.keys.length >= readChunkSize) flush();
+      last = entry.key;
+    }
+  }
+  flush();
+  return { chunks, records, last, more };
 }
 
 /** Reads a chunk; leaves its records by bucket, its id claims, its site state. */
@@ -531,16 +544,25 @@ async function advance(
   if (!size || (await countKeys(state, keys.donePrefix(job.id, phase))) < size.count) return undefined;
   const next = nextPhase[phase];
   if (!(await takeLock(state, keys.lock(job.id, next)))) return undefined;
-  const begin = async (phase: RebuildPhase, size: PhaseSize) => {
-    await overwrite(state, keys.size(job.id, phase), JSON.stringify(size));
-    if (size.count === 0) return advance(context, queue, job, phase);
-    await queue.send(Array.from({ length: size.count }, (_, n) => stepMessage(job.id, phase, n)));
-    return undefined;
-  };
-  switch (next) {
+  if (next === 'finish') return finishJob(context, job);
+  const nextSize = await sizeOf(context, job, next);
+  await overwrite(state, keys.size(job.id, next), JSON.stringify(nextSize));
+  if (nextSize.count === 0) return advance(context, queue, job, next);
+  await queue.send(Array.from({ length: nextSize.count }, (_, n) => stepMessage(job.id, next, n)));
+  return undefined;
+}
+
+/** How many steps a phase about to start has, from what the phase before it left (the plan too, for render). */
+async function sizeOf(
+  context: RebuildContext,
+  job: RebuildJob,
+  phase: Exclude<RebuildPhase, 'read'>,
+): Promise<PhaseSize> {
+  const { state } = context;
+  switch (phase) {
     case 'settle': {
       const read = await readJson(state, keys.size(job.id, 'read'), phaseSizeSchema);
-      return begin('settle', { count: settleStepsFor(read?.count ?? 1) });
+      return { count: settleStepsFor(read?.count ?? 1) };
     }
     case 'reduce': {
       const reads = await readAll(state, keys.donePrefix(job.id, 'read'), readResultSchema);
@@ -549,7 +571,7 @@ async function advance(
         for (const [bucket, count] of Object.entries(read.buckets))
           sizes.set(bucket, (sizes.get(bucket) ?? 0) + count);
       const groups = groupBuckets(sizes);
-      return begin('reduce', { count: groups.length, items: groups });
+      return { count: groups.length, items: groups };
     }
     case 'render': {
       const groups = (await readJson(state, keys.size(job.id, 'reduce'), phaseSizeSchema))?.items ?? [];
@@ -563,7 +585,7 @@ async function advance(
         shardTag,
       );
       await overwrite(state, keys.plan(job.id), JSON.stringify(plan));
-      return begin('render', { count: groups.length, items: groups });
+      return { count: groups.length, items: groups };
     }
     case 'pages': {
       const prefix = keys.donePrefix(job.id, 'render');
@@ -575,15 +597,13 @@ async function advance(
         ]),
       );
       const items = pageSteps(counts);
-      return begin('pages', { count: items.length, items });
+      return { count: items.length, items };
     }
     case 'sets': {
       const plan = await readJson(state, keys.plan(job.id), rebuildPlanSchema);
       const folders = Object.keys(plan?.sets ?? {});
-      return begin('sets', { count: folders.length, items: folders });
+      return { count: folders.length, items: folders };
     }
-    case 'finish':
-      return finishJob(context, job);
   }
 }
 

@@ -439,6 +439,29 @@ export async function finishRebuild(
   written.push(
     ...(await publish(output, renderSitePageFiles(site, mainWindow, siteState.categories), revision)),
   );
+  const gone = await pathsGone(context, plan, previousLayout);
+  const deleted: string[] = [];
+  for (const path of new Set(gone)) if (await output.delete(path, revision)) deleted.push(path);
+  await overwrite(state, stateKeys.site, encodeState(siteState));
+  // The sets kept had theirs removed by their own steps; the sets gone lose them here.
+  const goneSets = Object.keys(previousLayout.periods).filter((folder) => !plan.sets[folder]);
+  await removeOtherShards(state, goneSets, plan);
+  if (await output.read(legacyStatePath)) await output.delete(legacyStatePath);
+  return { report: rebuildReport(siteState, parts.warnings, now), written, deleted };
+}
+
+/**
+ * What the previous layout published that this one does not: sets gone (their manifests emptied
+ * here), periods gone, and the numbered archive pages of earlier versions (the numbers stop at the
+ * first one missing).
+ */
+async function pathsGone(
+  context: RebuildContext,
+  plan: RebuildPlan,
+  previousLayout: PreviousLayout,
+): Promise<string[]> {
+  const { state, output } = context;
+  const { revision } = plan;
   const gone: string[] = [];
   for (const [folder, periods] of Object.entries(previousLayout.periods)) {
     const set = plan.sets[folder];
@@ -450,34 +473,27 @@ export async function finishRebuild(
     for (const period of periods)
       if (set?.periods[period] === undefined) gone.push(...periodPaths(folder, period));
   }
-  // Earlier versions numbered their archive pages; the numbers stop at the first one missing.
   for (let page = 1; ; page += 1) {
     const paths = feedPaths(`archive/${page}/`);
     if (!paths[0] || !(await output.read(paths[0]))) break;
     gone.push(...paths);
   }
-  const deleted: string[] = [];
-  for (const path of new Set(gone)) if (await output.delete(path, revision)) deleted.push(path);
-  await overwrite(state, stateKeys.site, encodeState(siteState));
-  // The sets kept had theirs removed by their own steps; the sets gone lose them here.
-  const goneSets = Object.keys(previousLayout.periods).filter((folder) => !plan.sets[folder]);
-  await removeOtherShards(state, goneSets, plan);
-  if (await output.read(legacyStatePath)) await output.delete(legacyStatePath);
+  return gone;
+}
+
+/** A rebuild's report, from the site state it wrote. */
+function rebuildReport(siteState: SiteState, warnings: readonly RecordError[], now: Date): PublishReport {
   return {
-    report: {
-      published: siteState.counts.published,
-      drafts: siteState.counts.draft,
-      embargoed: siteState.counts.embargoed,
-      expired: siteState.counts.expired,
-      errors: Object.values(siteState.invalid).flatMap((entry) => entry.errors),
-      warnings: parts.warnings,
-      keptLastGood: Object.entries(siteState.invalid)
-        .filter(([, entry]) => entry.keptLastGood)
-        .map(([key]) => key),
-      nextChangeAt: duePending(siteState, now).next,
-    },
-    written,
-    deleted,
+    published: siteState.counts.published,
+    drafts: siteState.counts.draft,
+    embargoed: siteState.counts.embargoed,
+    expired: siteState.counts.expired,
+    errors: Object.values(siteState.invalid).flatMap((entry) => entry.errors),
+    warnings,
+    keptLastGood: Object.entries(siteState.invalid)
+      .filter(([, entry]) => entry.keptLastGood)
+      .map(([key]) => key),
+    nextChangeAt: duePending(siteState, now).next,
   };
 }
 
