@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { RecordError } from '../core/model.ts';
+import { articleListFields, articleTextFields } from '../core/state/codec.ts';
 import type { ClaimCandidate } from '../core/state/read-record-state.ts';
 import type { RecordDelta } from '../core/state/site-state.ts';
 import type { StoredArticle } from '../core/stored-article.ts';
@@ -36,18 +37,10 @@ const recordError: v.GenericSchema<unknown, RecordError> = v.looseObject({
 });
 const visibility = v.picklist(['published', 'draft', 'embargoed', 'expired']);
 
-/** An article as a state object holds it; its parts beyond these are the codec's (core/state/codec.ts). */
+/** An article as a state object holds it: the same fields the state codec checks (core/state/codec.ts). */
 export const storedArticleSchema = v.looseObject({
-  id: text,
-  key: text,
-  title: text,
-  published: text,
-  updated: text,
-  contentHtml: text,
-  authors: v.array(v.unknown()),
-  categories: texts,
-  tags: texts,
-  attachments: v.array(v.unknown()),
+  ...Object.fromEntries(articleTextFields.map((field) => [field, text])),
+  ...Object.fromEntries(articleListFields.map((field) => [field, v.array(v.unknown())])),
 }) as unknown as v.GenericSchema<unknown, StoredArticle>;
 
 const previousLayout: v.GenericSchema<unknown, PreviousLayout> = v.looseObject({

@@ -58,13 +58,18 @@ const isText = (value: unknown): value is string => typeof value === 'string';
 const isMap = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The fields of a stored article that are always text. */
+export const articleTextFields = ['id', 'key', 'title', 'published', 'updated', 'contentHtml'] as const;
+/** The fields of a stored article that are always lists. */
+export const articleListFields = ['authors', 'categories', 'tags', 'attachments'] as const;
+
 function checkArticle(value: unknown, where: string): void {
   expect(where, isMap(value), 'an article must be an object');
   const article = value as Json;
-  for (const field of ['id', 'key', 'title', 'published', 'updated', 'contentHtml']) {
+  for (const field of articleTextFields) {
     expect(where, isText(article[field]), `article.${field} must be text`);
   }
-  for (const field of ['authors', 'categories', 'tags', 'attachments']) {
+  for (const field of articleListFields) {
     expect(where, Array.isArray(article[field]), `article.${field} must be a list`);
   }
   expect(where, !Number.isNaN(Date.parse(article.published as string)), 'article.published must be a date');

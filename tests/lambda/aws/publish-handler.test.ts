@@ -364,24 +364,28 @@ describe("handler: logs and metrics under Lambda's JSON log format", () => {
   });
 });
 
+/** The handler publishing the shared content bucket into its own feeds and state buckets. */
+function handlerPublishingTo(feeds: string, state: string, env: Record<string, string> = {}) {
+  return createHandler({
+    config: readHandlerConfig({
+      CONTENT_BUCKET: 'content',
+      FEEDS_BUCKET: feeds,
+      STATE_BUCKET: state,
+      FEED_BASE_URL: 'https://feeds.example.com/',
+      ...env,
+    }),
+    s3: server.client,
+    cloudFront: createCloudFrontClient(services.url, local),
+    scheduler: createSchedulerClient(services.url, local),
+    telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
+    clock: () => now,
+  });
+}
+
 describe('handler: CloudFront invalidations', () => {
   it('invalidates exactly the archive page an edit of an archived article rewrote', async () => {
     for (const bucket of ['feeds-edit', 'state-edit']) await server.createBucket(bucket);
-    const config = readHandlerConfig({
-      CONTENT_BUCKET: 'content',
-      FEEDS_BUCKET: 'feeds-edit',
-      STATE_BUCKET: 'state-edit',
-      FEED_BASE_URL: 'https://feeds.example.com/',
-      DISTRIBUTION_ID: 'E2EXAMPLE',
-    });
-    const handler = createHandler({
-      config,
-      s3: server.client,
-      cloudFront: createCloudFrontClient(services.url, local),
-      scheduler: createSchedulerClient(services.url, local),
-      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
-      clock: () => now,
-    });
+    const handler = handlerPublishingTo('feeds-edit', 'state-edit', { DISTRIBUTION_ID: 'E2EXAMPLE' });
     await handler({ source: 'aws.events' } as object);
     await server.client.send(
       new PutObjectCommand({
@@ -432,19 +436,7 @@ describe('handler: CloudFront invalidations', () => {
 describe('handler: a message of the wrong shape', () => {
   it('fails that message alone, and publishes what the others name', async () => {
     for (const bucket of ['feeds-shape', 'state-shape']) await server.createBucket(bucket);
-    const handler = createHandler({
-      config: readHandlerConfig({
-        CONTENT_BUCKET: 'content',
-        FEEDS_BUCKET: 'feeds-shape',
-        STATE_BUCKET: 'state-shape',
-        FEED_BASE_URL: 'https://feeds.example.com/',
-      }),
-      s3: server.client,
-      cloudFront: createCloudFrontClient(services.url, local),
-      scheduler: createSchedulerClient(services.url, local),
-      telemetry: createTelemetry({ namespace: 'Test', service: 'test-stack' }),
-      clock: () => now,
-    });
+    const handler = handlerPublishingTo('feeds-shape', 'state-shape');
     await handler({ source: 'aws.events' } as object);
     await server.client.send(
       new PutObjectCommand({
